@@ -1,0 +1,173 @@
+/**
+ * Error names are a contract between the Lambda handlers and the state machine:
+ * every name in a `Retry` or `Catch` `ErrorEquals` of statemachines/ is either a
+ * class here or one of the service names listed in EXTERNAL_ERROR_NAMES, and a
+ * test checks that.
+ *
+ * Retryable errors mean "try this step again later"; the ASL retries them with
+ * backoff. Terminal errors mean "this step cannot succeed"; the ASL catches them.
+ */
+
+export abstract class RemediationError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export abstract class RetryableError extends RemediationError {
+  readonly retryable = true;
+}
+
+export abstract class TerminalError extends RemediationError {
+  readonly retryable = false;
+}
+
+/** AWS answered with throttling, a 5xx or a timeout after the SDK's own retries. */
+export class AwsTransientError extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AwsTransientError';
+  }
+}
+
+/** Private CA has not yet written a CRL newer than the failure event. */
+export class CrlNotYetPublished extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CrlNotYetPublished';
+  }
+}
+
+/** Private CA allows one audit report per CA every 30 minutes. */
+export class AuditReportRequestInProgress extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuditReportRequestInProgress';
+  }
+}
+
+/** The bucket policy changed between our read and our write; read, merge and write again. */
+export class BucketPolicyChanged extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BucketPolicyChanged';
+  }
+}
+
+/** A handler was given a document it cannot work on: a wiring bug, never a user event. */
+export class InvalidStepInput extends TerminalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidStepInput';
+  }
+}
+
+/** The deployment is misconfigured (bad parameter value). */
+export class ConfigurationError extends TerminalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The write went through but reading it back does not show what we wrote. */
+export class RepairNotVerified extends TerminalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RepairNotVerified';
+  }
+}
+
+/** Every error class the handlers may throw, by name. */
+export const REMEDIATION_ERRORS = {
+  AwsTransientError,
+  CrlNotYetPublished,
+  AuditReportRequestInProgress,
+  BucketPolicyChanged,
+  InvalidStepInput,
+  ConfigurationError,
+  RepairNotVerified,
+} as const;
+
+export type RemediationErrorName = keyof typeof REMEDIATION_ERRORS;
+
+/**
+ * Names that Step Functions and Lambda raise themselves. They may appear in the ASL
+ * without a class here.
+ */
+export const EXTERNAL_ERROR_NAMES = [
+  'States.ALL',
+  'States.TaskFailed',
+  'States.Timeout',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+] as const;
+
+/**
+ * Errors that end a step "as expected": retries ran out on something outside our
+ * control. The outcome is ESCALATED (a person is told), not FAILED.
+ */
+export const ESCALATING_ERROR_NAMES: readonly string[] = [
+  'AwsTransientError',
+  'CrlNotYetPublished',
+  'AuditReportRequestInProgress',
+  'BucketPolicyChanged',
+  'States.Timeout',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+
+const TRANSIENT_AWS_ERROR_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalError',
+  'InternalFailure',
+  'InternalServerError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'ConcurrentModificationException',
+]);
+
+/** True when an AWS SDK error is worth trying again later (throttling, 5xx, timeouts). */
+export function isTransientAwsError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (TRANSIENT_AWS_ERROR_NAMES.has(error.name)) return true;
+  const meta = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const fault = (error as { $fault?: string }).$fault;
+  const status = meta?.httpStatusCode;
+  if (fault === 'server' && (status === undefined || status >= 500)) return true;
+  if (status !== undefined && status >= 500) return true;
+  const retryable = (error as { $retryable?: { throttling?: boolean } }).$retryable;
+  return retryable !== undefined;
+}
+
+/** Name of an AWS SDK error, or undefined for anything else. */
+export function awsErrorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/**
+ * Rethrow transient AWS errors as AwsTransientError (so the ASL retries them) and
+ * anything else unchanged. Use in a catch block after handling the expected names.
+ */
+export function rethrowAws(error: unknown, doing: string): never {
+  if (isTransientAwsError(error)) {
+    const name = awsErrorName(error) ?? 'UnknownError';
+    throw new AwsTransientError(`${doing}: AWS answered ${name}; will retry`, { cause: error });
+  }
+  throw error;
+}

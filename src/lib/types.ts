@@ -1,0 +1,124 @@
+/**
+ * The shapes that travel between the Task states of the workflow.
+ *
+ * The state machine carries one document from state to state: the raw event, the
+ * classification (`target`), and one key per step that ran. Each key is written by
+ * exactly one Task state (its `ResultPath`), so an execution's output shows what
+ * every step saw and did.
+ */
+
+export const FAILURE_KINDS = [
+  'CRL_S3_PERMISSION',
+  'CRL_S3_INTERNAL',
+  'CRL_GENERATION_INTERNAL',
+  'AUDIT_REPORT',
+  'CERTIFICATE_ISSUANCE',
+  'CA_CREATION',
+  'UNRECOGNIZED',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+export const OUTCOME_STATUSES = [
+  'REMEDIATED',
+  'ALREADY_COMPLIANT',
+  'RECOVERED',
+  'NEEDS_ATTENTION',
+  'ESCALATED',
+  'REJECTED',
+  'DRY_RUN',
+  'FAILED',
+] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+export type Severity = 'info' | 'warning' | 'action-required';
+
+/** Something the workflow saw. `action-required` findings mean a person must act. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/** What the event is about, once classified. Absent fields were not in the event. */
+export interface Target {
+  kind: FailureKind;
+  eventId: string;
+  eventTime?: string;
+  detailType?: string;
+  reason?: string;
+  certificateAuthorityArn?: string;
+  certificateAuthorityId?: string;
+  certificateArn?: string;
+  auditReportId?: string;
+  partition?: Partition;
+  region?: string;
+  account?: string;
+  /** Why the event was rejected, for `UNRECOGNIZED`. */
+  rejection?: string;
+}
+
+export type AuditReportFormat = 'JSON' | 'CSV';
+
+export type BucketPurpose = 'CRL' | 'AUDIT_REPORT';
+
+/** A change the workflow plans or made. `before`/`after` are the full values. */
+export interface PlannedAction {
+  type: 'PutBucketPolicy' | 'UpdateCertificateAuthority' | 'CreateCertificateAuthorityAuditReport';
+  resource: string;
+  description: string;
+  before: string | null;
+  after: string;
+}
+
+export interface AppliedAction extends PlannedAction {
+  appliedAt: string;
+  verified: boolean;
+}
+
+/** Output of InspectBucket: what the bucket looks like and what would fix it. */
+export interface Inspection {
+  purpose: BucketPurpose;
+  bucket: string | null;
+  /** CRL settings of the CA, when the CA has them. */
+  crl?: {
+    enabled: boolean;
+    s3ObjectAcl: 'PUBLIC_READ' | 'BUCKET_OWNER_FULL_CONTROL';
+    customPath?: string;
+  };
+  /** The failed audit report, for `AUDIT_REPORT`. */
+  auditReport?: { id: string; status?: string; bucket: string; key?: string; format: AuditReportFormat };
+  caStatus?: string;
+  findings: Finding[];
+  plan: PlannedAction[];
+  /** `repair` when the plan should be applied now, otherwise why not. */
+  next: 'repair' | 'compliant' | 'attention' | 'dry-run';
+  mode: Mode;
+}
+
+export interface Repair {
+  actions: AppliedAction[];
+  findings: Finding[];
+}
+
+export type Mode = 'apply' | 'dry-run';
+
+export interface OutcomeRecord {
+  status: OutcomeStatus;
+  kind: FailureKind;
+  certificateAuthorityArn: string | null;
+  eventId: string;
+  eventTime: string | null;
+  mode: Mode;
+  message: string;
+  findings: Finding[];
+  actions: Array<PlannedAction | AppliedAction>;
+  /** What a person should do, when anything. */
+  nextSteps: string[];
+  executionArn: string | null;
+  recordedAt: string;
+  notified: boolean;
+  error?: { name: string; message: string };
+}
