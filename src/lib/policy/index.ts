@@ -1,0 +1,26 @@
+/**
+ * Analysis and merge of S3 bucket policies for AWS Private CA: pure functions, no I/O.
+ */
+export { analyzeBucketPolicy, type BlockingDeny, type PolicyAnalysis } from './analyze';
+export { PolicyParseError, PolicyTooLarge } from './errors';
+export { mergePcaGrant, requiredPcaStatement, type MergeResult } from './merge';
+export {
+  MAX_POLICY_BYTES,
+  PCA_BUCKET_ACTIONS,
+  PCA_OBJECT_ACTIONS,
+  PCA_SERVICE_PRINCIPAL,
+  requiredAccess,
+  type PcaWriteRequest,
+  type RequiredAccess,
+} from './pca';
+export {
+  describeStatement,
+  parseBucketPolicy,
+  type ConditionElement,
+  type ParsedPolicy,
+  type PolicyDocument,
+  type PrincipalElement,
+  type Statement,
+  type StatementRef,
+  type StringOrList,
+} from './statement';
