@@ -71,14 +71,6 @@ export class ConfigurationError extends TerminalError {
   }
 }
 
-/** The write went through but reading it back does not show what we wrote. */
-export class RepairNotVerified extends TerminalError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RepairNotVerified';
-  }
-}
-
 /** Every error class the handlers may throw, by name. */
 export const REMEDIATION_ERRORS = {
   AwsTransientError,
@@ -87,7 +79,6 @@ export const REMEDIATION_ERRORS = {
   BucketPolicyChanged,
   InvalidStepInput,
   ConfigurationError,
-  RepairNotVerified,
 } as const;
 
 export type RemediationErrorName = keyof typeof REMEDIATION_ERRORS;

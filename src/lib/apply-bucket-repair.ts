@@ -1,0 +1,160 @@
+/**
+ * ApplyBucketRepair: carry out the plan InspectBucket made, then read back.
+ *
+ * Bucket policy: read, merge, write, read back. The policy is read again right
+ * before the write and the grant merged into what is there now, so a statement
+ * someone added since the inspection is kept. After the write the policy is read
+ * back until S3 shows it (bucket policy reads are eventually consistent); if
+ * another writer replaced it meanwhile, BucketPolicyChanged makes the state machine
+ * run this step again, which reads, merges and writes afresh.
+ *
+ * CA setting: UpdateCertificateAuthority with the CA's own revocation settings and
+ * only S3ObjectAcl changed, then DescribeCertificateAuthority to confirm.
+ */
+import { UpdateCertificateAuthorityCommand, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { readPolicy } from './bucket-state';
+import { describeCertificateAuthority, crlObjectAcl } from './certificate-authority';
+import { acmPca } from './clients/acm-pca';
+import { s3 } from './clients/s3';
+import { now, sleep } from './clock';
+import { awsErrorName, BucketPolicyChanged, InvalidStepInput, rethrowAws } from './errors';
+import { pcaWriteRequest } from './plan-bucket-repair';
+import { analyzeBucketPolicy, mergePcaGrant, parseBucketPolicy, type PcaWriteRequest } from './policy';
+import type { AppliedAction, Finding, Inspection, PlannedAction, Repair, Target } from './types';
+
+/** How often, and how far apart, the policy is read back before giving up for now. */
+export const READ_BACK_ATTEMPTS = 5;
+export const READ_BACK_DELAY_MS = 1000;
+
+type Step = { action?: AppliedAction; finding?: Finding };
+
+function statementsOf(policy: string | null): unknown[] {
+  return policy === null ? [] : parseBucketPolicy(policy).statements;
+}
+
+/** JSON with object keys sorted, so that S3 re-serialising a policy does not look like a change. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Every statement of `before` is still in `after`, unchanged. */
+export function keepsEveryStatement(before: string | null, after: string | null): boolean {
+  const remaining = statementsOf(after).map(canonical);
+  return statementsOf(before).every((statement) => {
+    const index = remaining.indexOf(canonical(statement));
+    if (index === -1) return false;
+    remaining.splice(index, 1);
+    return true;
+  });
+}
+
+async function putPolicy(bucket: string, owner: string, policy: string): Promise<Finding | null> {
+  try {
+    await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy, ExpectedBucketOwner: owner }));
+    return null;
+  } catch (error) {
+    if (awsErrorName(error) === 'AccessDenied') {
+      return {
+        code: 'POLICY_WRITE_DENIED',
+        severity: 'action-required',
+        message: `PutBucketPolicy on ${bucket} was denied: the bucket is not owned by ${owner}, or this deployment's role may not write its policy (see the allowedBuckets parameter). Nothing was changed.`,
+      };
+    }
+    return rethrowAws(error, `PutBucketPolicy ${bucket}`);
+  }
+}
+
+async function repairPolicy(target: Target, inspection: Inspection, planned: PlannedAction): Promise<Step> {
+  const bucket = inspection.bucket!;
+  const owner = target.account!;
+  const acl = inspection.plan.some((action) => action.type === 'UpdateCertificateAuthority') ? 'BUCKET_OWNER_FULL_CONTROL' : (inspection.crl?.s3ObjectAcl ?? 'PUBLIC_READ');
+  const request: PcaWriteRequest = pcaWriteRequest(target, inspection.purpose, bucket, acl, {
+    customPath: inspection.crl?.customPath,
+    auditReportKey: inspection.auditReport?.key,
+  });
+  const current = await readPolicy(bucket, owner);
+  const merged = mergePcaGrant(current, request);
+  if (!merged.changed) return {};
+
+  const denied = await putPolicy(bucket, owner, merged.policy);
+  if (denied) return { finding: denied };
+
+  for (let attempt = 1; attempt <= READ_BACK_ATTEMPTS; attempt += 1) {
+    const readBack = await readPolicy(bucket, owner);
+    if (readBack !== current) {
+      if (analyzeBucketPolicy(readBack, request).missing.length === 0 && keepsEveryStatement(current, readBack)) {
+        return {
+          action: { ...planned, before: current, after: readBack ?? merged.policy, appliedAt: now().toISOString(), verified: true },
+        };
+      }
+      throw new BucketPolicyChanged(`the policy of ${bucket} read back after our write is neither ours nor a superset of it; another writer changed it`);
+    }
+    if (attempt < READ_BACK_ATTEMPTS) await sleep(READ_BACK_DELAY_MS);
+  }
+  throw new BucketPolicyChanged(`S3 still shows the old policy of ${bucket} ${READ_BACK_ATTEMPTS} reads after our write`);
+}
+
+async function repairCrlAcl(target: Target, planned: PlannedAction): Promise<Step> {
+  const arn = target.certificateAuthorityArn!;
+  const ca = await describeCertificateAuthority(arn);
+  if (ca === null) {
+    return { finding: { code: 'CA_NOT_FOUND', severity: 'action-required', message: `CA ${arn} disappeared before its CRL ACL could be changed.` } };
+  }
+  if (crlObjectAcl(ca.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL') return {};
+  const before: RevocationConfiguration = ca.RevocationConfiguration ?? {};
+  const after: RevocationConfiguration = {
+    ...before,
+    CrlConfiguration: { Enabled: true, ...before.CrlConfiguration, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' },
+  };
+  try {
+    await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: after }));
+  } catch (error) {
+    if (awsErrorName(error) === 'InvalidStateException') {
+      return {
+        finding: {
+          code: 'CA_NOT_UPDATABLE',
+          severity: 'action-required',
+          message: `Private CA refused to update CA ${arn} (status ${ca.Status}): a CA can be updated only when ACTIVE or DISABLED. Set its CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL once it is.`,
+        },
+      };
+    }
+    return rethrowAws(error, `UpdateCertificateAuthority ${arn}`);
+  }
+  const readBack = await describeCertificateAuthority(arn);
+  const verified = readBack !== null && crlObjectAcl(readBack.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL';
+  return {
+    action: {
+      ...planned,
+      before: JSON.stringify(before),
+      after: JSON.stringify(readBack?.RevocationConfiguration ?? after),
+      appliedAt: now().toISOString(),
+      verified,
+    },
+    ...(verified ? {} : { finding: { code: 'REPAIR_NOT_VERIFIED', severity: 'action-required', message: `CA ${arn} still reports PUBLIC_READ after the update.` } }),
+  };
+}
+
+export async function applyBucketRepair(target: Target, inspection: Inspection): Promise<Repair> {
+  if (inspection.bucket === null || inspection.plan.length === 0) {
+    throw new InvalidStepInput('ApplyBucketRepair needs an inspection with a bucket and a plan');
+  }
+  const actions: AppliedAction[] = [];
+  const findings: Finding[] = [];
+  // The CA's ACL first: the policy grant is evaluated with the ACL the CA will send.
+  const ordered = [...inspection.plan].sort((a, b) => (a.type === b.type ? 0 : a.type === 'UpdateCertificateAuthority' ? -1 : 1));
+  for (const planned of ordered) {
+    const step = planned.type === 'PutBucketPolicy' ? await repairPolicy(target, inspection, planned) : await repairCrlAcl(target, planned);
+    if (step.action) actions.push(step.action);
+    if (step.finding) {
+      findings.push(step.finding);
+      break;
+    }
+  }
+  return { actions, findings };
+}

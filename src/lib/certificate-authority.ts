@@ -1,0 +1,44 @@
+/**
+ * Reading a CA and its CRL settings from Private CA.
+ */
+import {
+  DescribeCertificateAuthorityCommand,
+  type CertificateAuthority,
+  type RevocationConfiguration,
+} from '@aws-sdk/client-acm-pca';
+import { acmPca } from './clients/acm-pca';
+import { awsErrorName, rethrowAws } from './errors';
+
+export type CrlObjectAcl = 'PUBLIC_READ' | 'BUCKET_OWNER_FULL_CONTROL';
+
+/** The CA as Private CA describes it, or null when this account has no such CA. */
+export async function describeCertificateAuthority(arn: string): Promise<CertificateAuthority | null> {
+  try {
+    const output = await acmPca().send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }));
+    return output.CertificateAuthority ?? null;
+  } catch (error) {
+    if (awsErrorName(error) === 'ResourceNotFoundException') return null;
+    return rethrowAws(error, `DescribeCertificateAuthority ${arn}`);
+  }
+}
+
+/** Private CA writes CRL objects with PUBLIC_READ unless told otherwise. */
+export function crlObjectAcl(revocation: RevocationConfiguration | undefined): CrlObjectAcl {
+  return revocation?.CrlConfiguration?.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'BUCKET_OWNER_FULL_CONTROL' : 'PUBLIC_READ';
+}
+
+/** CrlConfiguration.CustomPath: newer than the SDK model pinned here, so read defensively. */
+export function customPathOf(revocation: RevocationConfiguration | undefined): string | undefined {
+  const value = (revocation?.CrlConfiguration as { CustomPath?: unknown } | undefined)?.CustomPath;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Where Private CA writes a CA's CRL. Under CustomPath the exact layout is unconfirmed, so both candidates are returned. */
+export function crlObjectKeys(caId: string, customPath?: string): string[] {
+  if (!customPath) return [`crl/${caId}.crl`];
+  const prefix = customPath.replace(/^\/+|\/+$/g, '');
+  return [`${prefix}/${caId}.crl`, `${prefix}/crl/${caId}.crl`];
+}
+
+/** The object Private CA writes to test its access when CRLs are configured. */
+export const PERMISSION_TEST_KEY = 'acm-pca-permission-test-key';

@@ -1,0 +1,212 @@
+/**
+ * Turn what the workflow's steps found and did into its outcome: one status, the
+ * findings, the changes, and what a person must do. Pure: RecordOutcome logs,
+ * counts and notifies it. The decision table is the one in the README ("Outcomes").
+ */
+import type { AuditRequest } from './audit-report';
+import type { CrlCheck } from './check-crl-published';
+import type { Diagnosis } from './diagnose';
+import { needsPerson } from './plan-bucket-repair';
+import type { Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Target, Mode } from './types';
+
+/** A Catch's output: `Cause` is a JSON string on AWS, a plain message locally. */
+export interface CaughtError {
+  Error: string;
+  Cause?: string;
+}
+
+/** The document the state machine carries, as RecordOutcome receives it. */
+export interface WorkflowState {
+  event?: unknown;
+  target?: Target;
+  inspection?: Inspection;
+  repair?: Repair;
+  crl?: CrlCheck;
+  auditRequest?: AuditRequest;
+  diagnosis?: Diagnosis;
+  /** Retries ran out on something outside our control: escalate. */
+  exhausted?: CaughtError;
+  /** Anything else went wrong: the execution fails. */
+  error?: CaughtError;
+}
+
+export interface Conclusion {
+  status: OutcomeStatus;
+  message: string;
+  findings: Finding[];
+  actions: Array<PlannedAction | AppliedAction>;
+  nextSteps: string[];
+  error?: { name: string; message: string };
+}
+
+/** Statuses that tell a person by notification. DRY_RUN does when it planned a change. */
+export function shouldNotify(conclusion: Pick<Conclusion, 'status' | 'actions'>): boolean {
+  if (conclusion.status === 'DRY_RUN') return conclusion.actions.length > 0;
+  return conclusion.status === 'NEEDS_ATTENTION' || conclusion.status === 'ESCALATED' || conclusion.status === 'FAILED';
+}
+
+export function parseCaughtError(caught: CaughtError): { name: string; message: string } {
+  let message = caught.Cause ?? '';
+  try {
+    const cause = JSON.parse(message) as { errorMessage?: unknown };
+    if (typeof cause.errorMessage === 'string') message = cause.errorMessage;
+  } catch {
+    // A plain-text cause (the local engine, or a States.* error) is the message itself.
+  }
+  const prefix = `${caught.Error}: `;
+  return { name: caught.Error, message: message.startsWith(prefix) ? message.slice(prefix.length) : message };
+}
+
+function personSteps(findings: Finding[]): string[] {
+  return findings.filter((item) => item.severity === 'action-required').map((item) => item.message);
+}
+
+const ESCALATION_STEPS: Readonly<Record<string, string[]>> = {
+  CrlNotYetPublished: [
+    'Private CA has not republished the CRL within the recovery window. Check the AWS/ACMPrivateCA CloudWatch metrics CRLGenerated and MisconfiguredCRLBucket for this CA, and CloudTrail for GenerateCRL.',
+    'If the bucket looks right and the metrics show failures, open a case with AWS Support quoting the CA ARN.',
+  ],
+  AuditReportRequestInProgress: ['Private CA kept refusing a new audit report (one per CA every 30 minutes). Request the report by hand later.'],
+  BucketPolicyChanged: ['The bucket policy kept changing while the workflow tried to add the Private CA statement. Find the other writer (CloudTrail PutBucketPolicy), then run the remediation again.'],
+};
+
+function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclusion['actions']): Conclusion {
+  const error = parseCaughtError(exhausted);
+  return {
+    status: 'ESCALATED',
+    message: `Retries ran out: ${error.name}: ${error.message}`,
+    findings,
+    actions,
+    nextSteps: ESCALATION_STEPS[error.name] ?? ['AWS kept failing or throttling the workflow\'s calls until its retries ran out. Run the remediation again later (start a new execution with the same event).'],
+    error,
+  };
+}
+
+function bucketOutcome(state: WorkflowState, inspection: Inspection): Conclusion | 'continue' {
+  const findings = [...inspection.findings, ...(state.repair?.findings ?? [])];
+  const actions: Conclusion['actions'] = state.repair?.actions ?? [];
+  if (inspection.next === 'attention') {
+    return { status: 'NEEDS_ATTENTION', message: 'A person must act before Private CA can write to the bucket; nothing was changed.', findings, actions: inspection.plan, nextSteps: personSteps(findings) };
+  }
+  if (inspection.next === 'dry-run') {
+    const audit = inspection.purpose === 'AUDIT_REPORT' ? ' and re-request the audit report' : '';
+    return {
+      status: 'DRY_RUN',
+      message: `Dry run: ${inspection.plan.length} change(s) planned${audit}; nothing was written.`,
+      findings,
+      actions: inspection.plan,
+      nextSteps: inspection.plan.length > 0 || audit ? ['Review the planned changes; apply them by hand or deploy with mode=apply.'] : [],
+    };
+  }
+  if (inspection.next === 'repair') {
+    if (!state.repair) return { status: 'FAILED', message: 'The repair step did not run.', findings, actions, nextSteps: ['Open the execution in the Step Functions console.'] };
+    if (needsPerson(state.repair.findings)) {
+      return { status: 'NEEDS_ATTENTION', message: 'The repair stopped: a person must act.', findings, actions, nextSteps: personSteps(findings) };
+    }
+  }
+  if (inspection.purpose === 'AUDIT_REPORT') return 'continue';
+  if (inspection.next === 'compliant') {
+    return {
+      status: 'ALREADY_COMPLIANT',
+      message: 'The bucket already lets Private CA write the CRL; nothing was changed. Private CA retries every 15 minutes.',
+      findings,
+      actions: [],
+      nextSteps: [],
+    };
+  }
+  return { status: 'REMEDIATED', message: `Repaired: ${actions.map((action) => action.description).join('; ')}. Private CA retries the CRL within 15 minutes.`, findings, actions, nextSteps: [] };
+}
+
+function auditOutcome(request: AuditRequest | undefined, findings: Finding[], actions: Conclusion['actions']): Conclusion {
+  if (!request) return { status: 'FAILED', message: 'The audit report was not re-requested.', findings, actions, nextSteps: ['Open the execution in the Step Functions console.'] };
+  const all = [...findings, ...request.findings];
+  if (!request.requested) return { status: 'NEEDS_ATTENTION', message: 'Private CA refused the new audit report.', findings: all, actions, nextSteps: personSteps(all) };
+  const where = `s3://${request.bucket}/${request.s3Key ?? '?'}`;
+  if (request.status === 'SUCCESS') {
+    return { status: 'REMEDIATED', message: `The audit report was produced again: ${where} (${request.format}).`, findings: all, actions, nextSteps: [] };
+  }
+  const failed = request.status === 'FAILED';
+  return {
+    status: 'ESCALATED',
+    message: failed ? `The re-requested audit report ${request.auditReportId} failed too.` : `The re-requested audit report ${request.auditReportId} was still ${request.status} after ${request.polls} checks.`,
+    findings: all,
+    actions,
+    nextSteps: failed
+      ? ['The bucket looks right to this workflow; check the bucket\'s KMS key policy (if any) and CloudTrail for CreateCertificateAuthorityAuditReport, then request the report by hand.']
+      : [`Check the report later with DescribeCertificateAuthorityAuditReport (id ${request.auditReportId}).`],
+  };
+}
+
+/** The outcome of one execution, from its state document. */
+export function concludeOutcome(state: WorkflowState): Conclusion {
+  const target = state.target;
+  if (state.error) {
+    const error = parseCaughtError(state.error);
+    return {
+      status: 'FAILED',
+      message: `Unexpected error: ${error.name}: ${error.message}`,
+      findings: [...(state.inspection?.findings ?? []), ...(state.repair?.findings ?? [])],
+      actions: state.repair?.actions ?? [],
+      nextSteps: ['Open the execution in the Step Functions console to see which step failed, fix the cause, then start a new execution with the same event.'],
+      error,
+    };
+  }
+  if (state.exhausted) {
+    return escalation(state.exhausted, [...(state.inspection?.findings ?? []), ...(state.repair?.findings ?? [])], state.repair?.actions ?? []);
+  }
+  if (!target || target.kind === 'UNRECOGNIZED') {
+    const reason = target?.rejection ?? 'the event could not be classified';
+    return { status: 'REJECTED', message: `Rejected: ${reason}.`, findings: [{ code: 'EVENT_REJECTED', severity: 'info', message: reason }], actions: [], nextSteps: [] };
+  }
+  if (state.diagnosis) {
+    const { findings, nextSteps } = state.diagnosis;
+    const what = target.kind === 'CA_CREATION' ? 'The CA could not be created' : 'The certificate could not be issued';
+    return { status: 'NEEDS_ATTENTION', message: `${what}; this cannot be fixed automatically.`, findings, actions: [], nextSteps };
+  }
+  const inspection = state.inspection;
+  if (!inspection) return { status: 'FAILED', message: `The workflow ended without inspecting anything for ${target.kind}.`, findings: [], actions: [], nextSteps: ['Open the execution in the Step Functions console.'] };
+
+  if (target.kind === 'CRL_S3_INTERNAL' || target.kind === 'CRL_GENERATION_INTERNAL') {
+    if (inspection.next === 'attention') {
+      return { status: 'NEEDS_ATTENTION', message: 'Private CA reported an internal failure, and the bucket shows a cause a person must fix.', findings: inspection.findings, actions: inspection.plan, nextSteps: personSteps(inspection.findings) };
+    }
+    const crl = state.crl;
+    if (crl?.published) {
+      return { status: 'RECOVERED', message: `Private CA republished the CRL by itself: s3://${crl.bucket}/${crl.key} written ${crl.lastModified}, after the failure at ${crl.eventTime}.`, findings: inspection.findings, actions: [], nextSteps: [] };
+    }
+    return {
+      status: 'ESCALATED',
+      message: crl ? `No CRL newer than the failure at ${crl.eventTime} by ${crl.windowEndsAt} (last written: ${crl.lastModified ?? 'never'}).` : 'The CRL was not checked.',
+      findings: inspection.findings,
+      actions: [],
+      nextSteps: ESCALATION_STEPS.CrlNotYetPublished!,
+    };
+  }
+
+  const bucket = bucketOutcome(state, inspection);
+  if (bucket !== 'continue') return bucket;
+  const reRequest: Conclusion['actions'] = state.auditRequest?.requested
+    ? [{ type: 'CreateCertificateAuthorityAuditReport', resource: target.certificateAuthorityArn!, description: `Re-requested the audit report in s3://${state.auditRequest.bucket} as ${state.auditRequest.format}`, before: null, after: state.auditRequest.auditReportId ?? '' }]
+    : [];
+  return auditOutcome(state.auditRequest, [...inspection.findings, ...(state.repair?.findings ?? [])], [...(state.repair?.actions ?? []), ...reRequest]);
+}
+
+export function buildOutcomeRecord(state: WorkflowState, context: { executionArn: string | null; recordedAt: Date; mode: Mode; notified: boolean }, conclusion = concludeOutcome(state)): OutcomeRecord {
+  const target = state.target;
+  return {
+    status: conclusion.status,
+    kind: target?.kind ?? 'UNRECOGNIZED',
+    certificateAuthorityArn: target?.certificateAuthorityArn ?? null,
+    eventId: target?.eventId ?? 'unknown',
+    eventTime: target?.eventTime ?? null,
+    mode: context.mode,
+    message: conclusion.message,
+    findings: conclusion.findings,
+    actions: conclusion.actions,
+    nextSteps: conclusion.nextSteps,
+    executionArn: context.executionArn,
+    recordedAt: context.recordedAt.toISOString(),
+    notified: context.notified,
+    ...(conclusion.error ? { error: conclusion.error } : {}),
+  };
+}

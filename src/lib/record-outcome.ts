@@ -1,0 +1,65 @@
+/**
+ * RecordOutcome: every execution ends here. One structured log line with the whole
+ * outcome record, one EMF metric counted by kind and status, and an SNS message
+ * when a person must act. If the notification cannot be sent, the record is still
+ * logged first, then the error ends the execution failed (red in the console).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { sns } from './clients/sns';
+import { now } from './clock';
+import type { Config } from './config';
+import { isTransientAwsError, AwsTransientError } from './errors';
+import { buildOutcomeRecord, concludeOutcome, shouldNotify, type WorkflowState } from './outcome';
+import { logger, metrics } from './powertools';
+import type { OutcomeRecord } from './types';
+
+export const METRIC_NAME = 'Remediations';
+
+/** Subject lines are limited to 100 characters by SNS. */
+export function notificationSubject(record: OutcomeRecord): string {
+  const ca = record.certificateAuthorityArn?.split('/').pop() ?? 'unknown CA';
+  return `[pca-remediation] ${record.status}: ${record.kind} ${ca}`.slice(0, 100);
+}
+
+export function notificationMessage(record: OutcomeRecord): string {
+  const lines = [
+    `${record.status}: ${record.message}`,
+    '',
+    `Kind: ${record.kind}`,
+    `CA: ${record.certificateAuthorityArn ?? 'unknown'}`,
+    `Event: ${record.eventId} at ${record.eventTime ?? 'unknown time'}`,
+    `Execution: ${record.executionArn ?? 'unknown'}`,
+  ];
+  if (record.nextSteps.length > 0) lines.push('', 'What to do:', ...record.nextSteps.map((step) => `- ${step}`));
+  if (record.actions.length > 0) lines.push('', 'Changes:', ...record.actions.map((action) => `- ${action.type} ${action.resource}: ${action.description}`));
+  lines.push('', 'Outcome record:', JSON.stringify(record, null, 2));
+  return lines.join('\n');
+}
+
+async function notify(record: OutcomeRecord, topicArn: string): Promise<Error | null> {
+  try {
+    await sns().send(new PublishCommand({ TopicArn: topicArn, Subject: notificationSubject(record), Message: notificationMessage(record) }));
+    return null;
+  } catch (error) {
+    if (isTransientAwsError(error)) throw new AwsTransientError(`SNS Publish: ${(error as Error).name}`, { cause: error });
+    return error as Error;
+  }
+}
+
+export async function recordOutcome(state: WorkflowState, executionArn: string | null, config: Config): Promise<OutcomeRecord> {
+  const conclusion = concludeOutcome(state);
+  const wantsNotification = shouldNotify(conclusion) && config.notificationTopicArn !== '';
+  const draft = buildOutcomeRecord(state, { executionArn, recordedAt: now(), mode: config.mode, notified: false }, conclusion);
+  const failure = wantsNotification ? await notify(draft, config.notificationTopicArn) : null;
+  const record: OutcomeRecord = { ...draft, notified: wantsNotification && failure === null };
+
+  logger.info('remediation outcome', { ...record });
+  metrics.addDimensions({ kind: record.kind, status: record.status });
+  metrics.addMetric(METRIC_NAME, MetricUnit.Count, 1);
+  if (failure) {
+    logger.error('the outcome notification could not be sent', { error: failure });
+    throw failure;
+  }
+  return record;
+}
