@@ -1,0 +1,10 @@
+import { requestAuditReport, type AuditRequest } from '../lib/audit-report';
+import type { Inspection } from '../lib/types';
+import { requireField, requireTarget, withPowertools } from './middleware';
+
+/** RequestAuditReport: ask Private CA for the report again, same bucket and format. */
+export const handler = withPowertools(async (input: unknown): Promise<AuditRequest> => {
+  const target = requireTarget(input, 'RequestAuditReport');
+  const inspection = requireField<Inspection>(input, 'inspection', 'RequestAuditReport');
+  return requestAuditReport(target, inspection);
+});
