@@ -1,0 +1,109 @@
+// One IAM role per concern, least privilege. serverless.yml includes the result in
+// `resources`: `${file(./deploy/iam-roles.cjs)}`.
+//
+// Every role may write its functions' logs and X-Ray traces. Beyond that:
+//   ClassifyRole  nothing (classification is pure)
+//   ReadRole      read CAs, audit reports, certificates; read bucket settings and CRL objects
+//   RepairRole    add to bucket policies (allowed buckets only) and update CAs' CRL ACL
+//   AuditRole     request audit reports
+//   RecordRole    publish to the notification topic
+// Private CA actions are limited to CAs of this account and region; S3 actions to
+// buckets owned by this account (s3:ResourceAccount), and PutBucketPolicy further to
+// the allowedBuckets parameter when it is set.
+
+const CA_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' };
+const THIS_ACCOUNT = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } };
+
+function bucketArns(allowedBuckets) {
+  const names = String(allowedBuckets ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== '*');
+  for (const name of names) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+      throw new Error(`allowedBuckets: "${name}" is not a valid S3 bucket name`);
+    }
+  }
+  if (names.length === 0) return [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }];
+  return names.map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${name}` }));
+}
+
+function role(service, stage, concern, functions, statements) {
+  const logGroups = functions.map((fn) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${fn}:*`,
+  }));
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `${service}-${stage}: ${concern}`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: 'least-privilege',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroups },
+              // X-Ray has no resource-level permissions.
+              { Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+              ...statements,
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+async function roles({ resolveVariable }) {
+  const service = 'pca-remediation';
+  const stage = await resolveVariable('sls:stage');
+  const allowedBuckets = await resolveVariable('param:allowedBuckets');
+  const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };
+  const allObjects = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' };
+  return {
+    Resources: {
+      ClassifyRole: role(service, stage, 'classify events', ['classifyEvent'], []),
+      ReadRole: role(service, stage, 'read CAs and bucket settings', ['inspectBucket', 'checkCrlRepublished', 'checkAuditReport', 'diagnoseCertificateIssuance', 'diagnoseCaCreation'], [
+        {
+          Sid: 'ReadCertificateAuthorities',
+          Effect: 'Allow',
+          Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:DescribeCertificateAuthorityAuditReport', 'acm-pca:GetCertificate'],
+          Resource: CA_ARN,
+        },
+        {
+          Sid: 'ReadBucketSettings',
+          Effect: 'Allow',
+          Action: ['s3:GetBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3:GetEncryptionConfiguration', 's3:ListBucket'],
+          Resource: allBuckets,
+          Condition: THIS_ACCOUNT,
+        },
+        // HeadObject on CRL objects (LastModified); ListBucket above makes a missing object 404, not 403.
+        { Sid: 'ReadCrlObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: allObjects, Condition: THIS_ACCOUNT },
+      ]),
+      RepairRole: role(service, stage, 'repair bucket policies and CA CRL settings', ['repairBucket'], [
+        {
+          Sid: 'UpdateCertificateAuthorities',
+          Effect: 'Allow',
+          Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:UpdateCertificateAuthority'],
+          Resource: CA_ARN,
+        },
+        { Sid: 'ReadBucketPolicies', Effect: 'Allow', Action: ['s3:GetBucketPolicy'], Resource: allBuckets, Condition: THIS_ACCOUNT },
+        { Sid: 'WriteAllowedBucketPolicies', Effect: 'Allow', Action: ['s3:PutBucketPolicy'], Resource: bucketArns(allowedBuckets), Condition: THIS_ACCOUNT },
+      ]),
+      AuditRole: role(service, stage, 'request audit reports', ['requestAuditReport'], [
+        { Sid: 'RequestAuditReports', Effect: 'Allow', Action: ['acm-pca:CreateCertificateAuthorityAuditReport'], Resource: CA_ARN },
+      ]),
+      RecordRole: role(service, stage, 'publish outcomes', ['recordOutcome'], [
+        { Sid: 'PublishOutcomes', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'NotificationTopic' } },
+        { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
+      ]),
+    },
+  };
+}
+
+module.exports = roles;
+module.exports.bucketArns = bucketArns;
