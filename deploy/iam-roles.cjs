@@ -58,10 +58,23 @@ function role(service, stage, concern, functions, statements) {
   };
 }
 
+/** Refuse a bad deployment parameter at package time, before anything is deployed. */
+function checkParameters(params) {
+  if (!['apply', 'dry-run'].includes(params.mode)) throw new Error(`mode must be "apply" or "dry-run", not "${params.mode}"`);
+  if (!['true', 'false'].includes(String(params.allowCaUpdates))) throw new Error(`allowCaUpdates must be "true" or "false", not "${params.allowCaUpdates}"`);
+  const minutes = Number(params.crlRecoveryWindowMinutes);
+  if (!Number.isInteger(minutes) || minutes <= 0) throw new Error(`crlRecoveryWindowMinutes must be a positive whole number, not "${params.crlRecoveryWindowMinutes}"`);
+}
+
 async function roles({ resolveVariable }) {
   const service = 'pca-remediation';
   const stage = await resolveVariable('sls:stage');
   const allowedBuckets = await resolveVariable('param:allowedBuckets');
+  checkParameters({
+    mode: await resolveVariable('param:mode'),
+    allowCaUpdates: await resolveVariable('param:allowCaUpdates'),
+    crlRecoveryWindowMinutes: await resolveVariable('param:crlRecoveryWindowMinutes'),
+  });
   const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };
   const allObjects = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' };
   return {

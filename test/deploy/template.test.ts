@@ -1,0 +1,135 @@
+/**
+ * `sls package` runs offline here, and the template it builds is checked: the
+ * trigger, the dead-letter queue, alarms, logging, tracing, and least privilege.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged } from './package';
+
+const sample = (path: string) => JSON.parse(readFileSync(`${ROOT}events/${path}`, 'utf8')) as Record<string, unknown>;
+const published = readdirSync(`${ROOT}events/published`);
+const failures = [...published.filter((file) => file.includes('failure')).map((file) => `published/${file}`), ...readdirSync(`${ROOT}events`).filter((file) => file.endsWith('.json'))];
+const successes = published.filter((file) => file.includes('success')).map((file) => `published/${file}`);
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
+const actionsOf = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+
+let packaged: Packaged;
+beforeAll(() => {
+  packaged = packageService();
+});
+
+function roleStatements(): Array<[string, Statement]> {
+  return resourcesOfType(packaged.template, 'AWS::IAM::Role').flatMap(([name, role]) =>
+    (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((policy) => policy.PolicyDocument.Statement.map((statement) => [name, statement] as [string, Statement])),
+  );
+}
+
+describe('the packaged service', () => {
+  it('builds one bundle per function', () => {
+    expect(packaged.artifacts.sort()).toEqual(
+      ['checkAuditReport', 'checkCrlRepublished', 'classifyEvent', 'diagnoseCaCreation', 'diagnoseCertificateIssuance', 'inspectBucket', 'recordOutcome', 'repairBucket', 'requestAuditReport'].map((name) => `${name}.zip`),
+    );
+  });
+
+  it('runs every function on nodejs24.x, arm64, with X-Ray tracing and its own role', () => {
+    const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(9);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.Role).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/^(Classify|Read|Repair|Audit|Record)Role$/), 'Arn'] });
+    }
+  });
+
+  describe('the EventBridge rule', () => {
+    const rule = () => resourcesOfType(packaged.template, 'AWS::Events::Rule')[0]![1];
+
+    it.each(failures)('accepts the failure sample %s', (file) => {
+      expect(matchesPattern(rule().Properties.EventPattern, sample(file))).toBe(true);
+    });
+
+    it.each(successes)('ignores the success sample %s', (file) => {
+      expect(matchesPattern(rule().Properties.EventPattern, sample(file))).toBe(false);
+    });
+
+    it('retries delivery and sends what it cannot deliver to the dead-letter queue', () => {
+      const [target] = rule().Properties.Targets;
+      expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
+    });
+
+    it('lets exactly this rule write to the dead-letter queue', () => {
+      const policy = packaged.template.Resources.DeadLetterQueuePolicy!.Properties.PolicyDocument.Statement[0];
+      expect(policy).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+      expect(policy.Condition.ArnEquals['aws:SourceArn']['Fn::Sub']).toMatch(new RegExp(`rule/${rule().Properties.Name}$`));
+    });
+  });
+
+  it('alarms on failed, timed-out, aborted and throttled executions and on dead letters, to the notification topic', () => {
+    const alarms = resourcesOfType(packaged.template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ExecutionThrottled', 'ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'NotificationTopic' }]);
+  });
+
+  it('logs every execution, with its data, to a log group with retention, and traces it', () => {
+    const [, machine] = resourcesOfType(packaged.template, 'AWS::StepFunctions::StateMachine')[0]!;
+    expect(machine.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD');
+    expect(machine.Properties.LoggingConfiguration).toEqual({
+      Level: 'ALL',
+      IncludeExecutionData: true,
+      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['StateMachineLogGroup', 'Arn'] } } }],
+    });
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(packaged.template.Resources.StateMachineLogGroup!.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('encrypts the notification topic with a key alarms can use, and the dead-letter queue', () => {
+    expect(packaged.template.Resources.NotificationTopic!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationKey' });
+    expect(packaged.template.Resources.DeadLetterQueue!.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('grants no wildcard action in any role', () => {
+    const wildcards = roleStatements().filter(([, statement]) => actionsOf(statement).some((action) => action.includes('*')));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('limits Private CA actions to the CAs of this account and region', () => {
+    for (const [, statement] of roleStatements().filter(([, s]) => actionsOf(s).some((action) => action.startsWith('acm-pca:')))) {
+      expect(statement.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' });
+    }
+  });
+
+  it('limits every S3 action to buckets this account owns', () => {
+    const s3 = roleStatements().filter(([, s]) => actionsOf(s).some((action) => action.startsWith('s3:')));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const [, statement] of s3) {
+      expect(statement.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    }
+  });
+
+  it('gives PutBucketPolicy and UpdateCertificateAuthority only to the repair role', () => {
+    const mutating = roleStatements().filter(([, s]) => actionsOf(s).some((action) => ['s3:PutBucketPolicy', 'acm-pca:UpdateCertificateAuthority'].includes(action)));
+    expect(new Set(mutating.map(([role]) => role))).toEqual(new Set(['RepairRole']));
+  });
+
+  it('passes the deployment parameters to the handlers', () => {
+    const [, inspect] = resourcesOfType(packaged.template, 'AWS::Lambda::Function').find(([name]) => name === 'InspectBucketLambdaFunction')!;
+    expect(inspect.Properties.Environment.Variables).toMatchObject({ MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75' });
+  });
+
+  it.each([
+    ['mode', 'fix-everything', /mode must be "apply" or "dry-run", not "fix-everything"/],
+    ['allowCaUpdates', 'yes', /allowCaUpdates must be "true" or "false"/],
+    ['allowedBuckets', 'Not_A_Bucket', /allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/],
+    ['crlRecoveryWindowMinutes', '-5', /crlRecoveryWindowMinutes must be a positive whole number/],
+  ])('refuses to package with %s=%s, naming the parameter', (name, value, message) => {
+    expect(() => packageService({ [name]: value })).toThrow(message);
+  });
+
+  it('scopes PutBucketPolicy to the allowedBuckets parameter, and takes mode=dry-run', () => {
+    const scoped = packageService({ allowedBuckets: 'crl-one,crl-two', mode: 'dry-run' }).template;
+    const statement = (scoped.Resources.RepairRole!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).find((s) => actionsOf(s).includes('s3:PutBucketPolicy'))!;
+    expect(statement.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-one' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-two' }]);
+    expect(scoped.Resources.InspectBucketLambdaFunction!.Properties.Environment.Variables.MODE).toBe('dry-run');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The definition in statemachines/ keeps the house rules: every state commented,
+ * every Task with a timeout, a Retry on Lambda service errors and Catches ending in
+ * States.ALL, Choice states phrased as questions, and every error name in a
+ * Retry or Catch a class of src/lib/errors.ts (or a name Step Functions raises).
+ */
+import { describe, expect, it } from 'vitest';
+import { EXTERNAL_ERROR_NAMES, REMEDIATION_ERRORS } from '../../src/lib/errors';
+import { FUNCTION_HANDLERS, loadDefinition } from '../../src/local/workflow';
+
+const { definition, taskFunctions } = loadDefinition();
+const states = Object.entries(definition.States);
+const tasks = states.filter(([, state]) => state.Type === 'Task');
+
+describe('the state machine definition', () => {
+  it('has a comment on the workflow and on every state', () => {
+    expect(definition.Comment).toBeTruthy();
+    const uncommented = states.filter(([, state]) => typeof state.Comment !== 'string' || state.Comment.length < 10).map(([name]) => name);
+    expect(uncommented).toEqual([]);
+  });
+
+  it.each(tasks)('Task %s has TimeoutSeconds, a Lambda service-error Retry and a States.ALL Catch last', (_name, state) => {
+    expect(state.TimeoutSeconds).toBeGreaterThan(0);
+    const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+    expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']));
+    const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
+    expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+    expect(state.ResultPath).toMatch(/^\$/);
+  });
+
+  it.each(tasks)('Task %s runs a function that has a handler', (name) => {
+    expect(FUNCTION_HANDLERS[taskFunctions[name]!]).toBeTypeOf('function');
+  });
+
+  it('names Task states verb-noun and Choice states as questions', () => {
+    for (const [name, state] of states) {
+      if (state.Type === 'Choice') expect(name).toMatch(/\?$/);
+      if (state.Type === 'Task') expect(name).toMatch(/^[A-Z][a-z]+[A-Z][A-Za-z]+$/);
+    }
+  });
+
+  it('gives every Fail state an Error and a Cause', () => {
+    for (const [, state] of states.filter(([, s]) => s.Type === 'Fail')) {
+      expect(state.Error).toBeTruthy();
+      expect(state.Cause).toBeTruthy();
+    }
+  });
+
+  it('uses JSONPath only: no JSONata, no Variables (the local engine runs neither)', () => {
+    const text = JSON.stringify(definition);
+    expect(text).not.toMatch(/"QueryLanguage"|"Assign"|"Arguments"|"Output"|\{%/);
+  });
+
+  it('names in Retry and Catch only errors the handlers define or Step Functions raises', () => {
+    const known = new Set<string>([...Object.keys(REMEDIATION_ERRORS), ...EXTERNAL_ERROR_NAMES]);
+    const used = states.flatMap(([, state]) => [
+      ...((state.Retry ?? []) as Array<{ ErrorEquals: string[] }>),
+      ...((state.Catch ?? []) as Array<{ ErrorEquals: string[] }>),
+    ]).flatMap((entry) => entry.ErrorEquals);
+    expect(used.filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it.each(Object.entries(REMEDIATION_ERRORS))('error class %s sets its name, so Lambda reports it as the errorType', (name, ErrorClass) => {
+    const error = new ErrorClass('message', { cause: new Error('root') });
+    expect(error.name).toBe(name);
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it('keeps retryable and terminal errors apart', () => {
+    const retryable = Object.entries(REMEDIATION_ERRORS).filter(([, E]) => new E('m').retryable).map(([name]) => name);
+    expect(retryable.sort()).toEqual(['AuditReportRequestInProgress', 'AwsTransientError', 'BucketPolicyChanged', 'CrlNotYetPublished']);
+    const retriedNames = new Set(states.flatMap(([, state]) => (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals)));
+    for (const name of Object.keys(REMEDIATION_ERRORS)) {
+      expect(retriedNames.has(name), `${name} retried?`).toBe(new REMEDIATION_ERRORS[name as keyof typeof REMEDIATION_ERRORS]('m').retryable);
+    }
+  });
+
+  it('retries CrlNotYetPublished with exponential backoff and full jitter spanning more than the hour Private CA retries by itself', () => {
+    const retrier = definition.States.CheckCrlRepublished!.Retry!.find((r) => r.ErrorEquals.includes('CrlNotYetPublished'))!;
+    expect(retrier.JitterStrategy).toBe('FULL');
+    expect(retrier.BackoffRate).toBeGreaterThan(1);
+    let total = 0;
+    for (let attempt = 0; attempt < retrier.MaxAttempts!; attempt += 1) {
+      total += Math.min(retrier.IntervalSeconds! * retrier.BackoffRate! ** attempt, retrier.MaxDelaySeconds!);
+    }
+    // Full jitter waits half the backoff on average: the expected span must still exceed an hour.
+    expect(total / 2).toBeGreaterThan(3600);
+  });
+
+  it('retries AuditReportRequestInProgress across the 30-minute limit', () => {
+    const retrier = definition.States.RequestAuditReport!.Retry!.find((r) => r.ErrorEquals.includes('AuditReportRequestInProgress'))!;
+    let total = 0;
+    for (let attempt = 0; attempt < retrier.MaxAttempts!; attempt += 1) {
+      total += Math.min(retrier.IntervalSeconds! * retrier.BackoffRate! ** attempt, retrier.MaxDelaySeconds!);
+    }
+    expect(retrier.JitterStrategy).toBe('FULL');
+    expect(total / 2).toBeGreaterThan(1800);
+  });
+});
