@@ -16,10 +16,10 @@ import type { OutcomeRecord } from './types';
 
 export const METRIC_NAME = 'Remediations';
 
-/** Subject lines are limited to 100 characters by SNS. */
+/** SNS requires subjects shorter than 100 characters. */
 export function notificationSubject(record: OutcomeRecord): string {
   const ca = record.certificateAuthorityArn?.split('/').pop() ?? 'unknown CA';
-  return `[pca-remediation] ${record.status}: ${record.kind} ${ca}`.slice(0, 100);
+  return `[pca-remediation] ${record.status}: ${record.kind} ${ca}`.slice(0, 99);
 }
 
 export function notificationMessage(record: OutcomeRecord): string {

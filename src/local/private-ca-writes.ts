@@ -1,0 +1,145 @@
+/**
+ * What the simulated Private CA does by itself: retry a failed CRL write every 15
+ * minutes, and finish audit reports. Both write to S3 as the service principal, so
+ * both ask the same question: would the real service's write succeed? These writes
+ * are not SDK calls and are not recorded as calls.
+ */
+import { parseCaArn } from '../lib/arn';
+import { analyzeBucketPolicy } from '../lib/policy';
+import type { CertificateAuthorityEntry } from './account-file';
+import { findBucket, minutes, type AccountModel } from './simulation-model';
+
+export const CRL_RETRY_INTERVAL_MS = minutes(15);
+export const DEFAULT_AUDIT_REPORT_SECONDS = 60;
+export const PERMISSION_TEST_KEY = 'acm-pca-permission-test-key';
+
+export interface WriteCheck {
+  allowed: boolean;
+  /** Why not, one sentence each; empty when allowed. */
+  reasons: string[];
+}
+
+export interface PrivateCaWrite {
+  bucket: string;
+  objectKeys: string[];
+  objectAcl: 'public-read' | 'bucket-owner-full-control';
+}
+
+/** `crl/<caId>.crl`, or `<CustomPath>/<caId>.crl` when the CA sets a CustomPath. */
+export function crlObjectKey(ca: CertificateAuthorityEntry): string {
+  const customPath = ca.RevocationConfiguration?.CrlConfiguration?.CustomPath?.replace(/^\/+|\/+$/g, '');
+  return `${customPath ? customPath : 'crl'}/${caIdOf(ca)}.crl`;
+}
+
+export function caIdOf(ca: CertificateAuthorityEntry): string {
+  const parsed = parseCaArn(ca.Arn);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.value.caId;
+}
+
+/** The S3 default KMS key (aws/s3): its key policy cannot grant Private CA, so writes fail. */
+function usesDefaultKmsKey(model: AccountModel, bucketName: string): boolean {
+  const rules = findBucket(model, bucketName)?.ServerSideEncryptionConfiguration?.Rules ?? [];
+  return rules.some(({ ApplyServerSideEncryptionByDefault: sse }) => {
+    if (!sse || !sse.SSEAlgorithm.startsWith('aws:kms')) return false;
+    const key = sse.KMSMasterKeyID;
+    return key === undefined || key === 'alias/aws/s3' || key.endsWith(':alias/aws/s3');
+  });
+}
+
+/** Would S3 accept Private CA's write for `ca`, given the bucket as it is now? */
+export function checkPrivateCaWrite(model: AccountModel, ca: CertificateAuthorityEntry, write: PrivateCaWrite): WriteCheck {
+  const bucket = findBucket(model, write.bucket);
+  if (!bucket) return { allowed: false, reasons: [`bucket ${write.bucket} does not exist`] };
+  const reasons: string[] = [];
+  const parsed = parseCaArn(ca.Arn);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  const analysis = analyzeBucketPolicy(bucket.Policy, {
+    partition: model.partition,
+    bucket: bucket.Name,
+    caArn: ca.Arn,
+    account: parsed.value.account,
+    caId: parsed.value.caId,
+    objectKeys: write.objectKeys,
+    objectAcl: write.objectAcl,
+  });
+  if (!analysis.compliant) reasons.push(`the policy of bucket ${bucket.Name} does not let Private CA write for ${ca.Arn}`);
+  if (write.objectAcl === 'public-read') {
+    if (bucket.PublicAccessBlockConfiguration?.BlockPublicAcls) reasons.push(`BlockPublicAcls on bucket ${bucket.Name} rejects the public-read ACL`);
+    if (bucket.OwnershipControls?.Rules.some((rule) => rule.ObjectOwnership === 'BucketOwnerEnforced')) {
+      reasons.push(`bucket ${bucket.Name} has ACLs disabled (BucketOwnerEnforced), which rejects the public-read ACL`);
+    }
+  }
+  if (usesDefaultKmsKey(model, bucket.Name)) reasons.push(`bucket ${bucket.Name} encrypts with the S3 default KMS key (aws/s3)`);
+  return { allowed: reasons.length === 0, reasons };
+}
+
+/** Would Private CA's CRL write at `at` succeed? Adds the internal-failure window to the bucket checks. */
+export function checkCrlWrite(model: AccountModel, ca: CertificateAuthorityEntry, at: Date): WriteCheck {
+  const crl = ca.RevocationConfiguration?.CrlConfiguration;
+  if (!crl?.Enabled || !crl.S3BucketName) return { allowed: false, reasons: ['CRLs are not enabled'] };
+  if (ca.Status !== 'ACTIVE' && ca.Status !== 'DISABLED') return { allowed: false, reasons: [`the CA is ${ca.Status}`] };
+  const check = checkPrivateCaWrite(model, ca, {
+    bucket: crl.S3BucketName,
+    objectKeys: [crlObjectKey(ca)],
+    objectAcl: crl.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'bucket-owner-full-control' : 'public-read',
+  });
+  const until = ca.Simulation?.CrlInternalFailureUntil;
+  if (until === 'forever' || (until && at.getTime() < Date.parse(until))) {
+    return { allowed: false, reasons: [...check.reasons, `Private CA fails internally until ${until}`] };
+  }
+  return check;
+}
+
+/**
+ * CRL retries every 15 minutes after the last failure, up to `until`. Nothing but the
+ * internal-failure window changes while time passes, so the first successful tick is
+ * found directly rather than by stepping through every tick.
+ */
+function retryCrl(model: AccountModel, ca: CertificateAuthorityEntry, until: Date): void {
+  const failedAt = ca.Simulation?.CrlFailureAt;
+  if (!failedAt || !ca.Simulation) return;
+  const start = Date.parse(failedAt);
+  const lastTick = start + Math.floor((until.getTime() - start) / CRL_RETRY_INTERVAL_MS) * CRL_RETRY_INTERVAL_MS;
+  if (lastTick <= start) return;
+  const firstTick = start + CRL_RETRY_INTERVAL_MS;
+  const internalUntil = ca.Simulation.CrlInternalFailureUntil;
+  let tick = firstTick;
+  if (internalUntil && internalUntil !== 'forever' && Date.parse(internalUntil) > firstTick) {
+    tick = start + Math.ceil((Date.parse(internalUntil) - start) / CRL_RETRY_INTERVAL_MS) * CRL_RETRY_INTERVAL_MS;
+  }
+  const succeeds = tick <= lastTick && checkCrlWrite(model, ca, new Date(tick)).allowed;
+  const bucket = findBucket(model, ca.RevocationConfiguration?.CrlConfiguration?.S3BucketName);
+  if (succeeds && bucket) {
+    bucket.Objects[crlObjectKey(ca)] = new Date(tick).toISOString();
+    ca.Simulation.CrlFailureAt = null;
+  } else {
+    ca.Simulation.CrlFailureAt = new Date(lastTick).toISOString();
+  }
+}
+
+/** Audit reports whose time has come end as SUCCESS (and write their object) or FAILED. */
+function finishAuditReports(model: AccountModel, ca: CertificateAuthorityEntry, until: Date): void {
+  const seconds = ca.Simulation?.AuditReportSecondsToComplete ?? DEFAULT_AUDIT_REPORT_SECONDS;
+  for (const report of ca.AuditReports ?? []) {
+    const finishesAt = Date.parse(report.CreatedAt) + seconds * 1000;
+    if (report.AuditReportStatus !== 'CREATING' || finishesAt > until.getTime()) continue;
+    const written =
+      (ca.Simulation?.AuditReportOutcome ?? 'SUCCESS') === 'SUCCESS' &&
+      checkPrivateCaWrite(model, ca, {
+        bucket: report.S3BucketName,
+        objectKeys: [report.S3Key],
+        objectAcl: 'bucket-owner-full-control',
+      }).allowed;
+    report.AuditReportStatus = written ? 'SUCCESS' : 'FAILED';
+    if (written) findBucket(model, report.S3BucketName)!.Objects[report.S3Key] = new Date(finishesAt).toISOString();
+  }
+}
+
+/** Everything Private CA does by itself up to `until`. */
+export function runPrivateCaBackgroundWork(model: AccountModel, until: Date): void {
+  for (const ca of model.certificateAuthorities) {
+    retryCrl(model, ca, until);
+    finishAuditReports(model, ca, until);
+  }
+}

@@ -1,0 +1,200 @@
+import {
+  CreateCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityCommand,
+  GetCertificateCommand,
+  UpdateCertificateAuthorityCommand,
+  type RevocationConfiguration,
+} from '@aws-sdk/client-acm-pca';
+import { describe, expect, it } from 'vitest';
+import type { CertificateAuthorityEntry } from '../../src/local/account-file';
+import { AUDIT_BUCKET, CA_ARN, CA_ID, caOf, simulate } from './helpers';
+
+const CERTIFICATE_ARN = `${CA_ARN}/certificate/6707447683a9b7f4055627ffd55cebcc`;
+const UNKNOWN_CA_ARN = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566';
+
+function editCa(edit: (ca: CertificateAuthorityEntry) => void) {
+  return (file: { certificateAuthorities: CertificateAuthorityEntry[] }) => edit(file.certificateAuthorities[0]!);
+}
+
+describe('DescribeCertificateAuthority', () => {
+  it('returns the CA as the API does: times as Dates, without the file-only fields', async () => {
+    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    const { CertificateAuthority: ca } = await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }));
+    expect(ca).toMatchObject({
+      Arn: CA_ARN,
+      Status: 'ACTIVE',
+      Type: 'ROOT',
+      NotAfter: new Date('2036-01-05T08:05:00Z'),
+      RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'pca-crl-111122223333', S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' } },
+    });
+    expect(ca).not.toHaveProperty('Simulation');
+    expect(ca).not.toHaveProperty('AuditReports');
+    expect(ca).not.toHaveProperty('Certificates');
+  });
+
+  it('gives FailureReason for a CA whose creation failed', async () => {
+    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => {
+      ca.Status = 'FAILED';
+      ca.FailureReason = 'REQUEST_TIMED_OUT';
+    }));
+    await expect(pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }))).resolves.toMatchObject({
+      CertificateAuthority: { Status: 'FAILED', FailureReason: 'REQUEST_TIMED_OUT' },
+    });
+  });
+
+  it.each([
+    ['an unknown CA', UNKNOWN_CA_ARN, 'ResourceNotFoundException'],
+    ['a malformed ARN', 'arn:aws:acm-pca:region:account:certificate-authority/CA_ID', 'InvalidArnException'],
+  ])('rejects %s with %s', async (_case, arn, name) => {
+    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    await expect(pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }))).rejects.toMatchObject({
+      name,
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+  });
+});
+
+describe('UpdateCertificateAuthority', () => {
+  const publicRead: RevocationConfiguration = {
+    CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: 'pca-crl-111122223333', S3ObjectAcl: 'PUBLIC_READ' },
+  };
+
+  it('replaces the RevocationConfiguration as given', async () => {
+    const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }));
+    expect(caOf(account).RevocationConfiguration).toEqual(publicRead);
+  });
+
+  it.each(['CREATING', 'PENDING_CERTIFICATE', 'FAILED', 'DELETED', 'EXPIRED'] as const)(
+    'rejects a CA in status %s with InvalidStateException and changes nothing',
+    async (status) => {
+      const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Status = status)));
+      const before = account.toAccountFile();
+      await expect(
+        pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
+      ).rejects.toMatchObject({ name: 'InvalidStateException' });
+      expect(account.toAccountFile()).toEqual(before);
+    },
+  );
+
+  it('rejects an S3ObjectAcl that is not PUBLIC_READ or BUCKET_OWNER_FULL_CONTROL with InvalidArgsException', async () => {
+    const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    const before = caOf(account).RevocationConfiguration;
+    await expect(
+      pca.send(
+        new UpdateCertificateAuthorityCommand({
+          CertificateAuthorityArn: CA_ARN,
+          RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'pca-crl-111122223333', S3ObjectAcl: 'PRIVATE' as never } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining('S3ObjectAcl') });
+    expect(caOf(account).RevocationConfiguration).toEqual(before);
+  });
+
+  it('with UpdateTestsBucketWrite, refuses a CRL bucket Private CA could not write to', async () => {
+    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: true })));
+    await expect(
+      pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
+    ).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining('BlockPublicAcls') });
+  });
+});
+
+describe('CreateCertificateAuthorityAuditReport', () => {
+  const requestReport = (format: 'JSON' | 'CSV') =>
+    new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: format });
+
+  it('creates a CREATING report under audit-report/<CA id>/<id>.<format>', async () => {
+    const { pca, account, clock } = simulate('audit-report-failed', '2026-11-20T10:30:00Z');
+    const created = await pca.send(requestReport('CSV'));
+    expect(created.S3Key).toBe(`audit-report/${CA_ID}/${created.AuditReportId}.csv`);
+    const described = await pca.send(
+      new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: created.AuditReportId }),
+    );
+    expect(described).toMatchObject({ AuditReportStatus: 'CREATING', S3BucketName: AUDIT_BUCKET, S3Key: created.S3Key, CreatedAt: clock.now() });
+    expect(caOf(account).Simulation?.LastAuditReportRequestedAt).toBe(clock.now().toISOString());
+  });
+
+  it.each([
+    ['10 minutes', '2026-11-20T10:09:00Z', 'RequestInProgressException'],
+    ['29 minutes 59 seconds', '2026-11-20T10:28:59Z', 'RequestInProgressException'],
+  ])('rejects a second request %s after the last with %s', async (_gap, now, name) => {
+    const { pca } = simulate('audit-report-failed', now);
+    await expect(
+      pca.send(requestReport('JSON')),
+    ).rejects.toMatchObject({ name });
+  });
+
+  it('accepts a request exactly 30 minutes after the last', async () => {
+    const { pca } = simulate('audit-report-failed', '2026-11-20T10:29:00Z');
+    await expect(
+      pca.send(requestReport('JSON')),
+    ).resolves.toHaveProperty('AuditReportId');
+  });
+
+  it('rejects a CA that is not ACTIVE or DISABLED with InvalidStateException', async () => {
+    const { pca } = simulate('audit-report-failed', '2026-11-20T11:00:00Z', editCa((ca) => (ca.Status = 'PENDING_CERTIFICATE')));
+    await expect(
+      pca.send(requestReport('JSON')),
+    ).rejects.toMatchObject({ name: 'InvalidStateException' });
+  });
+
+  it('rejects an unknown report format with InvalidArgsException', async () => {
+    const { pca } = simulate('audit-report-failed', '2026-11-20T11:00:00Z');
+    await expect(
+      pca.send(requestReport('XML' as never)),
+    ).rejects.toMatchObject({ name: 'InvalidArgsException' });
+  });
+});
+
+describe('DescribeCertificateAuthorityAuditReport', () => {
+  it('returns a report of the file', async () => {
+    const { pca } = simulate('audit-report-failed', '2026-11-20T10:05:00Z');
+    await expect(
+      pca.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: 'a1b2c3d4-5678-90ab-cdef-111122223333' })),
+    ).resolves.toMatchObject({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, CreatedAt: new Date('2026-11-20T09:59:00Z') });
+  });
+
+  it('rejects an unknown report with ResourceNotFoundException', async () => {
+    const { pca } = simulate('audit-report-failed', '2026-11-20T10:05:00Z');
+    await expect(
+      pca.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: '00000000-0000-0000-0000-000000000000' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
+
+describe('GetCertificate', () => {
+  function withCertificate(status: 'ISSUED' | 'FAILED' | 'PENDING') {
+    return simulate('crl-internal-failure', '2026-11-20T10:05:00Z', editCa((ca) => {
+      const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
+      ca.Certificates = [{ CertificateArn: CERTIFICATE_ARN, Status: status, Certificate: pem('MIIB'), CertificateChain: pem('MIIC') }];
+    }));
+  }
+
+  it('returns the certificate and its chain once issued', async () => {
+    const { pca } = withCertificate('ISSUED');
+    await expect(pca.send(new GetCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateArn: CERTIFICATE_ARN }))).resolves.toMatchObject({
+      Certificate: expect.stringContaining('BEGIN CERTIFICATE'),
+      CertificateChain: expect.stringContaining('MIIC'),
+    });
+  });
+
+  it.each([
+    ['FAILED', 'RequestFailedException', 'failed for an unspecified reason'],
+    ['PENDING', 'RequestInProgressException', ''],
+  ] as const)('rejects a %s certificate with %s', async (status, name, message) => {
+    const { pca } = withCertificate(status);
+    await expect(pca.send(new GetCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateArn: CERTIFICATE_ARN }))).rejects.toMatchObject({
+      name,
+      message: expect.stringContaining(message),
+    });
+  });
+
+  it('rejects an unknown certificate with ResourceNotFoundException', async () => {
+    const { pca } = withCertificate('ISSUED');
+    await expect(
+      pca.send(new GetCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateArn: `${CA_ARN}/certificate/00000000000000000000000000000000` })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
