@@ -1,4 +1,4 @@
-import { loadConfig } from '../lib/config';
+import { loadRecordingConfig } from '../lib/config';
 import type { WorkflowState } from '../lib/outcome';
 import { recordOutcome } from '../lib/record-outcome';
 import type { OutcomeRecord } from '../lib/types';
@@ -9,7 +9,7 @@ export const handler = withPowertools(
   async (input: unknown): Promise<OutcomeRecord> => {
     const state = requireField<WorkflowState>(input, 'state', 'RecordOutcome');
     const executionArn = (input as { executionArn?: unknown }).executionArn;
-    return recordOutcome(state, typeof executionArn === 'string' ? executionArn : null, loadConfig());
+    return recordOutcome(state, typeof executionArn === 'string' ? executionArn : null, loadRecordingConfig());
   },
   { emitsMetrics: true },
 );

@@ -61,6 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * What RecordOutcome needs, read leniently: an execution that failed because of a
+ * bad setting must still be recorded and notified, so a bad MODE reads as 'unknown'.
+ */
+export function loadRecordingConfig(env: NodeJS.ProcessEnv = process.env): { mode: Mode | 'unknown'; notificationTopicArn: string } {
+  const mode = env.MODE === undefined || env.MODE === '' ? 'apply' : env.MODE;
+  return { mode: mode === 'apply' || mode === 'dry-run' ? mode : 'unknown', notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '' };
+}
+
 export function isBucketAllowed(config: Config, bucket: string): boolean {
   return config.allowedBuckets.length === 0 || config.allowedBuckets.includes(bucket);
 }

@@ -191,7 +191,7 @@ export function concludeOutcome(state: WorkflowState): Conclusion {
   return auditOutcome(state.auditRequest, [...inspection.findings, ...(state.repair?.findings ?? [])], [...(state.repair?.actions ?? []), ...reRequest]);
 }
 
-export function buildOutcomeRecord(state: WorkflowState, context: { executionArn: string | null; recordedAt: Date; mode: Mode; notified: boolean }, conclusion = concludeOutcome(state)): OutcomeRecord {
+export function buildOutcomeRecord(state: WorkflowState, context: { executionArn: string | null; recordedAt: Date; mode: Mode | 'unknown'; notified: boolean }, conclusion = concludeOutcome(state)): OutcomeRecord {
   const target = state.target;
   return {
     status: conclusion.status,

@@ -8,7 +8,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from './clients/sns';
 import { now } from './clock';
-import type { Config } from './config';
+import type { loadRecordingConfig } from './config';
 import { isTransientAwsError, AwsTransientError } from './errors';
 import { buildOutcomeRecord, concludeOutcome, shouldNotify, type WorkflowState } from './outcome';
 import { logger, metrics } from './powertools';
@@ -47,7 +47,7 @@ async function notify(record: OutcomeRecord, topicArn: string): Promise<Error | 
   }
 }
 
-export async function recordOutcome(state: WorkflowState, executionArn: string | null, config: Config): Promise<OutcomeRecord> {
+export async function recordOutcome(state: WorkflowState, executionArn: string | null, config: ReturnType<typeof loadRecordingConfig>): Promise<OutcomeRecord> {
   const conclusion = concludeOutcome(state);
   const wantsNotification = shouldNotify(conclusion) && config.notificationTopicArn !== '';
   const draft = buildOutcomeRecord(state, { executionArn, recordedAt: now(), mode: config.mode, notified: false }, conclusion);

@@ -111,7 +111,8 @@ export interface OutcomeRecord {
   certificateAuthorityArn: string | null;
   eventId: string;
   eventTime: string | null;
-  mode: Mode;
+  /** The deployment's mode; 'unknown' when MODE itself was invalid. */
+  mode: Mode | 'unknown';
   message: string;
   findings: Finding[];
   actions: Array<PlannedAction | AppliedAction>;

@@ -1,0 +1,130 @@
+/**
+ * CRL_S3_PERMISSION through the real state machine: describe, inspect, plan,
+ * apply, read back; and every way it stops without writing.
+ */
+import { describe, expect, it } from 'vitest';
+import { account, BUCKET, CA_ARN, CA_ID, documentedGrant, event, policyOf, runScenario } from './scenario';
+
+const permissionEvent = event('crl-s3-permission-failure.json');
+
+describe('a CRL that could not be written because of bucket permissions', () => {
+  it('adds the Private CA statement, keeps every other statement, and ends REMEDIATED in 8 states and 4 Lambda invocations', async () => {
+    // Prepare
+    const file = account();
+    const before = policyOf(file as never);
+    // Act
+    const run = await runScenario(permissionEvent, file);
+    // Assess
+    expect(run.execution.status).toBe('SUCCEEDED');
+    expect(run.outcome.status).toBe('REMEDIATED');
+    expect(run.states).toEqual(['ClassifyEvent', 'WhatFailed?', 'InspectCrlBucket', 'IsACrlRepairPlanned?', 'RepairCrlBucket', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    const after = policyOf(run.after);
+    expect(after.Statement.slice(0, before.Statement.length)).toEqual(before.Statement);
+    expect(after.Statement).toHaveLength(before.Statement.length + 1);
+    expect(after.Statement.at(-1)).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'acm-pca.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': CA_ARN } },
+    });
+    expect(run.mutatingCalls).toEqual(['PutBucketPolicy']);
+    expect(run.outcome.actions).toEqual([expect.objectContaining({ type: 'PutBucketPolicy', verified: true, before: JSON.stringify(before), after: expect.stringContaining('acm-pca.amazonaws.com') })]);
+    expect(run.after.notifications).toEqual([]);
+  });
+
+  it('lets the simulated Private CA write its next CRL after the repair', async () => {
+    const run = await runScenario(permissionEvent, account());
+    run.simulation.advanceTo(new Date('2026-11-20T10:31:00Z'));
+    const objects = run.simulation.toAccountFile().buckets[0]!.Objects;
+    expect(Date.parse(objects[`crl/${CA_ID}.crl`]!)).toBeGreaterThan(Date.parse('2026-11-20T10:00:00Z'));
+  });
+
+  it('makes every S3 call with ExpectedBucketOwner of the CA account', async () => {
+    const run = await runScenario(permissionEvent, account());
+    const s3 = run.simulation.calls.filter((call) => call.service === 'S3');
+    expect(s3.length).toBeGreaterThan(0);
+    for (const call of s3) expect((call.input as { ExpectedBucketOwner?: string }).ExpectedBucketOwner).toBe('111122223333');
+  });
+
+  it('writes nothing and ends ALREADY_COMPLIANT when the policy already grants Private CA', async () => {
+    const file = account();
+    file.buckets[0].Policy.Statement.push(documentedGrant());
+    const run = await runScenario(permissionEvent, file);
+    expect(run.outcome.status).toBe('ALREADY_COMPLIANT');
+    expect(run.mutatingCalls).toEqual([]);
+  });
+
+  it('switches a PUBLIC_READ CA to BUCKET_OWNER_FULL_CONTROL when ACLs are disabled, and adds the grant', async () => {
+    const file = account();
+    file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ';
+    const run = await runScenario(permissionEvent, file);
+    expect(run.outcome.status).toBe('REMEDIATED');
+    expect(run.mutatingCalls.sort()).toEqual(['PutBucketPolicy', 'UpdateCertificateAuthority']);
+    const ca = run.after.certificateAuthorities[0]!;
+    expect(ca.RevocationConfiguration?.CrlConfiguration?.S3ObjectAcl).toBe('BUCKET_OWNER_FULL_CONTROL');
+    expect(ca.RevocationConfiguration?.CrlConfiguration).toMatchObject({ Enabled: true, ExpirationInDays: 7, S3BucketName: BUCKET });
+    expect(ca.RevocationConfiguration?.OcspConfiguration).toEqual({ Enabled: false });
+  });
+
+  it.each<[string, (file: any) => void, Record<string, string>, string]>([
+    ['an explicit Deny for principals outside the organization', (file) => file.buckets[0].Policy.Statement.push({ Sid: 'DenyOutsideOrg', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}/*`], Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } }), {}, 'POLICY_DENY_BLOCKS'],
+    ['a PUBLIC_READ CA when CA updates are not allowed', (file) => { file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ'; }, { ALLOW_CA_UPDATES: 'false' }, 'CRL_ACL_REJECTED'],
+    ['the S3 default KMS key', (file) => { file.buckets[0].ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault = { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/aws/s3' }; }, {}, 'KMS_AWS_MANAGED_KEY'],
+    ['a bucket outside allowedBuckets', () => undefined, { ALLOWED_BUCKETS: 'some-other-bucket' }, 'BUCKET_NOT_ALLOWED'],
+    ['a missing bucket', (file) => { file.buckets = []; }, {}, 'BUCKET_MISSING'],
+    ['a bucket owned by another account', (file) => { file.buckets[0].Owner = '444455556666'; }, {}, 'BUCKET_ACCESS_DENIED'],
+    ['a CA this account does not have', (file) => { file.certificateAuthorities = []; }, {}, 'CA_NOT_FOUND'],
+    ['CRLs now disabled on the CA', (file) => { file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration = { Enabled: false }; }, {}, 'CRL_DISABLED'],
+  ])('writes nothing, notifies, and ends NEEDS_ATTENTION for %s', async (_name, breakIt, env, code) => {
+    // Prepare
+    const file = account();
+    breakIt(file);
+    // Act
+    const run = await runScenario(permissionEvent, file, { env });
+    // Assess
+    expect(run.outcome.status).toBe('NEEDS_ATTENTION');
+    expect(run.outcome.findings.map((finding) => finding.code)).toContain(code);
+    expect(run.outcome.nextSteps.length).toBeGreaterThan(0);
+    expect(run.mutatingCalls).toEqual([]);
+    expect(run.after.notifications).toHaveLength(1);
+    expect(run.after.notifications[0]!.Subject).toMatch(/NEEDS_ATTENTION/);
+  });
+
+  it('names the blocking Deny statement in the outcome', async () => {
+    const file = account();
+    file.buckets[0].Policy.Statement.push({ Sid: 'DenyOutsideOrg', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } });
+    const run = await runScenario(permissionEvent, file);
+    expect(run.outcome.findings.find((finding) => finding.code === 'POLICY_DENY_BLOCKS')?.message).toMatch(/Sid "DenyOutsideOrg"/);
+  });
+
+  it('plans, records and notifies but writes nothing in dry-run', async () => {
+    const file = account();
+    file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ';
+    const run = await runScenario(permissionEvent, file, { env: { MODE: 'dry-run' } });
+    expect(run.outcome.status).toBe('DRY_RUN');
+    expect(run.outcome.mode).toBe('dry-run');
+    expect(run.outcome.actions.map((action) => action.type).sort()).toEqual(['PutBucketPolicy', 'UpdateCertificateAuthority']);
+    expect(run.mutatingCalls).toEqual([]);
+    expect(run.after.buckets[0]).toEqual(account().buckets[0] && run.after.buckets[0]);
+    expect(policyOf(run.after)).toEqual(account().buckets[0].Policy);
+    expect(run.after.notifications).toHaveLength(1);
+  });
+
+  it('adds its own statement beside another CA\'s statement in a shared bucket', async () => {
+    const file = account();
+    const other = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566';
+    file.buckets[0].Policy.Statement.push(documentedGrant(other));
+    const run = await runScenario(permissionEvent, file);
+    expect(run.outcome.status).toBe('REMEDIATED');
+    const statements = policyOf(run.after).Statement;
+    expect(statements).toContainEqual(documentedGrant(other));
+    expect(statements.filter((statement) => JSON.stringify(statement).includes(CA_ARN))).toHaveLength(1);
+  });
+
+  it('is idempotent: a second delivery of the same event finds the bucket compliant and writes nothing more', async () => {
+    const first = await runScenario(permissionEvent, account());
+    const second = await runScenario(permissionEvent, first.after);
+    expect(second.outcome.status).toBe('ALREADY_COMPLIANT');
+    expect(second.mutatingCalls).toEqual([]);
+    expect(policyOf(second.after)).toEqual(policyOf(first.after));
+  });
+});
