@@ -20,7 +20,7 @@ import { s3 } from './clients/s3';
 import { now, sleep } from './clock';
 import { awsErrorName, BucketPolicyChanged, InvalidStepInput, rethrowAws } from './errors';
 import { pcaWriteRequest } from './plan-bucket-repair';
-import { analyzeBucketPolicy, mergePcaGrant, parseBucketPolicy, type PcaWriteRequest } from './policy';
+import { analyzeBucketPolicy, GRANT_SID_PREFIX, mergePcaGrant, parseBucketPolicy, requiredPcaStatement, type PcaWriteRequest } from './policy';
 import type { AppliedAction, Finding, Inspection, PlannedAction, Repair, Target } from './types';
 
 /** How often, and how far apart, the policy is read back before giving up for now. */
@@ -29,8 +29,9 @@ export const READ_BACK_DELAY_MS = 1000;
 
 type Step = { action?: AppliedAction; finding?: Finding };
 
+/** The statements of a policy as written (not normalised). */
 function statementsOf(policy: string | null): unknown[] {
-  return policy === null ? [] : parseBucketPolicy(policy).statements;
+  return policy === null ? [] : parseBucketPolicy(policy).statements.map((ref) => ref.statement);
 }
 
 /** JSON with object keys sorted, so that S3 re-serialising a policy does not look like a change. */
@@ -52,6 +53,16 @@ export function keepsEveryStatement(before: string | null, after: string | null)
     remaining.splice(index, 1);
     return true;
   });
+}
+
+/** Whether `policy` holds the grant this workflow adds for the CA of `request`. */
+function writtenByUs(policy: string | null, request: PcaWriteRequest): boolean {
+  const withoutSid = (statement: unknown) => {
+    const { Sid: _sid, ...rest } = statement as Record<string, unknown>;
+    return canonical(rest);
+  };
+  const grant = withoutSid(requiredPcaStatement(request, GRANT_SID_PREFIX));
+  return statementsOf(policy).some((statement) => String((statement as { Sid?: unknown }).Sid ?? '').startsWith(GRANT_SID_PREFIX) && withoutSid(statement) === grant);
 }
 
 async function putPolicy(bucket: string, owner: string, policy: string): Promise<Finding | null> {
@@ -80,7 +91,12 @@ async function repairPolicy(target: Target, inspection: Inspection, planned: Pla
   });
   const current = await readPolicy(bucket, owner);
   const merged = mergePcaGrant(current, request);
-  if (!merged.changed) return {};
+  if (!merged.changed) {
+    // Already granted. If by the statement this workflow writes for this CA (its Sid
+    // prefix and exact content), an earlier attempt of this step wrote it and its
+    // read-back timed out: report that write rather than lose it.
+    return writtenByUs(current, request) ? { action: { ...planned, after: current ?? planned.after, appliedAt: now().toISOString(), verified: true } } : {};
+  }
 
   const denied = await putPolicy(bucket, owner, merged.policy);
   if (denied) return { finding: denied };

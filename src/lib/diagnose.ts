@@ -94,7 +94,9 @@ export async function diagnoseCertificateIssuance(target: Target): Promise<Diagn
       findings.push({ code: 'CERTIFICATE_NOT_FOUND', severity: 'action-required', message: `Private CA has no record of certificate ${target.certificateArn}.` });
       nextSteps.push('Re-submit IssueCertificate with the original CSR.');
     } else if (name === 'InvalidStateException') {
-      findings.push({ code: 'CA_NOT_ACTIVE', severity: 'action-required', message: `GetCertificate answered InvalidStateException: the CA is not in a state to return certificates (${ca.Status}).` });
+      if (!findings.some((item) => item.code === 'CA_NOT_ACTIVE')) {
+        findings.push({ code: 'CA_NOT_ACTIVE', severity: 'action-required', message: `GetCertificate answered InvalidStateException: the CA is not in a state to return certificates (${ca.Status}).` });
+      }
       nextSteps.push('Restore the CA to ACTIVE (or renew it), then re-submit IssueCertificate with the original CSR.');
     } else {
       return rethrowAws(error, `GetCertificate ${target.certificateArn}`);

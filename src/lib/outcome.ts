@@ -82,6 +82,10 @@ function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclu
   };
 }
 
+function reRequestAction(target: Target, bucket: string, format: string): PlannedAction {
+  return { type: 'CreateCertificateAuthorityAuditReport', resource: target.certificateAuthorityArn!, description: `Request the audit report again in s3://${bucket} as ${format}`, before: null, after: `a new ${format} report` };
+}
+
 function bucketOutcome(state: WorkflowState, inspection: Inspection): Conclusion | 'continue' {
   const findings = [...inspection.findings, ...(state.repair?.findings ?? [])];
   const actions: Conclusion['actions'] = state.repair?.actions ?? [];
@@ -89,19 +93,23 @@ function bucketOutcome(state: WorkflowState, inspection: Inspection): Conclusion
     return { status: 'NEEDS_ATTENTION', message: 'A person must act before Private CA can write to the bucket; nothing was changed.', findings, actions: inspection.plan, nextSteps: personSteps(findings) };
   }
   if (inspection.next === 'dry-run') {
-    const audit = inspection.purpose === 'AUDIT_REPORT' ? ' and re-request the audit report' : '';
+    const report = inspection.auditReport;
+    const planned = report ? [...inspection.plan, reRequestAction(state.target!, report.bucket, report.format)] : inspection.plan;
     return {
       status: 'DRY_RUN',
-      message: `Dry run: ${inspection.plan.length} change(s) planned${audit}; nothing was written.`,
+      message: `Dry run: ${planned.length} change(s) planned${report ? ', the re-request of the audit report included' : ''}; nothing was written.`,
       findings,
-      actions: inspection.plan,
-      nextSteps: inspection.plan.length > 0 || audit ? ['Review the planned changes; apply them by hand or deploy with mode=apply.'] : [],
+      actions: planned,
+      nextSteps: ['Review the planned changes; apply them by hand or deploy with mode=apply.'],
     };
   }
   if (inspection.next === 'repair') {
     if (!state.repair) return { status: 'FAILED', message: 'The repair step did not run.', findings, actions, nextSteps: ['Open the execution in the Step Functions console.'] };
     if (needsPerson(state.repair.findings)) {
       return { status: 'NEEDS_ATTENTION', message: 'The repair stopped: a person must act.', findings, actions, nextSteps: personSteps(findings) };
+    }
+    if (actions.length === 0 && inspection.purpose === 'CRL') {
+      return { status: 'ALREADY_COMPLIANT', message: 'When the repair ran, the bucket and CA already had what Private CA needs (another writer got there first); nothing was changed.', findings, actions, nextSteps: [] };
     }
   }
   if (inspection.purpose === 'AUDIT_REPORT') return 'continue';
@@ -186,7 +194,7 @@ export function concludeOutcome(state: WorkflowState): Conclusion {
   const bucket = bucketOutcome(state, inspection);
   if (bucket !== 'continue') return bucket;
   const reRequest: Conclusion['actions'] = state.auditRequest?.requested
-    ? [{ type: 'CreateCertificateAuthorityAuditReport', resource: target.certificateAuthorityArn!, description: `Re-requested the audit report in s3://${state.auditRequest.bucket} as ${state.auditRequest.format}`, before: null, after: state.auditRequest.auditReportId ?? '' }]
+    ? [{ ...reRequestAction(target, state.auditRequest.bucket, state.auditRequest.format), description: `Re-requested the audit report in s3://${state.auditRequest.bucket} as ${state.auditRequest.format}`, after: state.auditRequest.auditReportId ?? '', appliedAt: state.auditRequest.requestedAt ?? '', verified: true }]
     : [];
   return auditOutcome(state.auditRequest, [...inspection.findings, ...(state.repair?.findings ?? [])], [...(state.repair?.actions ?? []), ...reRequest]);
 }

@@ -47,7 +47,11 @@ export interface Plan {
   next: Inspection['next'];
 }
 
-/** The request Private CA makes when it writes to `bucket`, for policy evaluation. */
+/**
+ * The request Private CA makes when it writes to `bucket`, for policy evaluation.
+ * CRLs carry the CA's S3ObjectAcl; audit reports are assumed to be written with
+ * bucket-owner-full-control (undocumented; the simulated account does the same).
+ */
 export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: string, acl: CrlObjectAcl, options: { customPath?: string; auditReportKey?: string } = {}): PcaWriteRequest {
   const caId = target.certificateAuthorityId!;
   const objectKeys =
@@ -61,7 +65,7 @@ export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: 
     account: target.account!,
     caId,
     objectKeys,
-    objectAcl: acl === 'PUBLIC_READ' ? 'public-read' : 'bucket-owner-full-control',
+    objectAcl: purpose === 'CRL' && acl === 'PUBLIC_READ' ? 'public-read' : 'bucket-owner-full-control',
   };
 }
 

@@ -32,7 +32,11 @@ export function notificationMessage(record: OutcomeRecord): string {
     `Execution: ${record.executionArn ?? 'unknown'}`,
   ];
   if (record.nextSteps.length > 0) lines.push('', 'What to do:', ...record.nextSteps.map((step) => `- ${step}`));
-  if (record.actions.length > 0) lines.push('', 'Changes:', ...record.actions.map((action) => `- ${action.type} ${action.resource}: ${action.description}`));
+  const made = record.actions.filter((action) => 'appliedAt' in action);
+  const planned = record.actions.filter((action) => !('appliedAt' in action));
+  const list = (actions: typeof record.actions) => actions.map((action) => `- ${action.type} ${action.resource}: ${action.description}`);
+  if (made.length > 0) lines.push('', 'Changes made:', ...list(made));
+  if (planned.length > 0) lines.push('', 'Planned, not applied:', ...list(planned));
   lines.push('', 'Outcome record:', JSON.stringify(record, null, 2));
   return lines.join('\n');
 }
@@ -42,7 +46,6 @@ async function notify(record: OutcomeRecord, topicArn: string): Promise<Error | 
     await sns().send(new PublishCommand({ TopicArn: topicArn, Subject: notificationSubject(record), Message: notificationMessage(record) }));
     return null;
   } catch (error) {
-    if (isTransientAwsError(error)) throw new AwsTransientError(`SNS Publish: ${(error as Error).name}`, { cause: error });
     return error as Error;
   }
 }
@@ -55,6 +58,10 @@ export async function recordOutcome(state: WorkflowState, executionArn: string |
   const record: OutcomeRecord = { ...draft, notified: wantsNotification && failure === null };
 
   logger.info('remediation outcome', { ...record });
+  if (failure && isTransientAwsError(failure)) {
+    // Logged above; the metric waits for the attempt that succeeds, so retries do not count twice.
+    throw new AwsTransientError(`SNS Publish: ${failure.name}; the outcome is logged, the notification will be retried`, { cause: failure });
+  }
   metrics.addDimensions({ kind: record.kind, status: record.status });
   metrics.addMetric(METRIC_NAME, MetricUnit.Count, 1);
   if (failure) {

@@ -22,6 +22,7 @@ const inspection = (next: Inspection['next'], purpose: Inspection['purpose'] = '
   plan: next === 'compliant' ? [] : plan,
   next,
   mode: next === 'dry-run' ? 'dry-run' : 'apply',
+  ...(purpose === 'AUDIT_REPORT' ? { auditReport: { id: 'r-1', bucket: 'b', format: 'CSV' as const } } : {}),
 });
 const applied = [{ ...plan[0]!, appliedAt: '2026-11-20T10:01:00.000Z', verified: true }];
 const crl = (published: boolean) => ({ published, bucket: 'b', key: 'crl/x.crl', lastModified: published ? '2026-11-20T10:15:00.000Z' : null, eventTime: '2026-11-20T10:00:00.000Z', checkedAt: '2026-11-20T11:15:00.000Z', windowEndsAt: '2026-11-20T11:15:00.000Z' });
@@ -61,9 +62,10 @@ describe('concludeOutcome', () => {
 
   it('records the planned actions, unapplied, in dry-run', () => {
     const conclusion = concludeOutcome({ target: target('AUDIT_REPORT'), inspection: inspection('dry-run', 'AUDIT_REPORT') });
-    expect(conclusion.actions).toEqual(plan);
+    expect(conclusion.actions).toEqual([...plan, expect.objectContaining({ type: 'CreateCertificateAuthorityAuditReport', description: 'Request the audit report again in s3://b as CSV' })]);
+    expect(conclusion.actions.some((action) => 'appliedAt' in action)).toBe(false);
     expect(conclusion.message).toMatch(/nothing was written/);
-    expect(conclusion.message).toMatch(/re-request the audit report/);
+    expect(conclusion.message).toMatch(/re-request of the audit report included/);
   });
 
   it('lists what a person must do from the findings that need one', () => {

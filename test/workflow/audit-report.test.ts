@@ -75,7 +75,9 @@ describe('an audit report that could not be produced', () => {
   it('plans the grant and the re-request but writes nothing in dry-run', async () => {
     const run = await runScenario(auditEvent, account('audit-report-failed'), { env: { MODE: 'dry-run' } });
     expect(run.outcome.status).toBe('DRY_RUN');
-    expect(run.outcome.message).toMatch(/re-request the audit report/);
+    expect(run.outcome.message).toMatch(/re-request of the audit report included/);
+    expect(run.outcome.actions.map((action) => action.type)).toEqual(['PutBucketPolicy', 'CreateCertificateAuthorityAuditReport']);
+    expect(run.after.notifications).toHaveLength(1);
     expect(run.mutatingCalls).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  */
 export { analyzeBucketPolicy, type BlockingDeny, type PolicyAnalysis } from './analyze';
 export { PolicyParseError, PolicyTooLarge } from './errors';
-export { mergePcaGrant, requiredPcaStatement, type MergeResult } from './merge';
+export { GRANT_SID_PREFIX, mergePcaGrant, requiredPcaStatement, type MergeResult } from './merge';
 export {
   MAX_POLICY_BYTES,
   PCA_BUCKET_ACTIONS,

@@ -9,6 +9,9 @@ import { PolicyTooLarge } from './errors';
 import { MAX_POLICY_BYTES, PCA_BUCKET_ACTIONS, PCA_OBJECT_ACTIONS, PCA_SERVICE_PRINCIPAL, type PcaWriteRequest } from './pca';
 import { parseBucketPolicy, statementList, type PolicyDocument, type Statement } from './statement';
 
+/** Every statement this workflow adds has a Sid starting with this, then the CA id. */
+export const GRANT_SID_PREFIX = 'AllowAcmPcaWrite';
+
 export interface MergeResult {
   changed: boolean;
   /** The policy text to write; the original text when nothing changed. */
@@ -38,7 +41,7 @@ export function mergePcaGrant(text: string | null, req: PcaWriteRequest): MergeR
   }
 
   const existing = statementList(parsed.document);
-  const sid = freeSid(`AllowAcmPcaWrite${req.caId.replace(/[^A-Za-z0-9]/g, '')}`, existing);
+  const sid = freeSid(`${GRANT_SID_PREFIX}${req.caId.replace(/[^A-Za-z0-9]/g, '')}`, existing);
   const added = requiredPcaStatement(req, sid);
   // Spreading keeps the original key order: `Statement` keeps its place, only its value changes.
   const document: PolicyDocument =
