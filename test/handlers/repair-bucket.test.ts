@@ -1,0 +1,243 @@
+import {
+  ACMPCAClient,
+  DescribeCertificateAuthorityCommand,
+  InvalidStateException,
+  UpdateCertificateAuthorityCommand,
+} from '@aws-sdk/client-acm-pca';
+import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../src/handlers/repair-bucket';
+import { READ_BACK_ATTEMPTS, READ_BACK_DELAY_MS } from '../../src/lib/apply-bucket-repair';
+import { resetClients } from '../../src/lib/clients/registry';
+import { resetClock, setClock } from '../../src/lib/clock';
+import type { Inspection, PlannedAction, Repair } from '../../src/lib/types';
+import {
+  ACCOUNT,
+  allowAuditorsRead,
+  CA_ARN,
+  certificateAuthority,
+  codesOf,
+  CRL_BUCKET,
+  crlInspection,
+  denyInsecureTransport,
+  documentedGrant,
+  expectEveryS3CallScopedToOwner,
+  expectPcaGrantAdded,
+  lambdaContext,
+  mockS3,
+  policyText,
+  s3Error,
+  stubDeploymentEnv,
+  TARGETS,
+  type Statement,
+} from './fixtures';
+
+const s3Mock = mockS3();
+const pcaMock = mockClient(ACMPCAClient);
+const NOW = new Date('2026-11-20T10:20:00.000Z');
+const existing = [denyInsecureTransport(), allowAuditorsRead()];
+const oldPolicy = policyText(...existing);
+const sleeps: number[] = [];
+
+const putPolicyAction: PlannedAction = {
+  type: 'PutBucketPolicy',
+  resource: `arn:aws:s3:::${CRL_BUCKET}`,
+  description: 'Add the Private CA statement',
+  before: oldPolicy,
+  after: policyText(...existing, documentedGrant()),
+};
+
+const updateCaAction: PlannedAction = {
+  type: 'UpdateCertificateAuthority',
+  resource: CA_ARN,
+  description: "Set the CA's CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL",
+  before: '{}',
+  after: '{}',
+};
+
+function repair(inspection: Inspection): Promise<Repair> {
+  return handler({ target: TARGETS.crlS3Permission, inspection }, lambdaContext('RepairBucket'));
+}
+
+/** A bucket whose policy GetBucketPolicy returns as PutBucketPolicy last wrote it. */
+function statefulPolicy(initial: string): void {
+  let stored = initial;
+  s3Mock.on(GetBucketPolicyCommand).callsFake(() => ({ Policy: stored }));
+  s3Mock.on(PutBucketPolicyCommand).callsFake((input) => {
+    stored = input.Policy!;
+    return {};
+  });
+}
+
+function writtenPolicy(): string | undefined {
+  const puts = s3Mock.commandCalls(PutBucketPolicyCommand);
+  expect(puts).toHaveLength(1);
+  return puts[0]!.args[0].input.Policy;
+}
+
+beforeEach(() => {
+  s3Mock.reset();
+  pcaMock.reset();
+  resetClients();
+  stubDeploymentEnv();
+  sleeps.length = 0;
+  setClock({ now: () => NOW, sleep: async (ms) => void sleeps.push(ms) });
+});
+
+afterEach(() => {
+  resetClock();
+  vi.unstubAllEnvs();
+});
+
+describe('RepairBucket: bucket policy', () => {
+  it('sunny day: writes the merged policy and verifies it by reading it back', async () => {
+    // Prepare
+    const theirsAfterOurs = policyText(...existing, documentedGrant());
+    s3Mock.on(GetBucketPolicyCommand).resolvesOnce({ Policy: oldPolicy }).resolves({ Policy: theirsAfterOurs });
+    // Act
+    const result = await repair(crlInspection([putPolicyAction]));
+    // Assess
+    expectPcaGrantAdded(writtenPolicy(), existing);
+    expect(s3Mock.commandCalls(PutBucketPolicyCommand)[0]!.args[0].input).toMatchObject({ Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT });
+    expect(result.findings).toEqual([]);
+    expect(result.actions).toEqual([{ ...putPolicyAction, before: oldPolicy, after: theirsAfterOurs, appliedAt: NOW.toISOString(), verified: true }]);
+    expectEveryS3CallScopedToOwner(s3Mock);
+  });
+
+  it('a bucket with no policy gets one holding only the grant', async () => {
+    let stored: string | null = null;
+    s3Mock.on(GetBucketPolicyCommand).callsFake(() => {
+      if (stored === null) throw s3Error('NoSuchBucketPolicy', 404);
+      return { Policy: stored };
+    });
+    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => void (stored = input.Policy!));
+    const result = await repair(crlInspection([{ ...putPolicyAction, before: null }]));
+    expectPcaGrantAdded(writtenPolicy(), []);
+    expect(result.actions[0]).toMatchObject({ before: null, verified: true });
+  });
+
+  it('a statement added by someone else since the inspection is kept: the grant is merged into the fresh policy', async () => {
+    const newcomer: Statement = { Sid: 'AddedSinceInspection', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/Backup` }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${CRL_BUCKET}` };
+    statefulPolicy(policyText(...existing, newcomer));
+    const result = await repair(crlInspection([putPolicyAction]));
+    expectPcaGrantAdded(writtenPolicy(), [...existing, newcomer]);
+    expect(result.actions[0]).toMatchObject({ before: policyText(...existing, newcomer), verified: true });
+  });
+
+  it('S3 shows the old policy for a while (eventual consistency): reads back again after a pause', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolvesOnce({ Policy: oldPolicy }).resolvesOnce({ Policy: oldPolicy }).resolves({ Policy: policyText(...existing, documentedGrant()) });
+    const result = await repair(crlInspection([putPolicyAction]));
+    expect(result.actions[0]?.verified).toBe(true);
+    expect(sleeps).toEqual([READ_BACK_DELAY_MS]);
+  });
+
+  it('read-back shows another writer\'s policy without the grant → rejects BucketPolicyChanged', async () => {
+    const someoneElses = policyText(denyInsecureTransport());
+    s3Mock.on(GetBucketPolicyCommand).resolvesOnce({ Policy: oldPolicy }).resolves({ Policy: someoneElses });
+    await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'BucketPolicyChanged' });
+  });
+
+  it('S3 never shows our write → rejects BucketPolicyChanged after every read-back attempt', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
+    await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'BucketPolicyChanged' });
+    expect(s3Mock.commandCalls(GetBucketPolicyCommand)).toHaveLength(1 + READ_BACK_ATTEMPTS);
+    expect(sleeps).toHaveLength(READ_BACK_ATTEMPTS - 1);
+  });
+
+  it('someone granted Private CA since the inspection: nothing is written', async () => {
+    // Their own statement (the console's form, without aws:SourceArn), not the one planned here.
+    const { Condition: _condition, ...consoleGrant } = documentedGrant();
+    statefulPolicy(policyText(...existing, { ...consoleGrant, Sid: 'ConsoleGrant', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }));
+    const result = await repair(crlInspection([putPolicyAction]));
+    expect(s3Mock.commandCalls(PutBucketPolicyCommand)).toHaveLength(0);
+    expect(result).toEqual({ actions: [], findings: [] });
+  });
+
+  it('the state machine\'s retry after an unverified write finds the grant and writes nothing more', async () => {
+    let stored = oldPolicy;
+    let staleReads = 1 + READ_BACK_ATTEMPTS;
+    s3Mock.on(GetBucketPolicyCommand).callsFake(() => ({ Policy: staleReads-- > 0 ? oldPolicy : stored }));
+    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => void (stored = input.Policy!));
+    await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'BucketPolicyChanged' });
+    const retried = await repair(crlInspection([putPolicyAction]));
+    expect(writtenPolicy()).toBe(stored);
+    expect(s3Mock.commandCalls(PutBucketPolicyCommand)).toHaveLength(1);
+    // The write the first attempt made is still reported, once, by the attempt that saw it land.
+    expect(retried.findings).toEqual([]);
+    expect(retried.actions).toEqual([expect.objectContaining({ type: 'PutBucketPolicy', before: oldPolicy, after: stored, verified: true })]);
+  });
+
+  it('client error: PutBucketPolicy AccessDenied → POLICY_WRITE_DENIED, no throw', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
+    s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    const result = await repair(crlInspection([putPolicyAction]));
+    expect(result.actions).toEqual([]);
+    expect(codesOf(result.findings)).toEqual(['POLICY_WRITE_DENIED']);
+    expect(result.findings[0]?.severity).toBe('action-required');
+  });
+
+  it('throttling: PutBucketPolicy SlowDown → rejects AwsTransientError', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
+    s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('SlowDown', 503, 'Please reduce your request rate.'));
+    await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'AwsTransientError' });
+  });
+});
+
+describe('RepairBucket: the CA\'s CRL object ACL', () => {
+  // CustomPath and CrlType are newer than the pinned SDK model; they must survive the update.
+  const newerFields = { CustomPath: 'pki/crls', CrlType: 'COMPLETE' };
+  const withNewerFields = (acl: string) => {
+    const ca = certificateAuthority({}, acl);
+    return { ...ca, RevocationConfiguration: { ...ca.RevocationConfiguration, CrlConfiguration: { ...ca.RevocationConfiguration!.CrlConfiguration!, ...newerFields } } };
+  };
+  const publicRead = withNewerFields('PUBLIC_READ');
+  const ownerFullControl = withNewerFields('BUCKET_OWNER_FULL_CONTROL');
+
+  it('sunny day: sends the CA\'s full RevocationConfiguration with only S3ObjectAcl changed, then confirms it', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolvesOnce({ CertificateAuthority: publicRead }).resolves({ CertificateAuthority: ownerFullControl });
+    const result = await repair(crlInspection([updateCaAction], { crl: { enabled: true, s3ObjectAcl: 'PUBLIC_READ' } }));
+    const updates = pcaMock.commandCalls(UpdateCertificateAuthorityCommand);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.args[0].input).toEqual({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: ownerFullControl.RevocationConfiguration });
+    expect(updates[0]!.args[0].input.RevocationConfiguration?.CrlConfiguration).toMatchObject({ ...newerFields, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL', S3BucketName: CRL_BUCKET });
+    expect(result.findings).toEqual([]);
+    expect(result.actions).toEqual([expect.objectContaining({ type: 'UpdateCertificateAuthority', verified: true, before: JSON.stringify(publicRead.RevocationConfiguration) })]);
+  });
+
+  it('the ACL first, then the policy: both applied', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolvesOnce({ CertificateAuthority: publicRead }).resolves({ CertificateAuthority: ownerFullControl });
+    statefulPolicy(oldPolicy);
+    const result = await repair(crlInspection([putPolicyAction, updateCaAction], { crl: { enabled: true, s3ObjectAcl: 'PUBLIC_READ' } }));
+    expect(result.actions.map((action) => action.type)).toEqual(['UpdateCertificateAuthority', 'PutBucketPolicy']);
+    expectPcaGrantAdded(writtenPolicy(), existing);
+  });
+
+  it('client error: InvalidStateException → CA_NOT_UPDATABLE, and the policy is not written', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: { ...publicRead, Status: 'PENDING_CERTIFICATE' } });
+    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' }));
+    statefulPolicy(oldPolicy);
+    const result = await repair(crlInspection([putPolicyAction, updateCaAction]));
+    expect(result.actions).toEqual([]);
+    expect(codesOf(result.findings)).toEqual(['CA_NOT_UPDATABLE']);
+    expect(s3Mock.commandCalls(PutBucketPolicyCommand)).toHaveLength(0);
+  });
+
+  it('a CA already on BUCKET_OWNER_FULL_CONTROL is not updated', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: ownerFullControl });
+    const result = await repair(crlInspection([updateCaAction]));
+    expect(pcaMock.commandCalls(UpdateCertificateAuthorityCommand)).toHaveLength(0);
+    expect(result).toEqual({ actions: [], findings: [] });
+  });
+});
+
+describe('RepairBucket: its input', () => {
+  it.each([
+    ['no target', { inspection: crlInspection([putPolicyAction]) }, /"target"/],
+    ['no inspection', { target: TARGETS.crlS3Permission }, /"inspection"/],
+    ['an inspection with an empty plan', { target: TARGETS.crlS3Permission, inspection: crlInspection([]) }, /plan/],
+  ])('%s → rejects InvalidStepInput', async (_name, input, message) => {
+    await expect(handler(input, lambdaContext('RepairBucket'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringMatching(message) });
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+});
