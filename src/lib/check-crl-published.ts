@@ -13,7 +13,7 @@ import { crlObjectKeys } from './certificate-authority';
 import { s3 } from './clients/s3';
 import { now } from './clock';
 import type { Config } from './config';
-import { awsErrorName, CrlNotYetPublished, InvalidStepInput, rethrowAws } from './errors';
+import { AwsAccessDenied, awsErrorName, CrlNotYetPublished, InvalidStepInput, rethrowAws } from './errors';
 import type { Inspection, Target } from './types';
 
 export interface CrlCheck {
@@ -33,6 +33,10 @@ async function lastModified(bucket: string, key: string, owner: string): Promise
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'NotFound' || name === 'NoSuchKey') return null;
+    // HEAD responses have no body: S3's 403 reaches the SDK as a nameless error with the status only.
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
+      throw new AwsAccessDenied(`HeadObject s3://${bucket}/${key} was denied (403): the bucket is not owned by ${owner}, or this deployment's role may not read it`, { cause: error });
+    }
     return rethrowAws(error, `HeadObject s3://${bucket}/${key}`);
   }
 }

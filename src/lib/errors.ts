@@ -71,6 +71,14 @@ export class ConfigurationError extends TerminalError {
   }
 }
 
+/** AWS refused a read the workflow needs: its role lacks the permission, or the resource belongs to another account. */
+export class AwsAccessDenied extends TerminalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AwsAccessDenied';
+  }
+}
+
 /** Every error class the handlers may throw, by name. */
 export const REMEDIATION_ERRORS = {
   AwsTransientError,
@@ -79,6 +87,7 @@ export const REMEDIATION_ERRORS = {
   BucketPolicyChanged,
   InvalidStepInput,
   ConfigurationError,
+  AwsAccessDenied,
 } as const;
 
 export type RemediationErrorName = keyof typeof REMEDIATION_ERRORS;
