@@ -8,6 +8,10 @@
  * backoff. Terminal errors mean "this step cannot succeed"; the ASL catches them.
  */
 
+/**
+ * Each class sets `name` as a literal: bundles are minified, so the class's own
+ * name cannot be relied on at run time, and the name is what Step Functions matches.
+ */
 export abstract class RemediationError extends Error {
   abstract readonly retryable: boolean;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -25,58 +29,37 @@ export abstract class TerminalError extends RemediationError {
 
 /** AWS answered with throttling, a 5xx or a timeout after the SDK's own retries. */
 export class AwsTransientError extends RetryableError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AwsTransientError';
-  }
+  override readonly name = 'AwsTransientError';
 }
 
 /** Private CA has not yet written a CRL newer than the failure event. */
 export class CrlNotYetPublished extends RetryableError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CrlNotYetPublished';
-  }
+  override readonly name = 'CrlNotYetPublished';
 }
 
 /** Private CA allows one audit report per CA every 30 minutes. */
 export class AuditReportRequestInProgress extends RetryableError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AuditReportRequestInProgress';
-  }
+  override readonly name = 'AuditReportRequestInProgress';
 }
 
 /** The bucket policy changed between our read and our write; read, merge and write again. */
 export class BucketPolicyChanged extends RetryableError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'BucketPolicyChanged';
-  }
+  override readonly name = 'BucketPolicyChanged';
 }
 
 /** A handler was given a document it cannot work on: a wiring bug, never a user event. */
 export class InvalidStepInput extends TerminalError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InvalidStepInput';
-  }
+  override readonly name = 'InvalidStepInput';
 }
 
 /** The deployment is misconfigured (bad parameter value). */
 export class ConfigurationError extends TerminalError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigurationError';
-  }
+  override readonly name = 'ConfigurationError';
 }
 
 /** AWS refused a read the workflow needs: its role lacks the permission, or the resource belongs to another account. */
 export class AwsAccessDenied extends TerminalError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AwsAccessDenied';
-  }
+  override readonly name = 'AwsAccessDenied';
 }
 
 /** Every error class the handlers may throw, by name. */

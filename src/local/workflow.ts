@@ -178,7 +178,8 @@ export function retryBackoffSeconds(retrier: Retrier, attempt: number): number {
   return retrier.MaxDelaySeconds === undefined ? interval : Math.min(interval, retrier.MaxDelaySeconds);
 }
 
-function lambdaContext(functionName: string): Context {
+/** The Lambda context a handler gets locally (and in tests). */
+export function lambdaContext(functionName: string): Context {
   const name = `pca-remediation-local-${functionName}`;
   return {
     callbackWaitsForEmptyEventLoop: true,

@@ -66,22 +66,7 @@ export function stubDeploymentEnv(settings: Record<string, string> = {}): void {
   for (const [key, value] of Object.entries(settings)) vi.stubEnv(key, value);
 }
 
-export function lambdaContext(functionName = 'pca-remediation-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/11/20/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export { lambdaContext } from '../../src/local/workflow';
 
 // ---- Client stubs ----
 
