@@ -14,7 +14,6 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect, vi } from 'vitest';
 import auditReportFailure from '../../events/audit-report-failure.json';
