@@ -27,9 +27,6 @@ export interface AuditRequest {
   findings: Finding[];
 }
 
-/** How many times CheckAuditReport may find the report still CREATING (one minute apart). */
-export const MAX_AUDIT_REPORT_POLLS = 30;
-
 export async function requestAuditReport(target: Target, inspection: Inspection): Promise<AuditRequest> {
   const report = inspection.auditReport;
   if (!report) throw new InvalidStepInput('RequestAuditReport needs the failed report from InspectBucket');

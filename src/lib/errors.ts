@@ -90,23 +90,6 @@ export const EXTERNAL_ERROR_NAMES = [
   'Lambda.ClientExecutionTimeoutException',
 ] as const;
 
-/**
- * Errors that end a step "as expected": retries ran out on something outside our
- * control. The outcome is ESCALATED (a person is told), not FAILED.
- */
-export const ESCALATING_ERROR_NAMES: readonly string[] = [
-  'AwsTransientError',
-  'CrlNotYetPublished',
-  'AuditReportRequestInProgress',
-  'BucketPolicyChanged',
-  'States.Timeout',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.ClientExecutionTimeoutException',
-];
-
 const TRANSIENT_AWS_ERROR_NAMES = new Set([
   'ThrottlingException',
   'Throttling',

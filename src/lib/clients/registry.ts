@@ -23,22 +23,16 @@ export type ServiceName = 'S3' | 'ACM PCA' | 'SNS';
 
 let settings: ClientSettings = {};
 const cache = new Map<ServiceName, unknown>();
-let generation = 0;
 
 /** Replace the client settings; clients built before are dropped. */
 export function configureClients(next: ClientSettings): void {
   settings = next;
   cache.clear();
-  generation += 1;
 }
 
 /** Back to the defaults that run on Lambda. */
 export function resetClients(): void {
   configureClients({});
-}
-
-export function clientGeneration(): number {
-  return generation;
 }
 
 /** Build (once) a client of `service` with `create`, then apply the settings. */
