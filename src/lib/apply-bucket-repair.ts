@@ -14,7 +14,7 @@
 import { UpdateCertificateAuthorityCommand, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { readPolicy } from './bucket-state';
-import { describeCertificateAuthority, crlObjectAcl } from './certificate-authority';
+import { crlObjectAcl, describeCertificateAuthority, withOwnerFullControlCrls } from './certificate-authority';
 import { acmPca } from './clients/acm-pca';
 import { s3 } from './clients/s3';
 import { now, sleep } from './clock';
@@ -124,10 +124,7 @@ async function repairCrlAcl(target: Target, planned: PlannedAction): Promise<Ste
   }
   if (crlObjectAcl(ca.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL') return {};
   const before: RevocationConfiguration = ca.RevocationConfiguration ?? {};
-  const after: RevocationConfiguration = {
-    ...before,
-    CrlConfiguration: { Enabled: true, ...before.CrlConfiguration, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' },
-  };
+  const after = withOwnerFullControlCrls(before);
   try {
     await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: after }));
   } catch (error) {

@@ -27,6 +27,12 @@ export function crlObjectAcl(revocation: RevocationConfiguration | undefined): C
   return revocation?.CrlConfiguration?.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'BUCKET_OWNER_FULL_CONTROL' : 'PUBLIC_READ';
 }
 
+/** The CA's revocation settings with only the CRL object ACL switched to BUCKET_OWNER_FULL_CONTROL. */
+export function withOwnerFullControlCrls(revocation: RevocationConfiguration | undefined): RevocationConfiguration {
+  const before = revocation ?? {};
+  return { ...before, CrlConfiguration: { Enabled: true, ...before.CrlConfiguration, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' } };
+}
+
 /** CrlConfiguration.CustomPath: newer than the SDK model pinned here, so read defensively. */
 export function customPathOf(revocation: RevocationConfiguration | undefined): string | undefined {
   const value = (revocation?.CrlConfiguration as { CustomPath?: unknown } | undefined)?.CustomPath;

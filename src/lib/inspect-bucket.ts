@@ -46,10 +46,11 @@ export async function inspectBucket(target: Target, config: Config): Promise<Ins
     });
   }
   const crlConfiguration = ca.RevocationConfiguration?.CrlConfiguration;
+  const customPath = customPathOf(ca.RevocationConfiguration);
   const crl = {
     enabled: crlConfiguration?.Enabled === true,
     s3ObjectAcl: crlObjectAcl(ca.RevocationConfiguration),
-    ...(customPathOf(ca.RevocationConfiguration) ? { customPath: customPathOf(ca.RevocationConfiguration) } : {}),
+    ...(customPath ? { customPath } : {}),
   };
   const withCa = { ...base, crl, caStatus: ca.Status };
 

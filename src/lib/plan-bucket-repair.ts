@@ -17,7 +17,7 @@
 import type { RevocationConfiguration } from '@aws-sdk/client-acm-pca';
 import { bucketArn } from './arn';
 import type { BucketState } from './bucket-state';
-import { crlObjectKeys, customPathOf, PERMISSION_TEST_KEY, type CrlObjectAcl } from './certificate-authority';
+import { crlObjectKeys, customPathOf, PERMISSION_TEST_KEY, withOwnerFullControlCrls, type CrlObjectAcl } from './certificate-authority';
 import { isBucketAllowed, type Config } from './config';
 import {
   analyzeBucketPolicy,
@@ -97,10 +97,7 @@ function planAcl(input: PlanInput, bucket: Extract<BucketState, { status: 'found
   }
   findings.push(finding('CRL_ACL_REJECTED', 'warning', `${message} The CA will be switched to BUCKET_OWNER_FULL_CONTROL.`));
   const before = input.revocation ?? {};
-  const after: RevocationConfiguration = {
-    ...before,
-    CrlConfiguration: { Enabled: true, ...before.CrlConfiguration, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' },
-  };
+  const after = withOwnerFullControlCrls(before);
   plan.push({
     type: 'UpdateCertificateAuthority',
     resource: input.target.certificateAuthorityArn!,
