@@ -197,17 +197,17 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-let configuredFor: AccountSimulation | null = null;
+let configuredFor: { account: AccountSimulation; clock: SimulatedClock } | null = null;
 
-/** Point the client factory and the clock at the simulation (once per account). */
+/** Point the client factory and the clock at the simulation (once per account and clock pair). */
 export function useSimulation(account: AccountSimulation, clock: SimulatedClock): void {
-  if (configuredFor !== account) {
+  if (configuredFor?.account !== account || configuredFor.clock !== clock) {
     configureClients({
       onCreate: (client, service) => account.attach(client, service),
       options: { region: 'us-east-1', credentials: { accessKeyId: 'simulated', secretAccessKey: 'simulated' } },
     });
     clock.onAdvance((time) => account.advanceTo(time));
-    configuredFor = account;
+    configuredFor = { account, clock };
   }
   setClock({ now: () => clock.now(), sleep: async (ms) => clock.advance(ms / 1000) });
 }
