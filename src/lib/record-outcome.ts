@@ -57,7 +57,9 @@ export async function recordOutcome(state: WorkflowState, executionArn: string |
   const failure = wantsNotification ? await notify(draft, config.notificationTopicArn) : null;
   const record: OutcomeRecord = { ...draft, notified: wantsNotification && failure === null };
 
-  logger.info('remediation outcome', { ...record });
+  // Powertools keeps "message" for the log message itself, so the record's message is logged as "summary".
+  const { message: summary, ...fields } = record;
+  logger.info('remediation outcome', { ...fields, summary });
   if (failure && isTransientAwsError(failure)) {
     // Logged above; the metric waits for the attempt that succeeds, so retries do not count twice.
     throw new AwsTransientError(`SNS Publish: ${failure.name}; the outcome is logged, the notification will be retried`, { cause: failure });

@@ -125,21 +125,24 @@ describe('RecordOutcome: log line and metric', () => {
     expect(addMetric).toHaveBeenCalledWith('Remediations', 'Count', 1);
   });
 
-  it('writes one "remediation outcome" line with the whole record', async () => {
-    const info = vi.spyOn(logger, 'info');
-    const outcome = await record(STATES.remediated!);
-    const lines = info.mock.calls.filter(([message]) => message === 'remediation outcome');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]![1]).toMatchObject({
-      status: 'REMEDIATED',
-      kind: 'CRL_S3_PERMISSION',
-      certificateAuthorityArn: CA_ARN,
-      eventId: target.eventId,
-      actions: [applied],
-      findings: [],
-      message: expect.stringContaining(applied.description),
-    });
-    expect(lines[0]![1]).toEqual({ ...outcome });
+  it('writes one "remediation outcome" JSON line with the whole record, its message as "summary"', async () => {
+    // Arrange: a fresh handler whose logger prints at INFO (dev mode prints with the global console).
+    const printed = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    vi.resetModules();
+    const fresh = await import('../../src/handlers/record-outcome');
+    try {
+      // Act
+      const outcome = await fresh.handler({ state: STATES.remediated!, executionArn: EXECUTION_ARN }, lambdaContext('RecordOutcome'));
+      // Assert: the line as CloudWatch Logs would receive it.
+      const lines = printed.mock.calls.map(([text]) => JSON.parse(String(text))).filter((line) => line.message === 'remediation outcome');
+      expect(lines).toHaveLength(1);
+      const { message, ...fields } = outcome;
+      expect(lines[0]).toMatchObject({ ...JSON.parse(JSON.stringify(fields)), summary: message, level: 'INFO' });
+      expect(lines[0].summary).toContain(applied.description);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('an unclassifiable event is still recorded (REJECTED) under kind UNRECOGNIZED', async () => {
