@@ -12,11 +12,8 @@
  *   audit reports finishing) as the clock moves.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { parse } from 'yaml';
 import { configureClients, type ConfigurableClient, type ServiceName } from '../lib/clients/registry';
 import { setClock } from '../lib/clock';
 import { handler as checkAuditReport } from '../handlers/check-audit-report';
@@ -28,8 +25,12 @@ import { handler as inspectBucket } from '../handlers/inspect-bucket';
 import { handler as recordOutcome } from '../handlers/record-outcome';
 import { handler as repairBucket } from '../handlers/repair-bucket';
 import { handler as requestAuditReport } from '../handlers/request-audit-report';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { localHistory, type LambdaAttempt } from './history';
+import { loadDefinition, matchingRetrier, retryBackoffSeconds, type LoadedDefinition } from '../executions/definition';
 
-export const STATE_MACHINE_FILE = fileURLToPath(new URL('../../statemachines/remediation.asl.yml', import.meta.url));
+export { loadDefinition, retryBackoffSeconds, STATE_MACHINE_FILE, type Definition, type LoadedDefinition } from '../executions/definition';
+
 
 type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
 
@@ -49,64 +50,6 @@ export const FUNCTION_HANDLERS: Readonly<Record<string, LambdaHandler>> = {
   recordOutcome,
 };
 
-interface Retrier {
-  ErrorEquals: string[];
-  IntervalSeconds?: number;
-  BackoffRate?: number;
-  MaxAttempts?: number;
-  MaxDelaySeconds?: number;
-  JitterStrategy?: 'FULL' | 'NONE';
-}
-
-interface StateDefinition {
-  Type: string;
-  Resource?: unknown;
-  Retry?: Retrier[];
-  Next?: string;
-  Seconds?: number;
-  [key: string]: unknown;
-}
-
-export interface Definition {
-  Comment?: string;
-  StartAt: string;
-  States: Record<string, StateDefinition>;
-}
-
-export interface LoadedDefinition {
-  definition: Definition;
-  /** Task state name → Lambda function name. */
-  taskFunctions: Record<string, string>;
-  /** Task state name → seconds of the Wait state that always precedes it. */
-  waitsBefore: Record<string, number>;
-}
-
-/** The ASL as Step Functions receives it, with Fn::GetAtt replaced by local function ARNs. */
-export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', account = '111122223333'): LoadedDefinition {
-  const document = parse(readFileSync(file, 'utf8')) as { definition?: Definition };
-  if (!document?.definition?.States) throw new Error(`${file} has no "definition" with "States"`);
-  const definition = structuredClone(document.definition);
-  const taskFunctions: Record<string, string> = {};
-  const predecessors: Record<string, StateDefinition[]> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Next) (predecessors[state.Next] ??= []).push(state);
-    if (state.Type !== 'Task') continue;
-    const getAtt = (state.Resource as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
-    if (!getAtt || getAtt[1] !== 'Arn') throw new Error(`Task state ${name}: Resource must be {Fn::GetAtt: [<function>, Arn]}`);
-    taskFunctions[name] = getAtt[0];
-    state.Resource = `arn:aws:lambda:${region}:${account}:function:pca-remediation-local-${getAtt[0]}`;
-  }
-  const waitsBefore: Record<string, number> = {};
-  for (const [name, before] of Object.entries(predecessors)) {
-    const waits = before.filter((state) => state.Type === 'Wait');
-    if (waits.length === 0) continue;
-    if (waits.length !== before.length || new Set(waits.map((wait) => wait.Seconds)).size !== 1 || waits[0]!.Seconds === undefined) {
-      throw new Error(`state ${name}: the local runner simulates waits only for a state that always follows one fixed-Seconds Wait`);
-    }
-    waitsBefore[name] = waits[0]!.Seconds;
-  }
-  return { definition, taskFunctions, waitsBefore };
-}
 
 /** Time as the simulation sees it. Listeners run when it moves (the simulated Private CA). */
 export class SimulatedClock {
@@ -152,6 +95,10 @@ export interface LocalExecution {
   error: { Error: string; Cause: string } | null;
   events: EventLog[];
   retries: RetryRecord[];
+  /** Every Lambda invocation, in order, with simulated times. */
+  attempts: LambdaAttempt[];
+  /** The execution as GetExecutionHistory would return it (simulated timestamps). */
+  history: HistoryEvent[];
   /** Simulated times. */
   startedAt: string;
   stoppedAt: string;
@@ -166,16 +113,9 @@ export interface RunOptions {
   random?: () => number;
   executionName?: string;
   loaded?: LoadedDefinition;
-}
-
-function matchingRetrier(retriers: Retrier[] | undefined, errorName: string): number {
-  return (retriers ?? []).findIndex((retrier) => retrier.ErrorEquals.some((name) => name === errorName || name === 'States.ALL' || name === 'States.TaskFailed'));
-}
-
-/** The delay Step Functions waits before retry number `attempt` (0-based) of `retrier`. */
-export function retryBackoffSeconds(retrier: Retrier, attempt: number): number {
-  const interval = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempt);
-  return retrier.MaxDelaySeconds === undefined ? interval : Math.min(interval, retrier.MaxDelaySeconds);
+  /** Where the execution runs, for its ARN (default 111122223333, us-east-1). */
+  accountId?: string;
+  region?: string;
 }
 
 /** The Lambda context a handler gets locally (and in tests). */
@@ -220,6 +160,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   Object.assign(process.env, options.env ?? {});
 
   const retries: RetryRecord[] = [];
+  const attempts: LambdaAttempt[] = [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const taskResourceLocalHandlers: Record<string, (input: any) => Promise<any>> = {};
   const retryIntervalOverrides: Record<string, number> = {};
@@ -227,25 +168,31 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
     const handler = FUNCTION_HANDLERS[functionName];
     if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
     const state = loaded.definition.States[stateName]!;
-    const attempts = new Map<number, number>();
+    const retriesUsed = new Map<number, number>();
     let retrying = false;
     retryIntervalOverrides[stateName] = 0;
     taskResourceLocalHandlers[stateName] = async (stateInput: unknown) => {
-      if (!retrying) attempts.clear();
+      if (!retrying) retriesUsed.clear();
       retrying = false;
       const wait = loaded.waitsBefore[stateName];
       if (wait !== undefined) clock.advance(wait);
+      const attempt: LambdaAttempt = { state: stateName, resource: state.Resource as string, timeoutSeconds: state.TimeoutSeconds as number | undefined, input: stateInput, startedAt: clock.now(), endedAt: clock.now() };
+      attempts.push(attempt);
       try {
-        return await handler(stateInput as never, lambdaContext(functionName));
+        attempt.output = await handler(stateInput as never, lambdaContext(functionName));
+        attempt.endedAt = clock.now();
+        return attempt.output;
       } catch (error) {
         const name = (error as Error).name;
+        attempt.endedAt = clock.now();
+        attempt.error = { name, message: (error as Error).message };
         const index = matchingRetrier(state.Retry, name);
         const retrier = state.Retry?.[index];
-        const used = attempts.get(index) ?? 0;
+        const used = retriesUsed.get(index) ?? 0;
         if (retrier && used < (retrier.MaxAttempts ?? 3)) {
           const backoffSeconds = retryBackoffSeconds(retrier, used);
           const delaySeconds = retrier.JitterStrategy === 'FULL' ? random() * backoffSeconds : backoffSeconds;
-          attempts.set(index, used + 1);
+          retriesUsed.set(index, used + 1);
           retrying = true;
           clock.advance(delaySeconds);
           retries.push({ state: stateName, error: name, attempt: used + 1, backoffSeconds, delaySeconds, at: clock.now().toISOString() });
@@ -257,8 +204,11 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   const waitTimeOverrides = Object.fromEntries(Object.entries(loaded.definition.States).filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]));
 
   const executionName = options.executionName ?? randomUUID();
-  const executionArn = `arn:aws:states:us-east-1:111122223333:execution:pca-remediation-local:${executionName}`;
-  const startedAt = clock.now().toISOString();
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '111122223333';
+  const executionArn = `arn:aws:states:${region}:${accountId}:execution:pca-remediation-local:${executionName}`;
+  const started = clock.now();
+  const startedAt = started.toISOString();
   const machine = new StateMachine(loaded.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
@@ -277,5 +227,8 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
     error = { Error: cause?.name ?? (failure as Error).name, Cause: cause?.message ?? (failure as Error).message };
   }
   await collecting;
-  return { executionArn, status: error ? 'FAILED' : 'SUCCEEDED', output, error, events, retries, startedAt, stoppedAt: clock.now().toISOString() };
+  const stopped = clock.now();
+  const waitSeconds = Object.fromEntries(Object.entries(loaded.definition.States).filter(([, state]) => state.Type === 'Wait').map(([name, state]) => [name, state.Seconds ?? 0]));
+  const history = localHistory({ events: events as never, attempts, waitSeconds, startedAt: started, stoppedAt: stopped, roleArn: `arn:aws:iam::${accountId}:role/pca-remediation-local-StateMachineRole` });
+  return { executionArn, status: error ? 'FAILED' : 'SUCCEEDED', output, error, events, retries, attempts, history, startedAt, stoppedAt: stopped.toISOString() };
 }
