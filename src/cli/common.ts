@@ -1,0 +1,56 @@
+/**
+ * What the command-line tools share: the Powertools environment the handlers read at
+ * import (so it is set before the runner is imported), clear errors instead of stack
+ * traces, and the parts of a run shown under the execution view.
+ */
+import type { Paint } from '../executions/render';
+import type { AccountChange } from '../local/account-changes';
+import type { CallSummary } from '../local/runner';
+
+/** An error the user can fix; printed as `error: <message>` with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Set the handlers' environment, then import the local runner (which imports the handlers). */
+export async function loadRunner(options: { logs?: boolean } = {}) {
+  const { localEnvironment } = await import('../local/environment');
+  Object.assign(process.env, localEnvironment(options));
+  return import('../local/runner');
+}
+
+/** Run `main`; print known input errors as one line on stderr and exit 2, anything else as a crash. */
+export function runCli(main: () => Promise<number>, usage: string): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const name = (error as Error)?.name;
+      if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+        process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
+
+export function renderCalls(calls: readonly CallSummary[], paint: Paint): string[] {
+  if (calls.length === 0) return ['  AWS calls  none'];
+  const lines = [`  ${paint.bold('AWS calls')} ${paint.dim(`(${calls.length}, answered by the simulated account)`)}`];
+  calls.forEach((call, index) => {
+    const error = call.error ? `  ${paint.yellow(`→ ${call.error}`)}` : '';
+    lines.push(`    ${String(index + 1).padStart(2)}  ${call.service.padEnd(8)}${call.operation}${error}`);
+  });
+  return lines;
+}
+
+export function renderChanges(changes: readonly AccountChange[], paint: Paint): string[] {
+  if (changes.length === 0) return [`  ${paint.bold('account')}    unchanged`];
+  const lines = [`  ${paint.bold('account')}    ${paint.dim('changes in the simulated account, including Private CA\'s own writes')}`];
+  for (const change of changes) lines.push(`    ${change.resource}: ${change.what}`);
+  return lines;
+}

@@ -1,0 +1,91 @@
+/**
+ * npm run local -- <event.json> [--account <account.json>] [--mode apply|dry-run]
+ *                  [--param name=value]... [--json] [--seed n] [--save-account <file>] [--logs]
+ *
+ * One execution of the real state machine and handlers against a simulated account.
+ * No credentials, no network. Exit code 0 when the execution succeeded, 1 when it
+ * failed, 2 for bad input.
+ */
+import { writeFileSync } from 'node:fs';
+import { format, parseArgs } from 'node:util';
+import { paintFor, renderExecution } from '../executions/render';
+import { accountChanges } from '../local/account-changes';
+import { loadRunner, renderCalls, renderChanges, runCli, UsageError } from './common';
+
+export const USAGE = `usage: npm run local -- <event.json> [options]
+
+  --account <file>       account file to simulate (default: the example account of the event's kind)
+  --mode apply|dry-run   the deployment's mode (default apply)
+  --param name=value     a deployment parameter: mode, allowedBuckets, allowCaUpdates, crlRecoveryWindowMinutes
+  --json                 print one JSON document (status, executionArn, outcome, states, calls, account) and nothing else
+  --seed <n>             seed of the retry jitter (default 1; runs with the same seed repeat exactly)
+  --save-account <file>  write the simulated account after the run, in the account file format
+  --logs                 show the Lambda functions' log lines (on stderr)`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      account: { type: 'string' },
+      mode: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      'save-account': { type: 'string' },
+      logs: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give one event file' : `give one event file, not ${positionals.length}: ${positionals.join(' ')}`);
+  const params: Record<string, string> = {};
+  for (const pair of values.param ?? []) {
+    const match = /^([A-Za-z]+)=(.*)$/s.exec(pair);
+    if (!match) throw new UsageError(`--param ${pair}: write it as name=value`);
+    params[match[1]!] = match[2]!;
+  }
+  if (values.mode !== undefined) params.mode = values.mode;
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed ${values.seed}: a whole number, 0 or more`);
+
+  if (values.logs) {
+    // The handlers log with console (Powertools dev mode); keep stdout for the result.
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) console[method] = (...args: unknown[]) => process.stderr.write(`${format(...args)}\n`);
+  }
+  const runner = await loadRunner({ logs: values.logs });
+  for (const name of Object.keys(params)) {
+    if (!(name in runner.PARAMETERS)) throw new UsageError(`--param ${name}: not a parameter; the parameters are ${Object.keys(runner.PARAMETERS).join(', ')}`);
+  }
+  const eventPath = positionals[0]!;
+  const event = runner.readJsonFile(eventPath, 'event file');
+  const account = values.account === undefined ? undefined : runner.readJsonFile(values.account, 'account file');
+  const run = await runner.runLocal({ event, account, params, random: runner.seededRandom(seed) }).catch((error: Error) => {
+    if (error.name === 'AccountFileError') throw new runner.LocalInputError(`account file ${values.account}: ${error.message}`);
+    throw error;
+  });
+  if (values['save-account']) writeFileSync(values['save-account'], `${JSON.stringify(run.report.account, null, 2)}\n`);
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
+  } else {
+    const paint = paintFor(process.stdout);
+    const text = renderExecution(run.view, {
+      title: `${eventPath}`,
+      about: [
+        ['account', values.account ?? run.accountSource],
+        ['execution', run.report.executionArn],
+      ],
+      definition: run.definition,
+      paint,
+      timeNote: '(simulated time: waits and retry delays as Step Functions would wait them)',
+    });
+    const lines = [text, '', ...renderChanges(accountChanges(run.before, run.report.account), paint), ...renderCalls(run.report.calls, paint)];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return runner.exitCodeOf(run.report);
+}
+
+runCli(main, USAGE);
