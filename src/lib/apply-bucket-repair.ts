@@ -20,7 +20,16 @@ import { s3 } from './clients/s3';
 import { now, sleep } from './clock';
 import { awsErrorName, BucketPolicyChanged, InvalidStepInput, rethrowAws } from './errors';
 import { pcaWriteRequest } from './plan-bucket-repair';
-import { analyzeBucketPolicy, GRANT_SID_PREFIX, mergePcaGrant, parseBucketPolicy, requiredPcaStatement, type PcaWriteRequest } from './policy';
+import {
+  analyzeBucketPolicy,
+  describeStatement,
+  GRANT_SID_PREFIX,
+  mergePcaGrant,
+  parseBucketPolicy,
+  publicStatements,
+  requiredPcaStatement,
+  type PcaWriteRequest,
+} from './policy';
 import type { AppliedAction, Finding, Inspection, PlannedAction, Repair, Target } from './types';
 
 /** How often, and how far apart, the policy is read back before giving up for now. */
@@ -65,7 +74,20 @@ function writtenByUs(policy: string | null, request: PcaWriteRequest): boolean {
   return statementsOf(policy).some((statement) => String((statement as { Sid?: unknown }).Sid ?? '').startsWith(GRANT_SID_PREFIX) && withoutSid(statement) === grant);
 }
 
-async function putPolicy(bucket: string, owner: string, policy: string): Promise<Finding | null> {
+/**
+ * The causes S3's AccessDenied may have. With BlockPublicPolicy on (as InspectBucket
+ * read it), S3 also refuses a policy it considers public; the statements that look
+ * public are named when there are any.
+ */
+function writeDeniedMessage(bucket: string, owner: string, policy: string, blockPublicPolicy: boolean): string {
+  const others = `the bucket is not owned by ${owner}, or this deployment's role may not write its policy (see the allowedBuckets parameter)`;
+  if (!blockPublicPolicy) return `PutBucketPolicy on ${bucket} was denied: ${others}. Nothing was changed.`;
+  const exposed = publicStatements(parseBucketPolicy(policy));
+  const which = exposed.length === 0 ? '' : ` (${exposed.map(describeStatement).join(', ')} look${exposed.length === 1 ? 's' : ''} public)`;
+  return `PutBucketPolicy on ${bucket} was denied: Block Public Access (BlockPublicPolicy) is on and S3 refuses a policy it considers public${which}, or ${others}. Nothing was changed.`;
+}
+
+async function putPolicy(bucket: string, owner: string, policy: string, blockPublicPolicy: boolean): Promise<Finding | null> {
   try {
     await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy, ExpectedBucketOwner: owner }));
     return null;
@@ -74,7 +96,7 @@ async function putPolicy(bucket: string, owner: string, policy: string): Promise
       return {
         code: 'POLICY_WRITE_DENIED',
         severity: 'action-required',
-        message: `PutBucketPolicy on ${bucket} was denied: the bucket is not owned by ${owner}, or this deployment's role may not write its policy (see the allowedBuckets parameter). Nothing was changed.`,
+        message: writeDeniedMessage(bucket, owner, policy, blockPublicPolicy),
       };
     }
     return rethrowAws(error, `PutBucketPolicy ${bucket}`);
@@ -98,7 +120,7 @@ async function repairPolicy(target: Target, inspection: Inspection, planned: Pla
     return writtenByUs(current, request) ? { action: { ...planned, after: current ?? planned.after, appliedAt: now().toISOString(), verified: true } } : {};
   }
 
-  const denied = await putPolicy(bucket, owner, merged.policy);
+  const denied = await putPolicy(bucket, owner, merged.policy, inspection.blockPublicPolicy === true);
   if (denied) return { finding: denied };
 
   for (let attempt = 1; attempt <= READ_BACK_ATTEMPTS; attempt += 1) {

@@ -94,7 +94,13 @@ export async function inspectBucket(target: Target, config: Config): Promise<Ins
     crlAcl: crl.s3ObjectAcl,
     auditReportKey: auditReport?.key,
   });
-  const inspection: Inspection = { ...withCa, bucket: bucketName, ...planned, ...(auditReport ? { auditReport } : {}) };
+  const inspection: Inspection = {
+    ...withCa,
+    bucket: bucketName,
+    ...(bucket.status === 'found' ? { blockPublicPolicy: bucket.publicAccessBlock?.BlockPublicPolicy === true } : {}),
+    ...planned,
+    ...(auditReport ? { auditReport } : {}),
+  };
   // Re-requesting the report writes to the bucket too: in dry-run it is only planned.
   if (purpose === 'AUDIT_REPORT' && config.mode === 'dry-run' && inspection.next === 'compliant') inspection.next = 'dry-run';
   return target.kind === 'CRL_S3_INTERNAL' || target.kind === 'CRL_GENERATION_INTERNAL' ? asCauseSearch(inspection) : inspection;

@@ -10,7 +10,10 @@
  * - PUBLIC_READ CRLs fail with Block Public Access (BlockPublicAcls) or ACLs
  *   disabled (BucketOwnerEnforced): switch the CA to BUCKET_OWNER_FULL_CONTROL;
  * - the S3 default KMS key (aws/s3) cannot be used by Private CA: a person must act;
- *   encryption is never changed.
+ *   encryption is never changed;
+ * - with Block Public Access (BlockPublicPolicy) on, S3 refuses any policy it considers
+ *   public, and the merged policy keeps every existing statement: a public one must be
+ *   removed or restricted by a person before the grant can be added.
  * Whenever a person must act, nothing is written at all: a half repair would be
  * reported as fixed while Private CA still cannot write.
  */
@@ -23,9 +26,12 @@ import {
   analyzeBucketPolicy,
   describeStatement,
   mergePcaGrant,
+  parseBucketPolicy,
   PolicyParseError,
   PolicyTooLarge,
+  publicStatements,
   type PcaWriteRequest,
+  type RequiredAccess,
 } from './policy';
 import type { BucketPurpose, Finding, Inspection, PlannedAction, Target } from './types';
 
@@ -150,6 +156,7 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     findings.push(finding('BUCKET_NOT_ALLOWED', 'action-required', `The policy of bucket ${bucket.name} does not let Private CA write (${missing.join('; ')}), and this deployment may not change it (allowedBuckets: ${input.config.allowedBuckets.join(', ')}). Add the Private CA statement by hand, or add the bucket to allowedBuckets.`, { missing: analysis.missing }));
     return;
   }
+  if (publicPolicyBlocked(input, bucket, analysis.missing, findings)) return;
   try {
     const merged = mergePcaGrant(bucket.policy, request);
     findings.push(finding('POLICY_GRANT_MISSING', 'warning', `The policy of bucket ${bucket.name} does not let Private CA ${missing.join('; ')}. The documented Private CA statement will be added (${merged.sizeBytes} bytes after).`, { missing: analysis.missing }));
@@ -164,6 +171,31 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     if (!(error instanceof PolicyTooLarge)) throw error;
     findings.push(finding('POLICY_TOO_LARGE', 'action-required', `Adding the Private CA statement to bucket ${bucket.name} would make its policy ${error.sizeBytes} bytes, over the ${error.limitBytes}-byte limit; nothing was written. Shorten the policy, then run the remediation again.`));
   }
+}
+
+/**
+ * S3 refuses a PutBucketPolicy whose policy is public when the bucket's BlockPublicPolicy
+ * is on, even if the public statement was there before the setting (enabling it leaves
+ * existing policies alone). The merged policy keeps every statement, so the write would
+ * be refused: report the public statements instead of planning it.
+ */
+function publicPolicyBlocked(input: PlanInput, bucket: Extract<BucketState, { status: 'found' }>, missing: RequiredAccess[], findings: Finding[]): boolean {
+  if (bucket.publicAccessBlock?.BlockPublicPolicy !== true) return false;
+  const exposed = publicStatements(parseBucketPolicy(bucket.policy));
+  if (exposed.length === 0) return false;
+  const one = exposed.length === 1;
+  const named = exposed.map((statement) => `${describeStatement(statement)}, which ${statement.why}`).join('; ');
+  const restrict = 'add a condition with a fixed value of aws:SourceVpce, aws:PrincipalOrgID or aws:SourceAccount';
+  const how = input.purpose === 'CRL' ? `for example serve the CRLs through CloudFront with the CA's CustomCname instead of public reads from the bucket, or ${restrict}` : `for example ${restrict}`;
+  findings.push(
+    finding(
+      'POLICY_PUBLIC_BLOCKED',
+      'action-required',
+      `Block Public Access (BlockPublicPolicy) is on for bucket ${bucket.name}, so S3 refuses any bucket policy it considers public, and its policy has ${one ? 'a public statement' : `${exposed.length} public statements`} that adding the Private CA statement would keep: ${named}. The Private CA statement was not added; nothing was written. Remove or restrict ${one ? 'that statement' : 'those statements'} (${how}), then start a new execution with the same event.`,
+      { statements: exposed.map((statement) => ({ statementIndex: statement.index, sid: statement.sid ?? null })), missing },
+    ),
+  );
+  return true;
 }
 
 /** Findings and plan for one bucket. */

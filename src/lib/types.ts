@@ -91,6 +91,8 @@ export interface Inspection {
   /** The failed audit report, for `AUDIT_REPORT`. */
   auditReport?: { id: string; status?: string; bucket: string; key?: string; format: AuditReportFormat };
   caStatus?: string;
+  /** The bucket's own Block Public Access BlockPublicPolicy, when the bucket could be read. */
+  blockPublicPolicy?: boolean;
   findings: Finding[];
   plan: PlannedAction[];
   /** `repair` when the plan should be applied now, otherwise why not. */

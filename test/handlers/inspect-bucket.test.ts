@@ -103,6 +103,28 @@ describe('InspectBucket for a CRL permission failure', () => {
     expectPcaGrantAdded(inspection.plan[0]!.after, [denyOutsideOrg()]);
   });
 
+  it('a public statement with BlockPublicPolicy on: POLICY_PUBLIC_BLOCKED names it, nothing planned', async () => {
+    // Prepare
+    const publicRead = { Sid: 'PublicReadCrls', Effect: 'Allow' as const, Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*` };
+    serveBucket(s3Mock, { policy: policyText(denyInsecureTransport(), publicRead) });
+    // Act
+    const inspection = await inspect();
+    // Assess
+    expect(inspection).toMatchObject({ next: 'attention', plan: [], blockPublicPolicy: true });
+    expect(codesOf(inspection.findings)).toEqual(['POLICY_PUBLIC_BLOCKED']);
+    expect(inspection.findings[0]).toMatchObject({ severity: 'action-required', detail: { statements: [{ statementIndex: 1, sid: 'PublicReadCrls' }] } });
+    expect(inspection.findings[0]!.message).toMatch(/statement 2 \(Sid "PublicReadCrls"\).*CloudFront.*start a new execution with the same event/);
+  });
+
+  it('a public statement with BlockPublicPolicy off: plans the grant and keeps the statement', async () => {
+    const publicRead = { Sid: 'PublicReadCrls', Effect: 'Allow' as const, Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*` };
+    serveBucket(s3Mock, { policy: policyText(publicRead), publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true } });
+    const inspection = await inspect();
+    expect(inspection).toMatchObject({ next: 'repair', blockPublicPolicy: false });
+    expect(codesOf(inspection.findings)).not.toContain('POLICY_PUBLIC_BLOCKED');
+    expectPcaGrantAdded(inspection.plan[0]!.after, [publicRead]);
+  });
+
   it('PUBLIC_READ CRLs into a bucket with ACLs disabled: plans UpdateCertificateAuthority to BUCKET_OWNER_FULL_CONTROL', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority({}, 'PUBLIC_READ') });
     serveBucket(s3Mock, { policy: policyText(documentedGrant()), publicAccessBlock: null, objectOwnership: 'BucketOwnerEnforced' });

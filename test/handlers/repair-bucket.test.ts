@@ -177,6 +177,27 @@ describe('RepairBucket: bucket policy', () => {
     expect(result.findings[0]?.severity).toBe('action-required');
   });
 
+  it('client error: PutBucketPolicy AccessDenied with BlockPublicPolicy on → POLICY_WRITE_DENIED names BlockPublicPolicy and the public statement', async () => {
+    // Prepare: a public statement added after the inspection, which saw none
+    const publicRead: Statement = { Sid: 'PublicReadCrls', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*` };
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: policyText(...existing, publicRead) });
+    s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    // Act
+    const result = await repair(crlInspection([putPolicyAction], { blockPublicPolicy: true }));
+    // Assess
+    expect(codesOf(result.findings)).toEqual(['POLICY_WRITE_DENIED']);
+    expect(result.findings[0]!.message).toMatch(/Block Public Access \(BlockPublicPolicy\) is on/);
+    expect(result.findings[0]!.message).toMatch(/statement 3 \(Sid "PublicReadCrls"\) looks public/);
+    expect(result.findings[0]!.message).toMatch(/allowedBuckets/);
+  });
+
+  it('client error: PutBucketPolicy AccessDenied with BlockPublicPolicy off → POLICY_WRITE_DENIED does not blame Block Public Access', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
+    s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    const result = await repair(crlInspection([putPolicyAction], { blockPublicPolicy: false }));
+    expect(result.findings[0]!.message).not.toMatch(/BlockPublicPolicy/);
+  });
+
   it('throttling: PutBucketPolicy SlowDown → rejects AwsTransientError', async () => {
     s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
     s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('SlowDown', 503, 'Please reduce your request rate.'));

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { account, BUCKET, CA_ARN, CA_ID, documentedGrant, event, policyOf, runScenario } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');
+/** CRLs served publicly from the bucket: public in S3's sense (Principal "*", no restricting condition). */
+const publicReadCrls = { Sid: 'PublicReadCrls', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/crl/*` };
 
 describe('a CRL that could not be written because of bucket permissions', () => {
   it('adds the Private CA statement, keeps every other statement, and ends REMEDIATED in 8 states and 4 Lambda invocations', async () => {
@@ -70,6 +72,7 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     ['a PUBLIC_READ CA when CA updates are not allowed', (file) => { file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ'; }, { ALLOW_CA_UPDATES: 'false' }, 'CRL_ACL_REJECTED'],
     ['the S3 default KMS key', (file) => { file.buckets[0].ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault = { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/aws/s3' }; }, {}, 'KMS_AWS_MANAGED_KEY'],
     ['a bucket outside allowedBuckets', () => undefined, { ALLOWED_BUCKETS: 'some-other-bucket' }, 'BUCKET_NOT_ALLOWED'],
+    ['a public statement while Block Public Access blocks public policies', (file) => file.buckets[0].Policy.Statement.push(publicReadCrls), {}, 'POLICY_PUBLIC_BLOCKED'],
     ['a missing bucket', (file) => { file.buckets = []; }, {}, 'BUCKET_MISSING'],
     ['a bucket owned by another account', (file) => { file.buckets[0].Owner = '444455556666'; }, {}, 'BUCKET_ACCESS_DENIED'],
     ['a CA this account does not have', (file) => { file.certificateAuthorities = []; }, {}, 'CA_NOT_FOUND'],
@@ -94,6 +97,50 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     file.buckets[0].Policy.Statement.push({ Sid: 'DenyOutsideOrg', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } });
     const run = await runScenario(permissionEvent, file);
     expect(run.outcome.findings.find((finding) => finding.code === 'POLICY_DENY_BLOCKS')?.message).toMatch(/Sid "DenyOutsideOrg"/);
+  });
+
+  it('names the public statement that BlockPublicPolicy would refuse, and plans no PutBucketPolicy', async () => {
+    // Prepare
+    const file = account();
+    expect(file.buckets[0].PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
+    file.buckets[0].Policy.Statement.push(publicReadCrls);
+    // Act
+    const run = await runScenario(permissionEvent, file);
+    // Assess
+    expect(run.outcome.status).toBe('NEEDS_ATTENTION');
+    const blocked = run.outcome.findings.find((finding) => finding.code === 'POLICY_PUBLIC_BLOCKED');
+    expect(blocked).toMatchObject({ severity: 'action-required', detail: { statements: [{ statementIndex: 1, sid: 'PublicReadCrls' }] } });
+    expect(blocked?.message).toMatch(/statement 2 \(Sid "PublicReadCrls"\)/);
+    expect(blocked?.message).toMatch(/BlockPublicPolicy/);
+    expect(run.outcome.actions.map((action) => action.type)).not.toContain('PutBucketPolicy');
+    expect(run.simulation.calls.map((call) => call.operation)).not.toContain('PutBucketPolicy');
+    expect(run.mutatingCalls).toEqual([]);
+    expect(policyOf(run.after)).toEqual(file.buckets[0].Policy);
+  });
+
+  it('with BlockPublicPolicy off, adds the grant beside the public statement and ends REMEDIATED', async () => {
+    // Prepare
+    const file = account();
+    file.buckets[0].PublicAccessBlockConfiguration.BlockPublicPolicy = false;
+    file.buckets[0].Policy.Statement.push(publicReadCrls);
+    const before = policyOf(file as never);
+    // Act
+    const run = await runScenario(permissionEvent, file);
+    // Assess
+    expect(run.outcome.status).toBe('REMEDIATED');
+    expect(run.mutatingCalls).toEqual(['PutBucketPolicy']);
+    const after = policyOf(run.after);
+    expect(after.Statement.slice(0, before.Statement.length)).toEqual(before.Statement);
+    expect(after.Statement).toContainEqual(publicReadCrls);
+    expect(after.Statement.at(-1)).toMatchObject({ Principal: { Service: 'acm-pca.amazonaws.com' } });
+  });
+
+  it('adds the grant when BlockPublicPolicy is on and the public read is restricted to a VPC endpoint', async () => {
+    const file = account();
+    file.buckets[0].Policy.Statement.push({ ...publicReadCrls, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } });
+    const run = await runScenario(permissionEvent, file);
+    expect(run.outcome.status).toBe('REMEDIATED');
+    expect(run.mutatingCalls).toEqual(['PutBucketPolicy']);
   });
 
   it('plans, records and notifies but writes nothing in dry-run', async () => {

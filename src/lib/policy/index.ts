@@ -13,6 +13,7 @@ export {
   type PcaWriteRequest,
   type RequiredAccess,
 } from './pca';
+export { publicStatements, type PublicStatement } from './public';
 export {
   describeStatement,
   parseBucketPolicy,
