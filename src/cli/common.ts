@@ -27,7 +27,7 @@ export function runCli(main: () => Promise<number>, usage: string): void {
     },
     (error: unknown) => {
       const name = (error as Error)?.name;
-      if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+      if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
         process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
         process.exitCode = 2;
         return;

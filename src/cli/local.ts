@@ -1,6 +1,7 @@
 /**
  * npm run local -- <event.json> [--account <account.json>] [--mode apply|dry-run]
  *                  [--param name=value]... [--json] [--seed n] [--save-account <file>] [--logs]
+ *                  [--diagram <file.svg|file.mmd>]
  *
  * One execution of the real state machine and handlers against a simulated account.
  * No credentials, no network. Exit code 0 when the execution succeeded, 1 when it
@@ -11,6 +12,7 @@ import { format, parseArgs } from 'node:util';
 import { paintFor, renderExecution } from '../executions/render';
 import { accountChanges } from '../local/account-changes';
 import { loadRunner, renderCalls, renderChanges, runCli, UsageError } from './common';
+import { checkDiagramFile, writeDiagram } from './diagram-file';
 
 export const USAGE = `usage: npm run local -- <event.json> [options]
 
@@ -20,7 +22,8 @@ export const USAGE = `usage: npm run local -- <event.json> [options]
   --json                 print one JSON document (status, executionArn, outcome, states, calls, account) and nothing else
   --seed <n>             seed of the retry jitter (default 1; runs with the same seed repeat exactly)
   --save-account <file>  write the simulated account after the run, in the account file format
-  --logs                 show the Lambda functions' log lines (on stderr)`;
+  --logs                 show the Lambda functions' log lines (on stderr)
+  --diagram <file>       draw the path the execution took: <file>.svg as a picture, <file>.mmd as Mermaid`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -33,6 +36,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       'save-account': { type: 'string' },
       logs: { type: 'boolean', default: false },
+      diagram: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +54,8 @@ async function main(): Promise<number> {
   if (values.mode !== undefined) params.mode = values.mode;
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed ${values.seed}: a whole number, 0 or more`);
+  const diagram = values.diagram;
+  if (diagram !== undefined) checkDiagramFile(diagram);
 
   if (values.logs) {
     // The handlers log with console (Powertools dev mode); keep stdout for the result.
@@ -67,6 +73,7 @@ async function main(): Promise<number> {
     throw error;
   });
   if (values['save-account']) writeFileSync(values['save-account'], `${JSON.stringify(run.report.account, null, 2)}\n`);
+  if (diagram) writeDiagram(diagram, run.definition, run.view);
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
@@ -83,6 +90,7 @@ async function main(): Promise<number> {
       timeNote: '(simulated time: waits and retry delays as Step Functions would wait them)',
     });
     const lines = [text, '', ...renderChanges(accountChanges(run.before, run.report.account), paint), ...renderCalls(run.report.calls, paint)];
+    if (diagram) lines.push(`  ${paint.bold('diagram')}    ${diagram}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return runner.exitCodeOf(run.report);

@@ -96,7 +96,7 @@ export function defaultAccountFor(event: unknown): { file: AccountFile; source: 
   for (const [from, to] of replacements) text = text.split(from).join(to);
   const moved = JSON.parse(text) as AccountFile;
   if (target.partition) moved.partition = target.partition;
-  return { file: parseAccountFile(moved), source: `${scenario.account} (moved to the event's account, region and CA)`, kind: target.kind };
+  return { file: parseAccountFile(moved), source: `${scenario.account} (the example for ${target.kind}${replacements.length > 0 ? ", moved to the event's account, region and CA" : ''})`, kind: target.kind };
 }
 
 export interface LocalRunOptions {

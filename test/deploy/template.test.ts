@@ -4,6 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stateMachineConsoleUrl } from '../../src/executions/console';
+import { OUTPUTS } from '../../src/executions/remote';
 import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged } from './package';
 
 const sample = (path: string) => JSON.parse(readFileSync(`${ROOT}events/${path}`, 'utf8')) as Record<string, unknown>;
@@ -131,5 +133,22 @@ describe('the packaged service', () => {
     const statement = (scoped.Resources.RepairRole!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).find((s) => actionsOf(s).includes('s3:PutBucketPolicy'))!;
     expect(statement.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-one' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-two' }]);
     expect(scoped.Resources.InspectBucketLambdaFunction!.Properties.Environment.Variables.MODE).toBe('dry-run');
+  });
+
+  it('outputs what `npx sls info --verbose` and the CLI tools read: state machine ARN, console link, topic, dead-letter queue', () => {
+    const outputs = packaged.template.Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.RemediationStateMachineArn!.Value).toEqual({ Ref: 'RemediationStateMachine' });
+    expect(outputs.NotificationTopicArn!.Value).toEqual({ Ref: 'NotificationTopic' });
+    expect(outputs.DeadLetterQueueUrl!.Value).toEqual({ Ref: 'DeadLetterQueue' });
+    for (const key of Object.values(OUTPUTS)) expect(outputs).toHaveProperty(key);
+    // The console link resolves, in each partition, to the URL the CLI tools build.
+    const [format, variables] = (outputs.StateMachineConsoleUrl!.Value as { 'Fn::Sub': [string, { Host: { 'Fn::FindInMap': [string, { Ref: string }, string] } }] })['Fn::Sub'];
+    const mapping = (packaged.template as unknown as { Mappings: Record<string, Record<string, Record<string, string>>> }).Mappings;
+    const [map, , key] = variables.Host['Fn::FindInMap'];
+    for (const [partition, region] of [['aws', 'eu-west-1'], ['aws-cn', 'cn-north-1'], ['aws-us-gov', 'us-gov-west-1']] as const) {
+      const arn = `arn:${partition}:states:${region}:111122223333:stateMachine:pca-remediation-test`;
+      const resolved = format.replace('${Host}', mapping[map]![partition]![key]!).replace('${AWS::Region}', region).replace('${RemediationStateMachine}', arn);
+      expect(resolved).toBe(stateMachineConsoleUrl(arn));
+    }
   });
 });

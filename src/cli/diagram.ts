@@ -1,0 +1,77 @@
+/**
+ * npm run diagram [-- --out <dir>] [--readme <file>] [--check]
+ *
+ * Draw the workflow from the state machine definition: docs/workflow.mmd (Mermaid),
+ * docs/workflow.svg (a standalone picture) and the Mermaid block of the README between
+ * <!-- diagram:start --> and <!-- diagram:end -->. With --check nothing is written and
+ * the exit code is 1 when any of them is out of date. Exit code 2 for bad input.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadDefinition } from '../executions/definition';
+import { README_END, README_START, readmeDiagram, readmeDiagramBlock, withReadmeDiagram, workflowMermaid, workflowSvg } from '../executions/diagram';
+import { runCli, UsageError } from './common';
+
+export const USAGE = `usage: npm run diagram [-- options]
+
+  --out <dir>      where to write workflow.mmd and workflow.svg (default docs/)
+  --readme <file>  the README whose ${README_START} block to update (default README.md)
+  --check          write nothing; exit 1 when a file is out of date`;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A path as the user would type it from the current directory. */
+function shown(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path === '' || path.startsWith('..') ? file : path;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      readme: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
+  const out = values.out === undefined ? join(ROOT, 'docs') : resolve(values.out);
+  const readmeFile = values.readme === undefined ? join(ROOT, 'README.md') : resolve(values.readme);
+  if (!existsSync(readmeFile)) throw new UsageError(`--readme ${values.readme ?? shown(readmeFile)}: no such file`);
+  const readme = readFileSync(readmeFile, 'utf8');
+  if (readmeDiagram(readme) === null) throw new UsageError(`${shown(readmeFile)}: no ${README_START} … ${README_END} block to fill`);
+
+  const { definition } = loadDefinition();
+  const svgFile = join(out, 'workflow.svg');
+  const link = relative(dirname(readmeFile), svgFile).split(sep).join('/');
+  const files: Array<[string, string]> = [
+    [join(out, 'workflow.mmd'), workflowMermaid(definition)],
+    [svgFile, workflowSvg(definition)],
+    [readmeFile, withReadmeDiagram(readme, readmeDiagramBlock(definition, link))],
+  ];
+  const stale = files.filter(([file, text]) => !existsSync(file) || readFileSync(file, 'utf8') !== text);
+  const names = (list: Array<[string, string]>) => list.map(([file]) => shown(file)).join(', ');
+
+  if (values.check) {
+    if (stale.length > 0) {
+      process.stderr.write(`out of date with the state machine definition: ${names(stale)}\nrun \`npm run diagram\` and commit the result\n`);
+      return 1;
+    }
+    process.stdout.write(`up to date: ${names(files)}\n`);
+    return 0;
+  }
+  mkdirSync(out, { recursive: true });
+  for (const [file, text] of stale) writeFileSync(file, text);
+  process.stdout.write(stale.length > 0 ? `wrote ${names(stale)}\n` : `up to date: ${names(files)}\n`);
+  return 0;
+}
+
+runCli(main, USAGE);

@@ -1,0 +1,92 @@
+/**
+ * npm run invoke -- <event.json> [--stage s] [--region r] [--wait] [--force] [--diagram <file>]
+ *
+ * Start the deployed state machine with a Private CA event and print the execution's
+ * console link; with --wait, follow it to the end and show it as the local runner does.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { executionConsoleUrl } from '../executions/console';
+import { loadDefinition } from '../executions/definition';
+import { checkEvent, clients, executionName, findDeployment, followExecution, RemoteError, startExecution } from '../executions/remote';
+import { paintFor, renderExecution } from '../executions/render';
+import { executionView } from '../executions/view';
+import { runCli, UsageError } from './common';
+import { checkDiagramFile, writeDiagram } from './diagram-file';
+
+const USAGE = `usage: npm run invoke -- <event.json> [options]
+
+  --stage <s>       the stage you deployed (default dev)
+  --region <r>      its region (default: AWS_REGION or your profile's)
+  --wait            follow the execution to its end and show it, as npm run local does
+  --force           start it even when the event is not a Private CA failure the workflow handles
+  --diagram <file>  with --wait: draw the execution's path (.svg or .mmd)`;
+
+function readEvent(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new RemoteError(`event file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RemoteError(`event file ${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      stage: { type: 'string', default: 'dev' },
+      region: { type: 'string' },
+      wait: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      diagram: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('give one event file');
+  if (values.diagram && !values.wait) throw new UsageError('--diagram needs --wait: the picture shows the finished execution');
+  if (values.diagram) checkDiagramFile(values.diagram);
+  const file = positionals[0]!;
+  const event = readEvent(file);
+  if (!values.force) checkEvent(event, file);
+
+  const { cloudFormation, sfn } = clients({ stage: values.stage, region: values.region });
+  const deployment = await findDeployment(cloudFormation, values.stage);
+  const { executionArn } = await startExecution(sfn, deployment.stateMachineArn, event, executionName(event));
+  const paint = paintFor(process.stdout);
+  process.stdout.write(`started   ${executionArn}\nconsole   ${executionConsoleUrl(executionArn)}\n`);
+  if (!values.wait) return 0;
+
+  process.stderr.write('following the execution (Ctrl-C stops following, not the execution)…\n');
+  let shown = 0;
+  const { history } = await followExecution(sfn, executionArn, {
+    onProgress: (events) => {
+      const states = events.filter((entry) => entry.type?.endsWith('StateEntered'));
+      for (const entry of states.slice(shown)) process.stderr.write(`  → ${entry.stateEnteredEventDetails?.name}\n`);
+      shown = states.length;
+    },
+  });
+  const view = executionView(history);
+  const { definition } = loadDefinition();
+  process.stdout.write(`\n${renderExecution(view, { title: file, about: [['execution', executionArn]], consoleUrl: executionConsoleUrl(executionArn), definition, paint })}\n`);
+  if (values.diagram) {
+    writeDiagram(values.diagram, definition, view);
+    process.stdout.write(`  diagram   ${values.diagram}\n`);
+  }
+  if (view.status === 'RUNNING') {
+    process.stderr.write('stopped following after 2 hours; the execution is still running: npm run executions -- <arn> shows it later.\n');
+    return 0;
+  }
+  return view.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+runCli(main, USAGE);

@@ -1,0 +1,27 @@
+/** The table `npm run executions` prints: one row per execution, newest first. */
+import { executionConsoleUrl } from './console';
+import type { ExecutionRow } from './remote';
+import { colorStatus, formatSeconds, type Paint } from './render';
+
+export function executionsTable(rows: readonly ExecutionRow[], paint: Paint, now = new Date()): string[] {
+  if (rows.length === 0) return ['no executions match'];
+  const header = ['started', 'status', 'kind', 'CA', 'outcome', 'took', 'console'];
+  const cells = rows.map((row) => [
+    row.startDate.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    row.status,
+    row.kind ?? '?',
+    row.certificateAuthorityId ?? '-',
+    row.outcome ?? (row.status === 'RUNNING' ? '…' : '-'),
+    formatSeconds(((row.stopDate ?? now).getTime() - row.startDate.getTime()) / 1000),
+    executionConsoleUrl(row.executionArn),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column]!.length)));
+  const line = (row: string[], color = false) =>
+    row
+      .map((text, column) => {
+        const padded = column === row.length - 1 ? text : text.padEnd(widths[column]!);
+        return color && (column === 1 || column === 4) && text !== '-' ? colorStatus(text, paint).replace(text, padded) : padded;
+      })
+      .join('  ');
+  return [paint.bold(line(header)), ...cells.map((row) => line(row, true))];
+}

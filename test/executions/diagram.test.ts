@@ -1,0 +1,284 @@
+/**
+ * The workflow diagram is generated from the definition: every state and every edge of
+ * the definition is in it, one execution's path is marked on it, the SVG is well-formed
+ * XML, and the README block and docs/ are what `npm run diagram` produces now.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadDefinition, type Definition } from '../../src/executions/definition';
+import { executionMermaid, readmeDiagram, readmeDiagramBlock, workflowMermaid, workflowSvg } from '../../src/executions/diagram';
+import { executionView, type ExecutionView } from '../../src/executions/view';
+import { account, event, runScenario } from '../workflow/scenario';
+
+const root = new URL('../../', import.meta.url);
+const { definition } = loadDefinition();
+
+interface ParsedEdge {
+  from: string;
+  to: string;
+  arrow: '-->' | '-.->';
+  label: string;
+}
+
+/** Nodes, edges and classes of the Mermaid text this module writes, by state name. */
+function parseMermaid(text: string) {
+  const decode = (label: string) => label.replace(/#quot;/g, '"').replace(/#lt;/g, '<').replace(/#gt;/g, '>').replace(/#35;/g, '#');
+  const names = new Map<string, string>();
+  const shapes = new Map<string, string>();
+  const edges: ParsedEdge[] = [];
+  const classes = new Map<string, Set<string>>();
+  let linkStyle: number[] = [];
+  for (const line of text.split('\n').map((item) => item.trim())) {
+    const node = /^(\w+)(\[|\{\{|\{|\(\[|\[\[|\[\/)"(.*)"(\]|\}\}|\}|\]\)|\]\]|\/\])$/.exec(line);
+    const edge = /^(\w+) (-->|-\.->)(?:\|"(.*)"\|)? (\w+)$/.exec(line);
+    const marked = /^class (\S+) (\w+)$/.exec(line);
+    const styled = /^linkStyle ([\d,]+) /.exec(line);
+    if (node) {
+      names.set(node[1]!, decode(node[3]!));
+      shapes.set(decode(node[3]!), node[2]!);
+    } else if (edge) {
+      edges.push({ from: names.get(edge[1]!)!, to: names.get(edge[4]!)!, arrow: edge[2] as ParsedEdge['arrow'], label: decode(edge[3] ?? '') });
+    } else if (marked) {
+      classes.set(marked[2]!, new Set(marked[1]!.split(',').map((id) => names.get(id)!)));
+    } else if (styled) {
+      linkStyle = styled[1]!.split(',').map(Number);
+    }
+  }
+  return { names, shapes, edges, classes, linkStyle };
+}
+
+/** From the definition itself: `from --> to` for Next, Choices and Default, `from -.-> to` for Catch. */
+function definitionEdges(def: Definition): Set<string> {
+  const edges = new Set<string>();
+  for (const [name, state] of Object.entries(def.States)) {
+    if (state.Next) edges.add(`${name} --> ${state.Next}`);
+    for (const choice of (state.Choices as Array<{ Next: string }> | undefined) ?? []) edges.add(`${name} --> ${choice.Next}`);
+    if (state.Default) edges.add(`${name} --> ${state.Default}`);
+    for (const catcher of (state.Catch as Array<{ Next: string }> | undefined) ?? []) edges.add(`${name} -.-> ${catcher.Next}`);
+  }
+  return edges;
+}
+
+/** Every tag closed in order, attributes quoted, text escaped: well-formed XML for what an SVG uses. */
+function xmlProblems(text: string): string[] {
+  const problems: string[] = [];
+  const stack: string[] = [];
+  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '');
+  let last = 0;
+  for (const match of body.matchAll(/<[^>]*>/g)) {
+    const between = body.slice(last, match.index);
+    if (!/^([^<>&]|&(amp|lt|gt|quot|apos|#\d+);)*$/.test(between)) problems.push(`unescaped text: ${between.slice(0, 40)}`);
+    last = match.index! + match[0].length;
+    const tag = match[0];
+    if (tag.startsWith('<!--')) continue;
+    const closing = /^<\/([\w:-]+)\s*>$/.exec(tag);
+    if (closing) {
+      const open = stack.pop();
+      if (open !== closing[1]) problems.push(`</${closing[1]}> closes <${open}>`);
+      continue;
+    }
+    const opening = /^<([\w:-]+)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>$/.exec(tag);
+    if (!opening) {
+      problems.push(`malformed tag: ${tag.slice(0, 60)}`);
+      continue;
+    }
+    const attributes = [...opening[2]!.matchAll(/([\w:-]+)=/g)].map((item) => item[1]);
+    if (new Set(attributes).size !== attributes.length) problems.push(`repeated attribute: ${tag.slice(0, 60)}`);
+    if (!opening[3]) stack.push(opening[1]!);
+  }
+  if (body.slice(last).trim() !== '') problems.push('text after the root element');
+  if (stack.length > 0) problems.push(`never closed: ${stack.join(', ')}`);
+  if (!/^<svg\s[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/.test(body)) problems.push('the root is not an <svg> in the SVG namespace');
+  return problems;
+}
+
+/** Each state's group in the SVG: its shape's fill color, by state name. */
+function svgFills(svg: string): Map<string, string> {
+  const fills = new Map<string, string>();
+  for (const group of svg.split('<g><title>').slice(1)) {
+    const name = /<text[^>]*>([^<]*)<\/text>/.exec(group)![1]!;
+    fills.set(name, /fill="(#[0-9a-f]{6})"/.exec(group)![1]!);
+  }
+  return fills;
+}
+
+const xmlText = (name: string) => name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+describe('workflowMermaid', () => {
+  const text = workflowMermaid(definition);
+  const parsed = parseMermaid(text);
+
+  it('is a flowchart with one node per state, by shape, under ids Mermaid accepts', () => {
+    expect(text.startsWith('flowchart TD\n')).toBe(true);
+    expect([...parsed.shapes.keys()].sort()).toEqual(Object.keys(definition.States).sort());
+    for (const id of parsed.names.keys()) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/);
+    expect(parsed.names.get('WhatFailed')).toBe('WhatFailed?');
+    const shapeOf = { Task: '[', Choice: '{', Wait: '{{', Succeed: '([', Fail: '([' } as Record<string, string>;
+    for (const [name, state] of Object.entries(definition.States)) expect(parsed.shapes.get(name), name).toBe(shapeOf[state.Type]);
+  });
+
+  it('has an edge for every Next, Choices, Default and Catch target of the definition, and nothing else but retry loops', () => {
+    const drawn = new Set(parsed.edges.filter((edge) => edge.from !== edge.to).map((edge) => `${edge.from} ${edge.arrow} ${edge.to}`));
+    expect([...drawn].sort()).toEqual([...definitionEdges(definition)].sort());
+    for (const edge of parsed.edges.filter((item) => item.arrow === '-.->')) expect(edge.label).toMatch(/^catch /);
+  });
+
+  it('labels choices with their rule, defaults "otherwise", catches and retries with their errors', () => {
+    const label = (from: string, to: string, arrow = '-->') => parsed.edges.filter((edge) => edge.from === from && edge.to === to && edge.arrow === arrow).map((edge) => edge.label);
+    expect(label('WhatFailed?', 'InspectCrlBucket')).toEqual(['$.target.kind == CRL_S3_PERMISSION']);
+    expect(label('WhatFailed?', 'InspectCrlBucketForCause')).toEqual(['$.target.kind == CRL_S3_INTERNAL or CRL_GENERATION_INTERNAL']);
+    expect(label('WhatFailed?', 'RecordOutcome')).toEqual(['otherwise']);
+    expect(label('IsTheReportFinished?', 'WaitForAuditReport')).toEqual(['$.auditRequest.status == CREATING and $.auditRequest.polls < 30']);
+    expect(label('WasTheAuditBucketRepaired?', 'RecordOutcome')).toEqual(['$.repair.findings[0] is present']);
+    expect(label('CheckCrlRepublished', 'RecordOutcome', '-.->')).toEqual(['catch CrlNotYetPublished, States.ALL']);
+    expect(label('RecordOutcome', 'OutcomeNotRecorded', '-.->')).toEqual(['catch States.ALL']);
+    // Retry loops only where a retrier names something beyond the Lambda and AWS transient errors.
+    const loops = parsed.edges.filter((edge) => edge.from === edge.to);
+    expect(loops.map((edge) => `${edge.from}: ${edge.label}`)).toEqual([
+      'RepairCrlBucket: retry BucketPolicyChanged',
+      'CheckCrlRepublished: retry CrlNotYetPublished',
+      'RepairAuditBucket: retry BucketPolicyChanged',
+      'RequestAuditReport: retry AuditReportRequestInProgress',
+    ]);
+    const everything = parseMermaid(workflowMermaid(definition, { hiddenErrors: [] }));
+    expect(everything.edges.find((edge) => edge.from === 'ClassifyEvent' && edge.to === 'ClassifyEvent')?.label).toBe('retry Lambda.*');
+  });
+
+  it('gives the same text for the same definition', () => {
+    expect(workflowMermaid(structuredClone(definition))).toBe(text);
+  });
+
+  it('reads a definition it was not written for: ids kept unique and safe, rules of every kind', () => {
+    const other: Definition = {
+      StartAt: 'end',
+      States: {
+        end: { Type: 'Choice', Choices: [{ Not: { Variable: '$.a', IsNull: true }, Next: 'a-b' }, { Or: [{ Variable: '$.n', NumericGreaterThanEquals: 2 }, { Variable: '$.s', StringEquals: 'x y' }], Next: 'a_b' }], Default: 'a-b' },
+        'a-b': { Type: 'Pass', Next: 'a_b' },
+        a_b: { Type: 'Succeed' },
+      },
+    };
+    const result = parseMermaid(workflowMermaid(other));
+    expect([...result.names.keys()]).toEqual(['s_end', 'a_b', 'a_b_2']);
+    expect(result.edges.map((edge) => `${edge.from} -> ${edge.to}: ${edge.label}`)).toEqual([
+      'end -> a-b: $.a is not null',
+      "end -> a_b: $.n >= 2 or $.s == 'x y'",
+      'end -> a-b: otherwise',
+      'a-b -> a_b: ',
+    ]);
+    expect(xmlProblems(workflowSvg(other))).toEqual([]);
+  });
+});
+
+describe('one execution on the diagram', () => {
+  let retried: ExecutionView;
+  let caught: ExecutionView;
+
+  beforeAll(async () => {
+    // Private CA republishes after a few checks: CheckCrlRepublished is retried, then succeeds.
+    retried = executionView((await runScenario(event('crl-s3-internal-failure.json'), account('crl-internal-failure'))).execution.history);
+    // It never does, and the retries run out: the Catch takes CrlNotYetPublished to RecordOutcome.
+    const never = account('crl-internal-failure');
+    never.certificateAuthorities[0].Simulation.CrlInternalFailureUntil = 'forever';
+    const run = await runScenario(event('crl-s3-internal-failure.json'), never, { env: { CRL_RECOVERY_WINDOW_MINUTES: '100000' } });
+    caught = executionView(run.execution.history);
+  });
+
+  it('marks exactly the visited states, the retried one as retried, and draws the edges taken', () => {
+    const parsed = parseMermaid(executionMermaid(definition, retried));
+    const visited = new Set(retried.states.map((state) => state.name));
+    expect(visited).toContain('CheckCrlRepublished');
+    expect([...parsed.classes.get('visited')!].sort()).toEqual([...visited].sort());
+    expect([...parsed.classes.get('retried')!]).toEqual(['CheckCrlRepublished']);
+    expect(parsed.classes.has('failed')).toBe(false);
+    const styled = parsed.linkStyle.map((index) => parsed.edges[index]!);
+    for (let i = 0; i + 1 < retried.states.length; i++) {
+      const [from, to] = [retried.states[i]!.name, retried.states[i + 1]!.name];
+      expect(styled.some((edge) => edge.from === from && edge.to === to && edge.arrow === '-->'), `${from} → ${to}`).toBe(true);
+    }
+    expect(styled.filter((edge) => edge.from === edge.to).map((edge) => edge.from)).toEqual(['CheckCrlRepublished']);
+    expect(styled.filter((edge) => edge.arrow === '-.->')).toEqual([]);
+    // The diagram under the marks is the workflow's.
+    expect(parseMermaid(executionMermaid(definition, retried)).edges).toEqual(parseMermaid(workflowMermaid(definition)).edges);
+  });
+
+  it('marks a state whose error was caught as failed, and the catch edge as taken', () => {
+    const parsed = parseMermaid(executionMermaid(definition, caught));
+    const state = caught.states.find((item) => item.name === 'CheckCrlRepublished')!;
+    expect(state.caught?.error).toBe('CrlNotYetPublished');
+    expect([...parsed.classes.get('failed')!]).toEqual(['CheckCrlRepublished']);
+    expect([...parsed.classes.get('retried')!]).toEqual(['CheckCrlRepublished']);
+    const styled = parsed.linkStyle.map((index) => parsed.edges[index]!);
+    expect(styled).toContainEqual({ from: 'CheckCrlRepublished', to: 'RecordOutcome', arrow: '-.->', label: 'catch CrlNotYetPublished, States.ALL' });
+    expect(styled.some((edge) => edge.from === 'CheckCrlRepublished' && edge.to === 'RecordOutcome' && edge.arrow === '-->')).toBe(false);
+  });
+
+  it('colors the same states in the SVG and adds a legend', () => {
+    const svg = workflowSvg(definition, caught);
+    expect(xmlProblems(svg)).toEqual([]);
+    const fills = svgFills(svg);
+    const visited = new Set(caught.states.map((state) => state.name));
+    for (const name of Object.keys(definition.States)) {
+      const expected = name === 'CheckCrlRepublished' ? '#ffebe9' : visited.has(name) ? '#dafbe1' : '#ffffff';
+      expect(fills.get(name), name).toBe(expected);
+    }
+    expect(svgFills(workflowSvg(definition, retried)).get('CheckCrlRepublished')).toBe('#fff8c5');
+    for (const entry of ['visited', 'retried', 'caught an error or failed', 'not visited', 'path taken']) expect(svg).toContain(`>${entry}</text>`);
+    expect(svg).toContain('url(#arrow-taken)');
+  });
+});
+
+describe('workflowSvg', () => {
+  const svg = workflowSvg(definition);
+
+  it('is well-formed XML with a white background, sized to fit', () => {
+    expect(xmlProblems(svg)).toEqual([]);
+    const [, width, height] = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)" viewBox="0 0 \1 \2"/.exec(svg) ?? [];
+    expect(Number(width)).toBeGreaterThan(400);
+    expect(Number(width)).toBeLessThan(1300);
+    expect(Number(height)).toBeGreaterThan(400);
+  });
+
+  it('draws every state with its name, and an edge with an arrowhead into each state but the start', () => {
+    for (const name of Object.keys(definition.States)) expect(svg).toContain(`>${xmlText(name)}</text>`);
+    expect(new Set(svgFills(svg).values())).toEqual(new Set(['#f6f8fa']));
+    const arrows = svg.match(/marker-end="url\(#arrow(-light)?\)"/g) ?? [];
+    // One per state entered from above or by a loop back, plus one per retry loop.
+    expect(arrows.length).toBeGreaterThanOrEqual(Object.keys(definition.States).length - 1);
+    for (const label of ['$.target.kind ==', 'otherwise', 'catch States.ALL', 'retry CrlNotYetPublished']) expect(svg).toContain(xmlText(label));
+  });
+
+  it('keeps edge labels off the states and off each other', () => {
+    const box = (attributes: string) => {
+      const get = (key: string) => Number(new RegExp(`${key}="(-?[\\d.]+)"`).exec(attributes)![1]);
+      return { x: get('x'), y: get('y'), w: get('width'), h: get('height') };
+    };
+    const labels = [...svg.matchAll(/<rect ([^>]*fill-opacity="0.9"[^>]*)\/>/g)].map((match) => box(match[1]!));
+    const states = [...svg.matchAll(/<g><title>[^<]*<\/title><rect ([^>]*)\/>/g)].map((match) => box(match[1]!));
+    const overlap = (a: typeof labels[0], b: typeof labels[0]) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    expect(labels.length).toBeGreaterThan(20);
+    for (const [index, label] of labels.entries()) {
+      expect(states.filter((state) => overlap(label, state))).toEqual([]);
+      expect(labels.slice(index + 1).filter((other) => overlap(label, other))).toEqual([]);
+    }
+  });
+
+  it('gives the same picture for the same definition', () => {
+    expect(workflowSvg(structuredClone(definition))).toBe(svg);
+  });
+});
+
+describe('the generated files are current (run `npm run diagram` when this fails)', () => {
+  it('README.md: the block between the diagram markers', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const block = readmeDiagram(readme);
+    expect(block, 'README.md has no <!-- diagram:start --> … <!-- diagram:end --> block').not.toBeNull();
+    expect(block, 'README.md diagram is out of date: run `npm run diagram`').toBe(readmeDiagramBlock(definition));
+    expect(block).toContain(`\`\`\`mermaid\n${workflowMermaid(definition)}\`\`\``);
+    expect(block).toContain('[docs/workflow.svg](docs/workflow.svg)');
+  });
+
+  it('docs/workflow.mmd and docs/workflow.svg', () => {
+    expect(readFileSync(new URL('docs/workflow.mmd', root), 'utf8'), 'docs/workflow.mmd is out of date: run `npm run diagram`').toBe(workflowMermaid(definition));
+    expect(readFileSync(new URL('docs/workflow.svg', root), 'utf8'), 'docs/workflow.svg is out of date: run `npm run diagram`').toBe(workflowSvg(definition));
+  });
+});
