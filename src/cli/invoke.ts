@@ -4,11 +4,11 @@
  * Start the deployed state machine with a Private CA event and print the execution's
  * console link; with --wait, follow it to the end and show it as the local runner does.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { executionConsoleUrl } from '../executions/console';
 import { loadDefinition } from '../executions/definition';
-import { checkEvent, clients, executionName, findDeployment, followExecution, RemoteError, startExecution } from '../executions/remote';
+import { checkEvent, clients, executionName, findDeployment, followExecution, startExecution } from '../executions/remote';
+import { readJsonFile } from '../local/json-file';
 import { paintFor, renderExecution } from '../executions/render';
 import { executionView } from '../executions/view';
 import { runCli, UsageError } from './common';
@@ -22,19 +22,6 @@ const USAGE = `usage: npm run invoke -- <event.json> [options]
   --force           start it even when the event is not a Private CA failure the workflow handles
   --diagram <file>  with --wait: draw the execution's path (.svg or .mmd)`;
 
-function readEvent(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new RemoteError(`event file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new RemoteError(`event file ${path} is not JSON: ${(error as Error).message}`);
-  }
-}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,7 +43,7 @@ async function main(): Promise<number> {
   if (values.diagram && !values.wait) throw new UsageError('--diagram needs --wait: the picture shows the finished execution');
   if (values.diagram) checkDiagramFile(values.diagram);
   const file = positionals[0]!;
-  const event = readEvent(file);
+  const event = readJsonFile(file, 'event file');
   if (!values.force) checkEvent(event, file);
 
   const { cloudFormation, sfn } = clients({ stage: values.stage, region: values.region });

@@ -6,7 +6,6 @@
  * The handlers log and emit metrics through Powertools as on Lambda; the CLIs set the
  * Powertools environment (./environment.ts) before importing this module.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyEvent } from '../lib/classify-event';
@@ -15,6 +14,9 @@ import { ConfigurationError } from '../lib/errors';
 import type { FailureKind, OutcomeRecord } from '../lib/types';
 import { executionView, stateSeconds, type ExecutionView } from '../executions/view';
 import { parseAccountFile, type AccountFile } from './account-file';
+import { LocalInputError, readJsonFile } from './json-file';
+
+export { LocalInputError, readJsonFile } from './json-file';
 import { SCENARIOS } from './scenarios';
 import { SimulatedAccount } from './simulated-account';
 import { loadDefinition, runExecution, SimulatedClock, type Definition, type LoadedDefinition, type LocalExecution } from './workflow';
@@ -32,26 +34,7 @@ export type ParameterName = keyof typeof PARAMETERS;
 
 const PARAMETER_DEFAULTS: Record<ParameterName, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75' };
 
-/** Input the user gave that the runner cannot use. The CLIs print the message, not a stack. */
-export class LocalInputError extends Error {
-  override readonly name = 'LocalInputError';
-}
 
-/** Read a JSON file, naming the file in any error. */
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new LocalInputError(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new LocalInputError(`${what} ${path} is not JSON: ${(error as Error).message}`);
-  }
-}
 
 /** Check the parameters as the Lambdas would read them; return the handlers' environment. */
 export function parameterEnvironment(params: Partial<Record<ParameterName, string>>, notificationTopicArn: string): Record<string, string> {

@@ -2,24 +2,16 @@
  * `npm run local` and `npm run demo` as a user runs them: separate Node processes
  * (through tsx, as the npm scripts do), their output and exit codes.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from './run-cli';
 import { parseAccountFile } from '../../src/local/account-file';
 
-const root = new URL('../../', import.meta.url).pathname;
 
-async function cli(script: 'local' | 'demo', ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function cli(script: 'local' | 'demo', ...args: string[]): Promise<CliResult> {
+  return runCli(script, args);
 }
 
 describe('npm run local', () => {

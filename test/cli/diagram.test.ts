@@ -2,26 +2,18 @@
  * `npm run diagram` and `npm run local -- --diagram` as a user runs them: separate Node
  * processes (through tsx, as the npm scripts do), the files they write and exit codes.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT as root, runCli, type CliResult } from './run-cli';
 import { loadDefinition } from '../../src/executions/definition';
 import { readmeDiagram, readmeDiagramBlock, workflowMermaid, workflowSvg } from '../../src/executions/diagram';
 
-const root = new URL('../../', import.meta.url).pathname;
 const { definition } = loadDefinition();
 
-async function cli(script: 'local' | 'diagram', ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function cli(script: 'local' | 'diagram', ...args: string[]): Promise<CliResult> {
+  return runCli(script, args);
 }
 
 /** A scratch directory with a copy of the README. */
