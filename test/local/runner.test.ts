@@ -10,6 +10,7 @@ import { parseAccountFile, type AccountFile } from '../../src/local/account-file
 import { accountChanges } from '../../src/local/account-changes';
 import { defaultAccountFor, LocalInputError, parameterEnvironment, readJsonFile, runLocal, seededRandom, type LocalRun } from '../../src/local/runner';
 import { SCENARIOS } from '../../src/local/scenarios';
+import { documentedGrant as scenarioGrant } from '../workflow/scenario';
 
 const root = new URL('../../', import.meta.url);
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
@@ -32,15 +33,8 @@ function statements(file: AccountFile, bucket: string): Array<Record<string, unk
   return (typeof policy === 'string' ? JSON.parse(policy) : policy).Statement;
 }
 
-/** The statement the Private CA documentation gives, for one CA and one bucket. */
-const documentedGrant = (bucket: string) => ({
-  Sid: 'AllowAcmPcaWrite11223344123411222233112233445566',
-  Effect: 'Allow',
-  Principal: { Service: 'acm-pca.amazonaws.com' },
-  Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl', 's3:GetBucketLocation'],
-  Resource: [`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}`],
-  Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': CA_ARN } },
-});
+/** The statement the Private CA documentation gives, for one CA and one bucket, under the Sid the workflow writes. */
+const documentedGrant = (bucket: string) => ({ ...scenarioGrant(CA_ARN, bucket), Sid: 'AllowAcmPcaWrite11223344123411222233112233445566' });
 
 describe('runLocal: the report `npm run local --json` prints', () => {
   it.each(SCENARIOS.map((entry) => [entry.id]))('%s: status, outcome, states, calls and the account after', async (id) => {
