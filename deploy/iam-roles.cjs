@@ -4,14 +4,19 @@
 // Every role may write its functions' logs and X-Ray traces. Beyond that:
 //   ClassifyRole  nothing (classification is pure)
 //   ReadRole      read CAs, audit reports, certificates; read bucket settings and CRL objects
-//   RepairRole    add to bucket policies (allowed buckets only) and update CAs' CRL ACL
+//   RepairRole    add to bucket policies (allowed buckets only), update CAs' CRL ACL, and
+//                 take and release bucket leases (LEASE# items of the history table only)
 //   AuditRole     request audit reports
-//   RecordRole    publish to the notification topic
+//   RecordRole    publish to the notification topic; read and complete event items
+//                 (EVENT# items of the history table only)
 // Private CA actions are limited to CAs of this account and region; S3 actions to
 // buckets owned by this account (s3:ResourceAccount), and PutBucketPolicy further to
 // the allowedBuckets parameter when it is set.
 
 const CA_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' };
+const HISTORY_TABLE = { 'Fn::GetAtt': ['HistoryTable', 'Arn'] };
+/** Only items whose partition key starts with `prefix` (dynamodb:LeadingKeys). */
+const itemsStartingWith = (prefix) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } });
 const THIS_ACCOUNT = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } };
 
 function bucketArns(allowedBuckets) {
@@ -62,6 +67,8 @@ function role(service, stage, concern, functions, statements) {
 function checkParameters(params) {
   if (!['apply', 'dry-run'].includes(params.mode)) throw new Error(`mode must be "apply" or "dry-run", not "${params.mode}"`);
   if (!['true', 'false'].includes(String(params.allowCaUpdates))) throw new Error(`allowCaUpdates must be "true" or "false", not "${params.allowCaUpdates}"`);
+  const days = Number(params.historyRetentionDays);
+  if (!Number.isInteger(days) || days <= 0) throw new Error(`historyRetentionDays must be a positive whole number, not "${params.historyRetentionDays}"`);
   const minutes = Number(params.crlRecoveryWindowMinutes);
   if (!Number.isInteger(minutes) || minutes <= 0) throw new Error(`crlRecoveryWindowMinutes must be a positive whole number, not "${params.crlRecoveryWindowMinutes}"`);
 }
@@ -74,6 +81,7 @@ async function roles({ resolveVariable }) {
     mode: await resolveVariable('param:mode'),
     allowCaUpdates: await resolveVariable('param:allowCaUpdates'),
     crlRecoveryWindowMinutes: await resolveVariable('param:crlRecoveryWindowMinutes'),
+    historyRetentionDays: await resolveVariable('param:historyRetentionDays'),
   });
   const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };
   const allObjects = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' };
@@ -106,6 +114,7 @@ async function roles({ resolveVariable }) {
         },
         { Sid: 'ReadBucketPolicies', Effect: 'Allow', Action: ['s3:GetBucketPolicy'], Resource: allBuckets, Condition: THIS_ACCOUNT },
         { Sid: 'WriteAllowedBucketPolicies', Effect: 'Allow', Action: ['s3:PutBucketPolicy'], Resource: bucketArns(allowedBuckets), Condition: THIS_ACCOUNT },
+        { Sid: 'HoldBucketLeases', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('LEASE#bucket#') },
       ]),
       AuditRole: role(service, stage, 'request audit reports', ['requestAuditReport'], [
         { Sid: 'RequestAuditReports', Effect: 'Allow', Action: ['acm-pca:CreateCertificateAuthorityAuditReport'], Resource: CA_ARN },
@@ -113,6 +122,7 @@ async function roles({ resolveVariable }) {
       RecordRole: role(service, stage, 'publish outcomes', ['recordOutcome'], [
         { Sid: 'PublishOutcomes', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'NotificationTopic' } },
         { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
+        { Sid: 'CompleteEventHistory', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('EVENT#') },
       ]),
     },
   };

@@ -32,10 +32,21 @@ export interface Definition {
   States: Record<string, StateDefinition>;
 }
 
+export interface ServiceTask {
+  /** As GetExecutionHistory names them: resourceType `dynamodb`, resource `putItem`. */
+  resourceType: string;
+  resource: string;
+}
+
+/** `arn:aws:states:::dynamodb:putItem` → { dynamodb, putItem }. */
+const SERVICE_RESOURCE = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z]+)$/;
+
 export interface LoadedDefinition {
   definition: Definition;
   /** Task state name → Lambda function name. */
   taskFunctions: Record<string, string>;
+  /** Task state name → the AWS service a Task calls directly (optimized integration), e.g. dynamodb putItem. */
+  serviceTasks: Record<string, ServiceTask>;
   /** Task state name → seconds of the Wait state that always precedes it. */
   waitsBefore: Record<string, number>;
 }
@@ -46,12 +57,18 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
   if (!document?.definition?.States) throw new Error(`${file} has no "definition" with "States"`);
   const definition = structuredClone(document.definition);
   const taskFunctions: Record<string, string> = {};
+  const serviceTasks: Record<string, ServiceTask> = {};
   const predecessors: Record<string, StateDefinition[]> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Next) (predecessors[state.Next] ??= []).push(state);
     if (state.Type !== 'Task') continue;
+    const service = typeof state.Resource === 'string' ? SERVICE_RESOURCE.exec(state.Resource) : null;
+    if (service) {
+      serviceTasks[name] = { resourceType: service[1]!, resource: service[2]! };
+      continue;
+    }
     const getAtt = (state.Resource as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
-    if (!getAtt || getAtt[1] !== 'Arn') throw new Error(`Task state ${name}: Resource must be {Fn::GetAtt: [<function>, Arn]}`);
+    if (!getAtt || getAtt[1] !== 'Arn') throw new Error(`Task state ${name}: Resource must be {Fn::GetAtt: [<function>, Arn]} or arn:aws:states:::<service>:<action>`);
     taskFunctions[name] = getAtt[0];
     state.Resource = `arn:aws:lambda:${region}:${account}:function:pca-remediation-local-${getAtt[0]}`;
   }
@@ -64,7 +81,20 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
     }
     waitsBefore[name] = waits[0]!.Seconds;
   }
-  return { definition, taskFunctions, waitsBefore };
+  return { definition, taskFunctions, serviceTasks, waitsBefore };
+}
+
+/** A copy of `value` with every `{ Ref: name }` replaced by `refs[name]` (e.g. the history table's name). */
+export function bindReferences<T>(value: T, refs: Readonly<Record<string, string>>): T {
+  if (Array.isArray(value)) return value.map((item) => bindReferences(item, refs)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === 'Ref') {
+    const name = (value as unknown as { Ref: string }).Ref;
+    if (!(name in refs)) throw new Error(`the definition refers to ${name}, which the local runner does not provide`);
+    return refs[name] as T;
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bindReferences(item, refs)])) as T;
 }
 
 /** The index of the first retrier of `retriers` that handles `errorName`, or -1. */

@@ -47,8 +47,10 @@ export interface DiagramOptions {
 
 const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
-/** Lambda service errors, AWS throttling or 5xx (AwsTransientError) and timeouts. */
-export const COMMON_ERRORS: readonly string[] = [...LAMBDA_SERVICE_ERRORS, 'AwsTransientError', 'States.Timeout'];
+const DYNAMODB_TRANSIENT_ERRORS = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded', 'DynamoDB.InternalServerError'];
+
+/** Lambda service errors, AWS throttling or 5xx (AwsTransientError, and DynamoDB's own names) and timeouts. */
+export const COMMON_ERRORS: readonly string[] = [...LAMBDA_SERVICE_ERRORS, 'AwsTransientError', ...DYNAMODB_TRANSIENT_ERRORS, 'States.Timeout'];
 
 // ---------------------------------------------------------------------------
 // The graph
@@ -75,10 +77,13 @@ function mermaidIds(names: readonly string[]): Map<string, string> {
 export function compactErrors(names: readonly string[]): string {
   const unique = [...new Set(names)];
   const allLambda = LAMBDA_SERVICE_ERRORS.every((name) => unique.includes(name));
+  const allDynamoDb = DYNAMODB_TRANSIENT_ERRORS.every((name) => unique.includes(name));
   const out: string[] = [];
   for (const name of unique) {
     if (allLambda && LAMBDA_SERVICE_ERRORS.includes(name)) {
       if (!out.includes('Lambda.*')) out.push('Lambda.*');
+    } else if (allDynamoDb && DYNAMODB_TRANSIENT_ERRORS.includes(name)) {
+      if (!out.includes('DynamoDB throttling/5xx')) out.push('DynamoDB throttling/5xx');
     } else out.push(name);
   }
   return out.join(', ');

@@ -1,13 +1,18 @@
 import { classifyEvent } from '../lib/classify-event';
+import { now } from '../lib/clock';
+import { claimFor, retentionDays, type EventClaim } from '../lib/history/item';
 import { logger } from '../lib/powertools';
 import type { Target } from '../lib/types';
 import { withPowertools } from './middleware';
 
-/** ClassifyEvent: the raw EventBridge event in, the event and its classification out. */
-export const handler = withPowertools(async (input: { event?: unknown }): Promise<{ event: unknown; target: Target }> => {
+/**
+ * ClassifyEvent: the raw EventBridge event in; the event, its classification and the
+ * history item ClaimEvent will write (null when the event is rejected) out.
+ */
+export const handler = withPowertools(async (input: { event?: unknown }): Promise<{ event: unknown; target: Target; claim: EventClaim | null }> => {
   const event = input?.event ?? null;
   const target = classifyEvent(event);
   logger.appendKeys({ eventId: target.eventId, kind: target.kind });
   logger.info('event classified', { target });
-  return { event, target };
+  return { event, target, claim: claimFor(target, now(), retentionDays()) };
 });

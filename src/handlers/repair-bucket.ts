@@ -1,10 +1,20 @@
 import { applyBucketRepair } from '../lib/apply-bucket-repair';
+import { InvalidStepInput } from '../lib/errors';
+import { historyTableName } from '../lib/history/item';
+import { leaseSeconds, withBucketLease } from '../lib/history/lease';
 import type { Inspection, Repair } from '../lib/types';
 import { requireField, requireTarget, withPowertools } from './middleware';
 
-/** RepairCrlBucket, RepairAuditBucket: apply the planned repair and read it back. */
+/**
+ * RepairCrlBucket, RepairAuditBucket: apply the planned repair and read it back, holding
+ * the bucket's lease so that executions for CAs sharing the bucket change it one at a time.
+ */
 export const handler = withPowertools(async (input: unknown): Promise<Repair> => {
   const target = requireTarget(input, 'RepairBucket');
   const inspection = requireField<Inspection>(input, 'inspection', 'RepairBucket');
-  return applyBucketRepair(target, inspection);
+  // Nothing to hold a lease for: applyBucketRepair names what is missing.
+  if (inspection.bucket === null || !Array.isArray(inspection.plan) || inspection.plan.length === 0) return applyBucketRepair(target, inspection);
+  const holder = (input as { executionArn?: unknown }).executionArn;
+  if (typeof holder !== 'string' || holder === '') throw new InvalidStepInput('RepairBucket needs "executionArn" (the lease holder) in its input');
+  return withBucketLease({ table: historyTableName(), bucket: inspection.bucket, holder, seconds: leaseSeconds() }, () => applyBucketRepair(target, inspection));
 });

@@ -47,6 +47,11 @@ export class BucketPolicyChanged extends RetryableError {
   override readonly name = 'BucketPolicyChanged';
 }
 
+/** Another execution holds the lease on the bucket whose policy this step would change. */
+export class BucketBusy extends RetryableError {
+  override readonly name = 'BucketBusy';
+}
+
 /** A handler was given a document it cannot work on: a wiring bug, never a user event. */
 export class InvalidStepInput extends TerminalError {
   override readonly name = 'InvalidStepInput';
@@ -68,6 +73,7 @@ export const REMEDIATION_ERRORS = {
   CrlNotYetPublished,
   AuditReportRequestInProgress,
   BucketPolicyChanged,
+  BucketBusy,
   InvalidStepInput,
   ConfigurationError,
   AwsAccessDenied,
@@ -88,6 +94,12 @@ export const EXTERNAL_ERROR_NAMES = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
+  // The optimized DynamoDB integration (ClaimEvent).
+  'DynamoDB.ConditionalCheckFailedException',
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.ThrottlingException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.InternalServerError',
 ] as const;
 
 const TRANSIENT_AWS_ERROR_NAMES = new Set([
@@ -96,6 +108,7 @@ const TRANSIENT_AWS_ERROR_NAMES = new Set([
   'ThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
   'SlowDown',
   'ServiceUnavailable',
   'ServiceUnavailableException',

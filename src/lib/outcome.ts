@@ -6,6 +6,7 @@
 import type { AuditRequest } from './audit-report';
 import type { CrlCheck } from './check-crl-published';
 import type { Diagnosis } from './diagnose';
+import type { EventClaim, HistoryItem } from './history/item';
 import { needsPerson } from './plan-bucket-repair';
 import type { Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Target, Mode } from './types';
 
@@ -24,6 +25,10 @@ export interface WorkflowState {
   crl?: CrlCheck;
   auditRequest?: AuditRequest;
   diagnosis?: Diagnosis;
+  /** What ClaimEvent writes to the history table (null for a rejected event). */
+  claim?: EventClaim | null;
+  /** ClaimEvent found the event already claimed: a duplicate delivery. */
+  duplicate?: CaughtError;
   /** Retries ran out on something outside our control: escalate. */
   exhausted?: CaughtError;
   /** Anything else went wrong: the execution fails. */
@@ -67,6 +72,7 @@ const ESCALATION_STEPS: Readonly<Record<string, string[]>> = {
     'If the bucket looks right and the metrics show failures, open a case with AWS Support quoting the CA ARN.',
   ],
   AuditReportRequestInProgress: ['Private CA kept refusing a new audit report (one per CA every 30 minutes). Request the report by hand later.'],
+  BucketBusy: ['Other executions kept changing this bucket\'s policy (its lease stayed taken) until the retries ran out. Look at the other executions for this bucket in the console, then run this remediation again.'],
   BucketPolicyChanged: ['The bucket policy kept changing while the workflow tried to add the Private CA statement. Find the other writer (CloudTrail PutBucketPolicy), then run the remediation again.'],
 };
 
@@ -145,9 +151,24 @@ function auditOutcome(request: AuditRequest | undefined, findings: Finding[], ac
   };
 }
 
-/** The outcome of one execution, from its state document. */
-export function concludeOutcome(state: WorkflowState): Conclusion {
+function duplicateOutcome(eventId: string, first: HistoryItem | null): Conclusion {
+  const by = first ? `execution ${first.executionArn} (${first.status === 'IN_PROGRESS' ? 'still running' : `outcome ${first.status}`})` : 'an earlier execution';
+  return {
+    status: 'DUPLICATE',
+    message: `Event ${eventId} was delivered again; ${by} handles it. Nothing was done.`,
+    findings: [{ code: 'DUPLICATE_DELIVERY', severity: 'info', message: `EventBridge delivers events at least once; event ${eventId} is already claimed in the history table by ${by}.` }],
+    actions: [],
+    nextSteps: [],
+  };
+}
+
+/**
+ * The outcome of one execution, from its state document. `first` is the history item
+ * of the execution that claimed the event, for a duplicate delivery.
+ */
+export function concludeOutcome(state: WorkflowState, first: HistoryItem | null = null): Conclusion {
   const target = state.target;
+  if (state.duplicate && target) return duplicateOutcome(target.eventId, first);
   if (state.error) {
     const error = parseCaughtError(state.error);
     return {

@@ -10,6 +10,8 @@ import { sns } from './clients/sns';
 import { now } from './clock';
 import type { loadRecordingConfig } from './config';
 import { isTransientAwsError, AwsTransientError } from './errors';
+import { historyTableName } from './history/item';
+import { completeHistoryItem, readHistoryItem } from './history/store';
 import { buildOutcomeRecord, concludeOutcome, shouldNotify, type WorkflowState } from './outcome';
 import { logger, metrics } from './powertools';
 import type { OutcomeRecord } from './types';
@@ -50,16 +52,26 @@ async function notify(record: OutcomeRecord, topicArn: string): Promise<Error | 
   }
 }
 
+/** Whether this execution claimed its event in the history table (and so must complete the item). */
+function claimed(state: WorkflowState): boolean {
+  return !state.duplicate && !!state.claim && state.target?.kind !== undefined && state.target.kind !== 'UNRECOGNIZED';
+}
+
 export async function recordOutcome(state: WorkflowState, executionArn: string | null, config: ReturnType<typeof loadRecordingConfig>): Promise<OutcomeRecord> {
-  const conclusion = concludeOutcome(state);
+  const table = state.duplicate || claimed(state) ? historyTableName() : null;
+  const first = state.duplicate && table && state.target ? await readHistoryItem(table, state.target.eventId) : null;
+  const conclusion = concludeOutcome(state, first);
   const wantsNotification = shouldNotify(conclusion) && config.notificationTopicArn !== '';
-  const draft = buildOutcomeRecord(state, { executionArn, recordedAt: now(), mode: config.mode, notified: false }, conclusion);
+  const draft = buildOutcomeRecord(state, { executionArn, recordedAt: now(), mode: config.mode, notified: wantsNotification }, conclusion);
+  // The history first: if it cannot be written yet, the retry has not notified anyone twice.
+  const history = table && claimed(state) ? await completeHistoryItem(table, draft) : 'not-applicable';
   const failure = wantsNotification ? await notify(draft, config.notificationTopicArn) : null;
   const record: OutcomeRecord = { ...draft, notified: wantsNotification && failure === null };
 
   // Powertools keeps "message" for the log message itself, so the record's message is logged as "summary".
   const { message: summary, ...fields } = record;
-  logger.info('remediation outcome', { ...fields, summary });
+  logger.info('remediation outcome', { ...fields, summary, history });
+  if (history === 'not-claimed') logger.warn('the event was not claimed by this execution, so its history item was not written', { eventId: record.eventId });
   if (failure && isTransientAwsError(failure)) {
     // Logged above; the metric waits for the attempt that succeeds, so retries do not count twice.
     throw new AwsTransientError(`SNS Publish: ${failure.name}; the outcome is logged, the notification will be retried`, { cause: failure });

@@ -26,6 +26,7 @@ export const OUTCOME_STATUSES = [
   'ESCALATED',
   'REJECTED',
   'DRY_RUN',
+  'DUPLICATE',
   'FAILED',
 ] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];

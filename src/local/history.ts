@@ -12,16 +12,21 @@
  *   LambdaFunctionSucceeded | LambdaFunctionFailed (then, on a retry, Scheduled again
  *   after the retry delay), TaskStateExited; ChoiceStateEntered/Exited,
  *   WaitStateEntered/Exited (Seconds apart), SucceedStateEntered/Exited,
- *   FailStateEntered, ExecutionStarted / ExecutionSucceeded / ExecutionFailed.
+ *   FailStateEntered, ExecutionStarted / ExecutionSucceeded / ExecutionFailed; and for a
+ *   Task that calls a service directly (the DynamoDB PutItem of ClaimEvent) TaskScheduled,
+ *   TaskStarted, TaskSucceeded | TaskFailed.
  *
  * Timestamps are the simulated clock's, so retry delays and waits appear as the gaps the
  * real service would leave; a Lambda invocation takes no simulated time.
  */
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
+import type { ServiceTask } from '../executions/definition';
 
-/** One Lambda invocation by the local runner. */
+/** One Lambda invocation (or, with `service`, one direct service call) by the local runner. */
 export interface LambdaAttempt {
   state: string;
+  /** Set for a Task that calls a service directly (ClaimEvent: dynamodb putItem). */
+  service?: ServiceTask;
   resource: string;
   timeoutSeconds?: number;
   input: unknown;
@@ -72,6 +77,15 @@ export function localHistory(run: LocalHistoryInput): HistoryEvent[] {
     const attempt = pending.shift();
     if (!attempt || attempt.state !== stateName) {
       throw new Error(`local history: expected a Lambda invocation for state ${stateName}, found ${attempt ? `one for ${attempt.state}` : 'none'}`);
+    }
+    if (attempt.service) {
+      const { resourceType, resource } = attempt.service;
+      add('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: 'us-east-1', parameters: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds } }, attempt.startedAt);
+      add('TaskStarted', { taskStartedEventDetails: { resourceType, resource } }, attempt.startedAt);
+      if (attempt.error) add('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: attempt.error.name, cause: attempt.error.message } }, attempt.endedAt);
+      else add('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: json(attempt.output) } }, attempt.endedAt);
+      time = attempt.endedAt;
+      return;
     }
     add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: attempt.resource, input: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds } }, attempt.startedAt);
     add('LambdaFunctionStarted', {}, attempt.startedAt);

@@ -135,17 +135,8 @@ export interface LocalRun {
   definition: Definition;
 }
 
-/** A deterministic jitter source (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './random';
+import { seededRandom } from './random';
 
 function startOf(event: unknown): Date {
   const time = (event as { time?: unknown } | null)?.time;

@@ -43,6 +43,8 @@ const OPERATIONS: Record<ServiceName, Record<string, Operation>> = {
   S3: s3Operations,
   'ACM PCA': acmPcaOperations,
   SNS: snsOperations,
+  // DynamoDB is not simulated: the local runner sends it to dynalite.
+  DynamoDB: {},
 };
 
 const MIDDLEWARE_NAME = 'pcaRemediationSimulatedAccount';

@@ -26,8 +26,11 @@ import { handler as recordOutcome } from '../handlers/record-outcome';
 import { handler as repairBucket } from '../handlers/repair-bucket';
 import { handler as requestAuditReport } from '../handlers/request-audit-report';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoDb } from '../lib/clients/dynamodb';
 import { localHistory, type LambdaAttempt } from './history';
-import { loadDefinition, matchingRetrier, retryBackoffSeconds, type LoadedDefinition } from '../executions/definition';
+import { createHistoryTable, type LocalHistoryTable } from './history-table';
+import { bindReferences, loadDefinition, matchingRetrier, retryBackoffSeconds, type LoadedDefinition, type ServiceTask } from '../executions/definition';
 
 export { loadDefinition, retryBackoffSeconds, STATE_MACHINE_FILE, type Definition, type LoadedDefinition } from '../executions/definition';
 
@@ -51,10 +54,23 @@ export const FUNCTION_HANDLERS: Readonly<Record<string, LambdaHandler>> = {
 };
 
 
-/** Time as the simulation sees it. Listeners run when it moves (the simulated Private CA). */
+/**
+ * Time as the simulation sees it. Listeners run when it moves (the simulated Private CA).
+ *
+ * Several executions may run at once on one clock (a storm of events). Each is
+ * `enter`ed while it runs; `sleep` (a retry delay, a Wait state, a handler's pause)
+ * parks it, and time moves only when every running execution is parked, straight to
+ * the earliest wake-up. So an execution never sees time pass in the middle of its own
+ * work (between reading a bucket policy and writing it, say), exactly as with the
+ * milliseconds a Lambda function takes, while the waits between steps interleave the
+ * way Step Functions would space them.
+ */
 export class SimulatedClock {
   private current: number;
   private readonly listeners: Array<(time: Date) => void> = [];
+  private running = 0;
+  private sequence = 0;
+  private readonly sleepers: Array<{ at: number; order: number; wake: () => void }> = [];
   constructor(start: Date) {
     this.current = start.getTime();
   }
@@ -70,10 +86,40 @@ export class SimulatedClock {
   onAdvance(listener: (time: Date) => void): void {
     this.listeners.push(listener);
   }
+  /** An execution starts running on this clock. */
+  enter(): void {
+    this.running += 1;
+  }
+  /** An execution has ended. */
+  leave(): void {
+    this.running -= 1;
+    this.wakeNext();
+  }
+  /** Wait `seconds` of simulated time (at once when no execution is running: a handler called directly). */
+  async sleep(seconds: number): Promise<void> {
+    if (!(seconds >= 0)) throw new Error(`cannot sleep ${seconds} seconds`);
+    if (this.running <= 0) {
+      this.advance(seconds);
+      return;
+    }
+    const woken = new Promise<void>((wake) => this.sleepers.push({ at: this.current + Math.round(seconds * 1000), order: (this.sequence += 1), wake }));
+    this.running -= 1;
+    this.wakeNext();
+    await woken;
+  }
+  private wakeNext(): void {
+    if (this.running > 0 || this.sleepers.length === 0) return;
+    this.sleepers.sort((a, b) => a.at - b.at || a.order - b.order);
+    const next = this.sleepers.shift()!;
+    if (next.at > this.current) this.advance((next.at - this.current) / 1000);
+    this.running += 1;
+    next.wake();
+  }
 }
 
 /** What the workflow needs from a simulated account. */
 export interface AccountSimulation {
+  /** Answer the client's calls (S3, ACM PCA, SNS). DynamoDB clients go to dynalite instead. */
   attach(client: ConfigurableClient, service: ServiceName): void;
   advanceTo(time: Date): void;
 }
@@ -116,6 +162,8 @@ export interface RunOptions {
   /** Where the execution runs, for its ARN (default 111122223333, us-east-1). */
   accountId?: string;
   region?: string;
+  /** The history table on dynalite; default: a new, empty one for this execution. */
+  history?: LocalHistoryTable;
 }
 
 /** The Lambda context a handler gets locally (and in tests). */
@@ -137,36 +185,98 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-let configuredFor: { account: AccountSimulation; clock: SimulatedClock } | null = null;
+let configuredFor: { account: AccountSimulation; clock: SimulatedClock; endpoint: string } | null = null;
+const clocksFollowed = new WeakMap<SimulatedClock, Set<AccountSimulation>>();
 
-/** Point the client factory and the clock at the simulation (once per account and clock pair). */
-export function useSimulation(account: AccountSimulation, clock: SimulatedClock): void {
-  if (configuredFor?.account !== account || configuredFor.clock !== clock) {
+/**
+ * Point the client factory and the clock at the simulation: S3, ACM PCA and SNS clients
+ * answered by the simulated account, DynamoDB clients sent to dynalite at `endpoint`.
+ */
+export function useSimulation(account: AccountSimulation, clock: SimulatedClock, endpoint = 'http://127.0.0.1:1'): void {
+  if (configuredFor?.account !== account || configuredFor.clock !== clock || configuredFor.endpoint !== endpoint) {
     configureClients({
-      onCreate: (client, service) => account.attach(client, service),
+      onCreate: (client, service) => {
+        if (service !== 'DynamoDB') account.attach(client, service);
+      },
       options: { region: 'us-east-1', credentials: { accessKeyId: 'simulated', secretAccessKey: 'simulated' } },
+      serviceOptions: { DynamoDB: { endpoint } },
     });
-    clock.onAdvance((time) => account.advanceTo(time));
-    configuredFor = { account, clock };
+    const followed = clocksFollowed.get(clock) ?? new Set();
+    if (!followed.has(account)) {
+      clock.onAdvance((time) => account.advanceTo(time));
+      followed.add(account);
+      clocksFollowed.set(clock, followed);
+    }
+    configuredFor = { account, clock, endpoint };
   }
-  setClock({ now: () => clock.now(), sleep: async (ms) => clock.advance(ms / 1000) });
+  setClock({ now: () => clock.now(), sleep: (ms) => clock.sleep(ms / 1000) });
+}
+
+/** Error names of the optimized DynamoDB integration: the API's name with the prefix `DynamoDB.`. */
+function serviceError(task: ServiceTask, error: unknown): Error {
+  const name = error instanceof Error ? error.name : 'UnknownError';
+  const prefix = task.resourceType === 'dynamodb' ? 'DynamoDB' : task.resourceType;
+  const failure = new Error(error instanceof Error ? error.message : String(error));
+  failure.name = `${prefix}.${name}`;
+  return failure;
+}
+
+const DYNAMODB_ACTIONS: Record<string, (input: never) => object> = {
+  putItem: (input) => new PutItemCommand(input),
+  getItem: (input) => new GetItemCommand(input),
+  updateItem: (input) => new UpdateItemCommand(input),
+  deleteItem: (input) => new DeleteItemCommand(input),
+};
+
+/** Call the service a Task state names directly, as Step Functions would (DynamoDB on dynalite). */
+async function callService(task: ServiceTask, input: unknown): Promise<unknown> {
+  const command = task.resourceType === 'dynamodb' ? DYNAMODB_ACTIONS[task.resource] : undefined;
+  if (!command) throw new Error(`the local runner does not call ${task.resourceType}:${task.resource}`);
+  try {
+    const { $metadata: _metadata, ...output } = (await dynamoDb().send(command(input as never) as never)) as unknown as Record<string, unknown>;
+    return output;
+  } catch (error) {
+    throw serviceError(task, error);
+  }
+}
+
+const machines = new WeakMap<LoadedDefinition, Map<string, StateMachine>>();
+
+/** The engine's state machine for a definition and table, built (and validated, ~70 ms) once. */
+function stateMachineFor(loaded: LoadedDefinition, tableName: string): StateMachine {
+  const byTable = machines.get(loaded) ?? new Map<string, StateMachine>();
+  machines.set(loaded, byTable);
+  let machine = byTable.get(tableName);
+  if (!machine) {
+    const definition = bindReferences(loaded.definition, { HistoryTable: tableName });
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    byTable.set(tableName, machine);
+  }
+  return machine;
 }
 
 export async function runExecution(input: unknown, options: RunOptions): Promise<LocalExecution> {
   const loaded = options.loaded ?? loadDefinition();
   const { clock } = options;
   const random = options.random ?? Math.random;
-  useSimulation(options.account, clock);
-  Object.assign(process.env, options.env ?? {});
+  const table = options.history ?? (await createHistoryTable());
+  useSimulation(options.account, clock, table.endpoint);
+  Object.assign(process.env, { HISTORY_TABLE_NAME: table.name }, options.env ?? {});
 
   const retries: RetryRecord[] = [];
   const attempts: LambdaAttempt[] = [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const taskResourceLocalHandlers: Record<string, (input: any) => Promise<any>> = {};
   const retryIntervalOverrides: Record<string, number> = {};
-  for (const [stateName, functionName] of Object.entries(loaded.taskFunctions)) {
-    const handler = FUNCTION_HANDLERS[functionName];
-    if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
+  const tasks = [
+    ...Object.entries(loaded.taskFunctions).map(([stateName, functionName]) => {
+      const handler = FUNCTION_HANDLERS[functionName];
+      if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
+      return { stateName, run: (stateInput: unknown) => handler(stateInput as never, lambdaContext(functionName)), service: undefined };
+    }),
+    ...Object.entries(loaded.serviceTasks).map(([stateName, service]) => ({ stateName, run: (stateInput: unknown) => callService(service, stateInput), service })),
+  ];
+  for (const { stateName, run, service } of tasks) {
     const state = loaded.definition.States[stateName]!;
     const retriesUsed = new Map<number, number>();
     let retrying = false;
@@ -175,11 +285,11 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       if (!retrying) retriesUsed.clear();
       retrying = false;
       const wait = loaded.waitsBefore[stateName];
-      if (wait !== undefined) clock.advance(wait);
-      const attempt: LambdaAttempt = { state: stateName, resource: state.Resource as string, timeoutSeconds: state.TimeoutSeconds as number | undefined, input: stateInput, startedAt: clock.now(), endedAt: clock.now() };
+      if (wait !== undefined) await clock.sleep(wait);
+      const attempt: LambdaAttempt = { state: stateName, resource: state.Resource as string, timeoutSeconds: state.TimeoutSeconds as number | undefined, input: stateInput, startedAt: clock.now(), endedAt: clock.now(), ...(service ? { service } : {}) };
       attempts.push(attempt);
       try {
-        attempt.output = await handler(stateInput as never, lambdaContext(functionName));
+        attempt.output = await run(stateInput);
         attempt.endedAt = clock.now();
         return attempt.output;
       } catch (error) {
@@ -194,7 +304,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
           const delaySeconds = retrier.JitterStrategy === 'FULL' ? random() * backoffSeconds : backoffSeconds;
           retriesUsed.set(index, used + 1);
           retrying = true;
-          clock.advance(delaySeconds);
+          await clock.sleep(delaySeconds);
           retries.push({ state: stateName, error: name, attempt: used + 1, backoffSeconds, delaySeconds, at: clock.now().toISOString() });
         }
         throw error;
@@ -209,7 +319,8 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   const executionArn = `arn:aws:states:${region}:${accountId}:execution:pca-remediation-local:${executionName}`;
   const started = clock.now();
   const startedAt = started.toISOString();
-  const machine = new StateMachine(loaded.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = stateMachineFor(loaded, table.name);
+  clock.enter();
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
     context: { Execution: { Id: executionArn, Name: executionName, StartTime: startedAt } },
@@ -227,7 +338,9 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
     error = { Error: cause?.name ?? (failure as Error).name, Cause: cause?.message ?? (failure as Error).message };
   }
   await collecting;
+  // Before letting go of the clock: once this execution leaves, time may move for the others.
   const stopped = clock.now();
+  clock.leave();
   const waitSeconds = Object.fromEntries(Object.entries(loaded.definition.States).filter(([, state]) => state.Type === 'Wait').map(([name, state]) => [name, state.Seconds ?? 0]));
   const history = localHistory({ events: events as never, attempts, waitSeconds, startedAt: started, stoppedAt: stopped, roleArn: `arn:aws:iam::${accountId}:role/pca-remediation-local-StateMachineRole` });
   return { executionArn, status: error ? 'FAILED' : 'SUCCEEDED', output, error, events, retries, attempts, history, startedAt, stoppedAt: stopped.toISOString() };

@@ -132,12 +132,14 @@ describe('workflowMermaid', () => {
     expect(label('WasTheAuditBucketRepaired?', 'RecordOutcome')).toEqual(['$.repair.findings[0] is present']);
     expect(label('CheckCrlRepublished', 'RecordOutcome', '-.->')).toEqual(['catch CrlNotYetPublished, States.ALL']);
     expect(label('RecordOutcome', 'OutcomeNotRecorded', '-.->')).toEqual(['catch States.ALL']);
+    expect(label('ClaimEvent', 'RecordOutcome', '-.->')).toEqual(['catch DynamoDB.ConditionalCheckFailedException, States.ALL']);
+    expect(label('IsThereAFailureToHandle?', 'RecordOutcome')).toEqual(['$.target.kind == UNRECOGNIZED']);
     // Retry loops only where a retrier names something beyond the Lambda and AWS transient errors.
     const loops = parsed.edges.filter((edge) => edge.from === edge.to);
     expect(loops.map((edge) => `${edge.from}: ${edge.label}`)).toEqual([
-      'RepairCrlBucket: retry BucketPolicyChanged',
+      'RepairCrlBucket: retry BucketPolicyChanged, BucketBusy',
       'CheckCrlRepublished: retry CrlNotYetPublished',
-      'RepairAuditBucket: retry BucketPolicyChanged',
+      'RepairAuditBucket: retry BucketPolicyChanged, BucketBusy',
       'RequestAuditReport: retry AuditReportRequestInProgress',
     ]);
     const everything = parseMermaid(workflowMermaid(definition, { hiddenErrors: [] }));

@@ -14,6 +14,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect, vi } from 'vitest';
 import auditReportFailure from '../../events/audit-report-failure.json';
@@ -35,6 +36,8 @@ export const CRL_BUCKET = 'example-crl-bucket';
 export const AUDIT_BUCKET = 'example-audit-bucket';
 export const CRL_KEY = `crl/${CA_ID}.crl`;
 export const PCA = 'acm-pca.amazonaws.com';
+export const HISTORY_TABLE = 'pca-remediation-test-HistoryTable';
+export const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:run-1`;
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:pca-remediation-outcomes`;
 
 export const EVENTS = {
@@ -62,6 +65,7 @@ export function stubDeploymentEnv(settings: Record<string, string> = {}): void {
   vi.stubEnv('ALLOW_CA_UPDATES', 'true');
   vi.stubEnv('NOTIFICATION_TOPIC_ARN', '');
   vi.stubEnv('CRL_RECOVERY_WINDOW_MINUTES', '75');
+  vi.stubEnv('HISTORY_TABLE_NAME', HISTORY_TABLE);
   for (const [key, value] of Object.entries(settings)) vi.stubEnv(key, value);
 }
 
@@ -100,6 +104,10 @@ export function mockS3(): ClientStub {
 
 export function mockSns(): ClientStub {
   return mockClient(SNSClient as never) as unknown as ClientStub;
+}
+
+export function mockDynamoDb(): ClientStub {
+  return mockClient(DynamoDBClient as never) as unknown as ClientStub;
 }
 
 // ---- Private CA ----

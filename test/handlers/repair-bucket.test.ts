@@ -4,6 +4,7 @@ import {
   InvalidStateException,
   UpdateCertificateAuthorityCommand,
 } from '@aws-sdk/client-acm-pca';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -22,9 +23,12 @@ import {
   crlInspection,
   denyInsecureTransport,
   documentedGrant,
+  EXECUTION_ARN,
   expectEveryS3CallScopedToOwner,
+  HISTORY_TABLE,
   expectPcaGrantAdded,
   lambdaContext,
+  mockDynamoDb,
   mockS3,
   policyText,
   s3Error,
@@ -35,6 +39,7 @@ import {
 
 const s3Mock = mockS3();
 const pcaMock = mockClient(ACMPCAClient);
+const dynamoMock = mockDynamoDb();
 const NOW = new Date('2026-11-20T10:20:00.000Z');
 const existing = [denyInsecureTransport(), allowAuditorsRead()];
 const oldPolicy = policyText(...existing);
@@ -57,7 +62,7 @@ const updateCaAction: PlannedAction = {
 };
 
 function repair(inspection: Inspection): Promise<Repair> {
-  return handler({ target: TARGETS.crlS3Permission, inspection }, lambdaContext('RepairBucket'));
+  return handler({ target: TARGETS.crlS3Permission, inspection, executionArn: EXECUTION_ARN }, lambdaContext('RepairBucket'));
 }
 
 /** A bucket whose policy GetBucketPolicy returns as PutBucketPolicy last wrote it. */
@@ -79,6 +84,9 @@ function writtenPolicy(): string | undefined {
 beforeEach(() => {
   s3Mock.reset();
   pcaMock.reset();
+  dynamoMock.reset();
+  dynamoMock.on(PutItemCommand).resolves({});
+  dynamoMock.on(DeleteItemCommand).resolves({});
   resetClients();
   stubDeploymentEnv();
   sleeps.length = 0;
@@ -260,5 +268,73 @@ describe('RepairBucket: its input', () => {
   ])('%s → rejects InvalidStepInput', async (_name, input, message) => {
     await expect(handler(input, lambdaContext('RepairBucket'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringMatching(message) });
     expect(s3Mock.calls()).toHaveLength(0);
+  });
+});
+
+describe('RepairBucket: the bucket lease', () => {
+  const plan = () => crlInspection([putPolicyAction]);
+
+  it('takes the lease on the bucket before reading the policy and lets go after the read-back', async () => {
+    statefulPolicy(oldPolicy);
+    const order: string[] = [];
+    dynamoMock.on(PutItemCommand).callsFake(() => void order.push('acquire'));
+    dynamoMock.on(DeleteItemCommand).callsFake(() => void order.push('release'));
+    s3Mock.on(GetBucketPolicyCommand).callsFake(() => {
+      order.push('read');
+      return { Policy: order.includes('write') ? policyText(...existing, documentedGrant()) : oldPolicy };
+    });
+    s3Mock.on(PutBucketPolicyCommand).callsFake(() => void order.push('write'));
+
+    await repair(plan());
+
+    expect(order).toEqual(['acquire', 'read', 'write', 'read', 'release']);
+    const [put] = dynamoMock.commandCalls(PutItemCommand);
+    const input = put!.args[0].input as { TableName: string; Item: Record<string, { S?: string; N?: string }>; ConditionExpression: string };
+    expect(input.TableName).toBe(HISTORY_TABLE);
+    expect(input.Item.pk).toEqual({ S: `LEASE#bucket#${CRL_BUCKET}` });
+    expect(input.Item.holder).toEqual({ S: EXECUTION_ARN });
+    // Twice the repair function's 60 s timeout, from the (stubbed) time of the call.
+    expect(Number(input.Item.expiresAt!.N)).toBe(Math.floor(NOW.getTime() / 1000) + 120);
+    expect(input.ConditionExpression).toBe('attribute_not_exists(pk) OR expiresAt < :now OR holder = :holder');
+    const [release] = dynamoMock.commandCalls(DeleteItemCommand);
+    expect(release!.args[0].input).toMatchObject({ ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': { S: EXECUTION_ARN } } });
+  });
+
+  it('another holder → rejects BucketBusy naming it, and reads and writes nothing', async () => {
+    statefulPolicy(oldPolicy);
+    dynamoMock.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamoMock.on(GetItemCommand).resolves({ Item: { pk: { S: `LEASE#bucket#${CRL_BUCKET}` }, holder: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-test:other' }, expiresAt: { N: '1795170000' } } });
+
+    await expect(repair(plan())).rejects.toMatchObject({ name: 'BucketBusy', message: expect.stringContaining('execution:pca-remediation-test:other') });
+    expect(s3Mock.calls()).toHaveLength(0);
+    expect(dynamoMock.commandCalls(DeleteItemCommand)).toHaveLength(0);
+  });
+
+  it('lets go of the lease when the repair throws', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
+    s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('SlowDown', 503));
+
+    await expect(repair(plan())).rejects.toMatchObject({ name: 'AwsTransientError' });
+    expect(dynamoMock.commandCalls(DeleteItemCommand)).toHaveLength(1);
+  });
+
+  it('throttled DynamoDB → rejects AwsTransientError (retried by the state machine), nothing read or written', async () => {
+    dynamoMock.on(PutItemCommand).rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+
+    await expect(repair(plan())).rejects.toMatchObject({ name: 'AwsTransientError' });
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+
+  it('a lease that cannot be released does not undo a finished repair: it expires by itself', async () => {
+    statefulPolicy(oldPolicy);
+    dynamoMock.on(DeleteItemCommand).rejects(Object.assign(new Error('internal'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }));
+
+    const result = await repair(plan());
+    expect(result.actions).toHaveLength(1);
+  });
+
+  it('without an execution ARN (a wiring bug) → rejects InvalidStepInput before any call', async () => {
+    await expect(handler({ target: TARGETS.crlS3Permission, inspection: plan() }, lambdaContext('RepairBucket'))).rejects.toMatchObject({ name: 'InvalidStepInput' });
+    expect(dynamoMock.calls()).toHaveLength(0);
   });
 });

@@ -10,7 +10,7 @@ const permissionEvent = event('crl-s3-permission-failure.json');
 const publicReadCrls = { Sid: 'PublicReadCrls', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/crl/*` };
 
 describe('a CRL that could not be written because of bucket permissions', () => {
-  it('adds the Private CA statement, keeps every other statement, and ends REMEDIATED in 8 states and 4 Lambda invocations', async () => {
+  it('adds the Private CA statement, keeps every other statement, and ends REMEDIATED in 10 states (one a DynamoDB PutItem) and 4 Lambda invocations', async () => {
     // Prepare
     const file = account();
     const before = policyOf(file as never);
@@ -19,7 +19,7 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     // Assess
     expect(run.execution.status).toBe('SUCCEEDED');
     expect(run.outcome.status).toBe('REMEDIATED');
-    expect(run.states).toEqual(['ClassifyEvent', 'WhatFailed?', 'InspectCrlBucket', 'IsACrlRepairPlanned?', 'RepairCrlBucket', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    expect(run.states).toEqual(['ClassifyEvent', 'IsThereAFailureToHandle?', 'ClaimEvent', 'WhatFailed?', 'InspectCrlBucket', 'IsACrlRepairPlanned?', 'RepairCrlBucket', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
     const after = policyOf(run.after);
     expect(after.Statement.slice(0, before.Statement.length)).toEqual(before.Statement);
     expect(after.Statement).toHaveLength(before.Statement.length + 1);
@@ -29,6 +29,7 @@ describe('a CRL that could not be written because of bucket permissions', () => 
       Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': CA_ARN } },
     });
     expect(run.mutatingCalls).toEqual(['PutBucketPolicy']);
+    expect(run.execution.attempts.filter((attempt) => !attempt.service)).toHaveLength(4);
     expect(run.outcome.actions).toEqual([expect.objectContaining({ type: 'PutBucketPolicy', verified: true, before: JSON.stringify(before), after: expect.stringContaining('acm-pca.amazonaws.com') })]);
     expect(run.after.notifications).toEqual([]);
   });

@@ -8,9 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { EXTERNAL_ERROR_NAMES, REMEDIATION_ERRORS } from '../../src/lib/errors';
 import { FUNCTION_HANDLERS, loadDefinition } from '../../src/local/workflow';
 
-const { definition, taskFunctions } = loadDefinition();
+const { definition, taskFunctions, serviceTasks } = loadDefinition();
 const states = Object.entries(definition.States);
 const tasks = states.filter(([, state]) => state.Type === 'Task');
+const lambdaTasks = tasks.filter(([name]) => name in taskFunctions);
+const serviceTaskStates = tasks.filter(([name]) => name in serviceTasks);
 
 describe('the state machine definition', () => {
   it('has a comment on the workflow and on every state', () => {
@@ -19,7 +21,35 @@ describe('the state machine definition', () => {
     expect(uncommented).toEqual([]);
   });
 
-  it.each(tasks)('Task %s has TimeoutSeconds, a Lambda service-error Retry and a States.ALL Catch last', (_name, state) => {
+  it('calls every Task either as a Lambda function or as an optimized service integration', () => {
+    expect([...lambdaTasks, ...serviceTaskStates].map(([name]) => name).sort()).toEqual(tasks.map(([name]) => name).sort());
+    expect(serviceTasks).toEqual({ ClaimEvent: { resourceType: 'dynamodb', resource: 'putItem' } });
+  });
+
+  it.each(serviceTaskStates)('service Task %s has TimeoutSeconds, retries throttling and 5xx, and catches the duplicate, the exhausted and States.ALL last', (_name, state) => {
+    expect(state.TimeoutSeconds).toBeGreaterThan(0);
+    const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+    expect(retried).toEqual(expect.arrayContaining(['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.InternalServerError']));
+    const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
+    expect(catches[0]).toMatchObject({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.duplicate', Next: 'RecordOutcome' });
+    // What is retried and runs out escalates; it is not mistaken for a duplicate or an unexpected error.
+    expect(catches[1]!.ErrorEquals).toEqual(expect.arrayContaining(retried));
+    expect(catches[1]!.ResultPath).toBe('$.exhausted');
+    expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+  });
+
+  it('claims the event only after classifying it, and only for a failure it handles', () => {
+    expect(definition.States.ClassifyEvent!.Next).toBe('IsThereAFailureToHandle?');
+    const choice = definition.States['IsThereAFailureToHandle?'] as unknown as { Choices: Array<{ StringEquals: string; Next: string }>; Default: string };
+    expect(choice.Choices).toEqual([{ Variable: '$.target.kind', StringEquals: 'UNRECOGNIZED', Next: 'RecordOutcome' }]);
+    expect(choice.Default).toBe('ClaimEvent');
+    expect(definition.States.ClaimEvent!.Next).toBe('WhatFailed?');
+    const claim = definition.States.ClaimEvent as unknown as { Parameters: { ConditionExpression: string; TableName: unknown } };
+    expect(claim.Parameters.ConditionExpression).toBe('attribute_not_exists(pk) OR executionArn = :execution');
+    expect(claim.Parameters.TableName).toEqual({ Ref: 'HistoryTable' });
+  });
+
+  it.each(lambdaTasks)('Task %s has TimeoutSeconds, a Lambda service-error Retry and a States.ALL Catch last', (_name, state) => {
     expect(state.TimeoutSeconds).toBeGreaterThan(0);
     const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
     expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']));
@@ -30,7 +60,7 @@ describe('the state machine definition', () => {
     else expect(state.ResultPath).toMatch(/^\$\.[a-zA-Z]+$/);
   });
 
-  it.each(tasks)('Task %s runs a function that has a handler', (name) => {
+  it.each(lambdaTasks)('Task %s runs a function that has a handler', (name) => {
     expect(FUNCTION_HANDLERS[taskFunctions[name]!]).toBeTypeOf('function');
   });
 
@@ -70,7 +100,7 @@ describe('the state machine definition', () => {
 
   it('keeps retryable and terminal errors apart', () => {
     const retryable = Object.entries(REMEDIATION_ERRORS).filter(([, E]) => new E('m').retryable).map(([name]) => name);
-    expect(retryable.sort()).toEqual(['AuditReportRequestInProgress', 'AwsTransientError', 'BucketPolicyChanged', 'CrlNotYetPublished']);
+    expect(retryable.sort()).toEqual(['AuditReportRequestInProgress', 'AwsTransientError', 'BucketBusy', 'BucketPolicyChanged', 'CrlNotYetPublished']);
     const retriedNames = new Set(states.flatMap(([, state]) => (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals)));
     for (const name of Object.keys(REMEDIATION_ERRORS)) {
       expect(retriedNames.has(name), `${name} retried?`).toBe(new REMEDIATION_ERRORS[name as keyof typeof REMEDIATION_ERRORS]('m').retryable);

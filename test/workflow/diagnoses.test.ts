@@ -45,7 +45,7 @@ describe('events that are rejected', () => {
     expect(run.outcome.status).toBe('REJECTED');
     expect(run.outcome.message).toMatch(/placeholder/);
     expect(run.simulation.calls).toEqual([]);
-    expect(run.states).toEqual(['ClassifyEvent', 'WhatFailed?', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    expect(run.states).toEqual(['ClassifyEvent', 'IsThereAFailureToHandle?', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
   });
 
   it.each<[string, unknown]>([

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseAccountFile, type AccountFile } from '../../src/local/account-file';
+import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
 import { SimulatedAccount } from '../../src/local/simulated-account';
 import { loadDefinition, runExecution, SimulatedClock, type LocalExecution } from '../../src/local/workflow';
 import type { OutcomeRecord } from '../../src/lib/types';
@@ -40,6 +41,8 @@ export interface Scenario {
   simulation: SimulatedAccount;
   after: AccountFile;
   mutatingCalls: string[];
+  /** The history table the execution used (dynalite). */
+  history: LocalHistoryTable;
 }
 
 const MUTATING = new Set(['PutBucketPolicy', 'UpdateCertificateAuthority', 'CreateCertificateAuthorityAuditReport', 'DeleteBucketPolicy', 'PutObject']);
@@ -50,19 +53,26 @@ export interface ScenarioOptions {
   start?: string;
   /** Adjust the simulation before the run (for example, inject faults). */
   prepare?: (simulation: SimulatedAccount) => void;
+  /** Run against this account instead of a new one from `file` (a second delivery, say). */
+  simulation?: SimulatedAccount;
+  clock?: SimulatedClock;
+  /** The history table; default: a new, empty one. */
+  history?: LocalHistoryTable;
+  executionName?: string;
 }
 
 export async function runScenario(input: unknown, file: unknown, options: ScenarioOptions = {}): Promise<Scenario> {
-  const clock = new SimulatedClock(new Date(options.start ?? '2026-11-20T10:02:00Z'));
-  const simulation = new SimulatedAccount(parseAccountFile(file), { now: () => clock.now() });
+  const clock = options.clock ?? new SimulatedClock(new Date(options.start ?? '2026-11-20T10:02:00Z'));
+  const simulation = options.simulation ?? new SimulatedAccount(parseAccountFile(file), { now: () => clock.now() });
+  const history = options.history ?? (await createHistoryTable());
   options.prepare?.(simulation);
   const env = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications', ...options.env };
-  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded });
+  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded, history, executionName: options.executionName });
   const output = execution.output as { outcome?: OutcomeRecord } | null;
   const outcome = output?.outcome ?? recordedOutcome(execution);
   const states = execution.events.filter((entry) => entry.type === 'StateEntered').map((entry) => (entry as { state: { name: string } }).state.name);
   const mutatingCalls = simulation.calls.filter((call) => MUTATING.has(call.operation) && !call.error).map((call) => call.operation);
-  return { execution, outcome, states, simulation, after: simulation.toAccountFile(), mutatingCalls };
+  return { execution, outcome, states, simulation, after: simulation.toAccountFile(), mutatingCalls, history };
 }
 
 /** For a failed execution the outcome is the output of the RecordOutcome state. */

@@ -1,6 +1,6 @@
 /**
  * The one place that decides how AWS SDK clients are built. Handlers ask for a client
- * (`s3()`, `acmPca()`, `sns()`); tests and the local runner call `configureClients`
+ * (`s3()`, `acmPca()`, `sns()`, `dynamoDb()`); tests and the local runner call `configureClients`
  * to attach a simulated account (an SDK middleware) or point clients elsewhere,
  * without touching handlers.
  *
@@ -17,9 +17,11 @@ export interface ClientSettings {
   onCreate?: (client: ConfigurableClient, service: ServiceName) => void;
   /** Extra constructor options (region, endpoint, credentials, maxAttempts...). */
   options?: Record<string, unknown>;
+  /** Options for one service only, over `options` (e.g. DynamoDB's endpoint for dynalite). */
+  serviceOptions?: Partial<Record<ServiceName, Record<string, unknown>>>;
 }
 
-export type ServiceName = 'S3' | 'ACM PCA' | 'SNS';
+export type ServiceName = 'S3' | 'ACM PCA' | 'SNS' | 'DynamoDB';
 
 let settings: ClientSettings = {};
 const cache = new Map<ServiceName, unknown>();
@@ -42,7 +44,7 @@ export function cachedClient<T extends ConfigurableClient>(
 ): T {
   const existing = cache.get(service) as T | undefined;
   if (existing) return existing;
-  const client = create({ ...settings.options });
+  const client = create({ ...settings.options, ...settings.serviceOptions?.[service] });
   settings.onCreate?.(client, service);
   cache.set(service, client);
   return client;
