@@ -80,6 +80,13 @@ export function integer(value: unknown, path: string, min: number, max: number):
   return value;
 }
 
+export function numberBetween(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    fail(path, `must be a number from ${min} to ${max}, not ${describe(value)}`);
+  }
+  return value;
+}
+
 export function oneOf<T extends string>(value: unknown, path: string, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
     fail(path, `must be one of ${choices.join(', ')}, not ${describe(value)}`);

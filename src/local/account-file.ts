@@ -3,7 +3,9 @@
  *
  * It uses the AWS APIs' own shapes and field names (DescribeCertificateAuthority,
  * GetBucketPolicy, GetPublicAccessBlock...), so a user can fill it from `aws` CLI
- * output. `Simulation` blocks say how the simulated Private CA behaves in the background.
+ * output. `Simulation` blocks say how the simulated Private CA behaves in the background
+ * (per CA) and which faults the simulated account injects into the calls it answers (the
+ * file's own `Simulation`).
  * `parseAccountFile` checks a file and names the JSON path of anything wrong.
  */
 import { isAccountId, isRegion } from '../lib/arn';
@@ -14,6 +16,9 @@ import {
   defined,
   describe,
   fail,
+  integer,
+  list,
+  numberBetween,
   object,
   oneOf,
   optionalList,
@@ -23,6 +28,7 @@ import {
   timestamp,
   type Json,
 } from './account-file-fields';
+import { FAULT_KINDS, FAULTABLE_SERVICES, type FaultPlanEntry } from './faults';
 
 export { AccountFileError } from './account-file-fields';
 export { CA_STATUSES, S3_OBJECT_ACLS, parseRevocationConfiguration } from './account-file-ca';
@@ -140,6 +146,12 @@ export interface Notification {
   PublishedAt: string;
 }
 
+/** How the simulated account itself behaves. */
+export interface AccountSimulation {
+  /** Faults injected into the calls it answers (src/local/faults.ts); operations are checked by SimulatedAccount. */
+  Faults?: FaultPlanEntry;
+}
+
 export interface AccountFile {
   account: string;
   region: string;
@@ -147,13 +159,14 @@ export interface AccountFile {
   certificateAuthorities: CertificateAuthorityEntry[];
   buckets: BucketEntry[];
   notifications: Notification[];
+  Simulation?: AccountSimulation;
 }
 
 const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 
 /** Check an account file (parsed JSON) and return it with defaults filled in and times as ISO strings. */
 export function parseAccountFile(json: unknown): AccountFile {
-  const root = object(json, '$', ['account', 'region', 'partition', 'certificateAuthorities', 'buckets', 'notifications']);
+  const root = object(json, '$', ['account', 'region', 'partition', 'certificateAuthorities', 'buckets', 'notifications', 'Simulation']);
   const account = string(root.account, '$.account');
   if (!isAccountId(account)) fail('$.account', `must be a 12-digit account id, not ${describe(account)}`);
   const region = string(root.region, '$.region');
@@ -168,7 +181,26 @@ export function parseAccountFile(json: unknown): AccountFile {
   const buckets = optionalList(root.buckets, '$.buckets').map((bucket, i) => parseBucket(bucket, `$.buckets[${i}]`, home));
   rejectDuplicates(buckets.map((bucket) => bucket.Name), '$.buckets', 'Name');
   const notifications = optionalList(root.notifications, '$.notifications').map((n, i) => parseNotification(n, `$.notifications[${i}]`));
-  return { account, region, partition, certificateAuthorities, buckets, notifications };
+  const simulation = root.Simulation === undefined ? undefined : parseAccountSimulation(root.Simulation, '$.Simulation');
+  return { account, region, partition, certificateAuthorities, buckets, notifications, ...(simulation ? { Simulation: simulation } : {}) };
+}
+
+function parseAccountSimulation(value: unknown, path: string): AccountSimulation {
+  const simulation = object(value, path, ['Faults']);
+  return defined({ Faults: simulation.Faults === undefined ? undefined : parseFaults(simulation.Faults, `${path}.Faults`) });
+}
+
+function parseFaults(value: unknown, path: string): FaultPlanEntry {
+  const faults = object(value, path, ['Rate', 'Kinds', 'Seed', 'Services', 'Operations']);
+  const kinds = list(faults.Kinds, `${path}.Kinds`);
+  if (kinds.length === 0) fail(`${path}.Kinds`, `must list at least one of ${FAULT_KINDS.join(', ')}`);
+  return defined({
+    Rate: numberBetween(faults.Rate, `${path}.Rate`, 0, 1),
+    Kinds: kinds.map((kind, i) => oneOf(kind, `${path}.Kinds[${i}]`, FAULT_KINDS)),
+    Seed: integer(faults.Seed, `${path}.Seed`, 0, 0xffffffff),
+    Services: faults.Services === undefined ? undefined : list(faults.Services, `${path}.Services`).map((service, i) => oneOf(service, `${path}.Services[${i}]`, FAULTABLE_SERVICES)),
+    Operations: faults.Operations === undefined ? undefined : list(faults.Operations, `${path}.Operations`).map((operation, i) => string(operation, `${path}.Operations[${i}]`)),
+  });
 }
 
 function parseNotification(value: unknown, path: string): Notification {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  ACMPCAServiceException,
   InvalidArgsException,
   InvalidArnException,
   InvalidStateException,
@@ -14,7 +15,9 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-acm-pca';
 import { AccessDenied, NoSuchBucket, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
-import { InvalidParameterException } from '@aws-sdk/client-sns';
+import { InternalErrorException, InvalidParameterException, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
+import type { ServiceName } from '../lib/clients/registry';
+import type { FaultKind } from './faults';
 
 /** An operation the simulation does not model: fail loudly, never succeed silently. */
 export class NotModelled extends Error {
@@ -72,3 +75,54 @@ export const pcaErrors = {
 export const snsErrors = {
   invalidParameter: (message: string) => new InvalidParameterException({ message, $metadata: responseMetadata(400) }),
 };
+
+// ---- Injected faults (src/local/faults.ts) ----
+
+/**
+ * The error the caller sees for `kind`, as the service (or, for timeouts, Node's HTTP
+ * handler) raises it. `status` picks InternalError (500) or ServiceUnavailable (503) for `server`.
+ */
+export function faultError(kind: FaultKind, service: ServiceName, status: 500 | 503 = 500): Error {
+  if (kind === 'timeout' || kind === 'timeout-after-apply') return timeoutError();
+  return kind === 'throttling' ? throttlingError(service) : serverError(service, status);
+}
+
+/** What @smithy/node-http-handler rejects with when the socket times out: name TimeoutError, no $metadata. */
+function timeoutError(): Error {
+  return Object.assign(new Error('the request socket timed out (injected by the simulated account)'), { name: 'TimeoutError' });
+}
+
+function throttlingError(service: ServiceName): Error {
+  switch (service) {
+    case 'S3':
+      return new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: responseMetadata(503), message: 'Please reduce your request rate.' });
+    case 'SNS':
+      return new ThrottledException({ message: 'Rate exceeded', $metadata: responseMetadata(429) });
+    default: // ACM PCA (DynamoDB is not simulated, so never faulted)
+      return new ACMPCAServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: responseMetadata(400), message: 'Rate exceeded' });
+  }
+}
+
+function serverError(service: ServiceName, status: 500 | 503): Error {
+  const unavailable = status === 503;
+  switch (service) {
+    case 'S3':
+      return new S3ServiceException({
+        name: unavailable ? 'ServiceUnavailable' : 'InternalError',
+        $fault: 'server',
+        $metadata: responseMetadata(status),
+        message: unavailable ? 'Service is unable to handle request.' : 'We encountered an internal error. Please try again.',
+      });
+    case 'SNS':
+      return unavailable
+        ? new SNSServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: responseMetadata(503), message: 'Service is unavailable' })
+        : new InternalErrorException({ message: 'Internal error', $metadata: responseMetadata(500) });
+    default: // ACM PCA
+      return new ACMPCAServiceException({
+        name: unavailable ? 'ServiceUnavailable' : 'InternalFailure',
+        $fault: 'server',
+        $metadata: responseMetadata(status),
+        message: unavailable ? 'Service is unavailable' : 'The request processing has failed because of an unknown error, exception or failure.',
+      });
+  }
+}

@@ -30,6 +30,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } 
 import { dynamoDb } from '../lib/clients/dynamodb';
 import { localHistory, type LambdaAttempt } from './history';
 import { createHistoryTable, type LocalHistoryTable } from './history-table';
+import { localClientOptions } from './sdk-options';
 import { bindReferences, loadDefinition, matchingRetrier, retryBackoffSeconds, type LoadedDefinition, type ServiceTask } from '../executions/definition';
 
 export { loadDefinition, retryBackoffSeconds, STATE_MACHINE_FILE, type Definition, type LoadedDefinition } from '../executions/definition';
@@ -164,6 +165,36 @@ export interface RunOptions {
   region?: string;
   /** The history table on dynalite; default: a new, empty one for this execution. */
   history?: LocalHistoryTable;
+  /**
+   * Faults of the Lambda service or the DynamoDB integration, before each Task attempt:
+   * an error name makes the attempt fail with it without running (Lambda.ServiceException,
+   * DynamoDB.ThrottlingException…); `States.Timeout` runs it and then fails, the result lost.
+   */
+  taskFaults?: (state: string, service: ServiceTask | undefined) => TaskFault | null;
+}
+
+export type TaskFault = 'Lambda.ServiceException' | 'Lambda.TooManyRequestsException' | 'DynamoDB.ProvisionedThroughputExceededException' | 'DynamoDB.InternalServerError' | 'States.Timeout';
+
+function taskFault(name: TaskFault, state: string): Error {
+  const error = new Error(name === 'States.Timeout' ? `${state} did not answer within its TimeoutSeconds (injected)` : `${name} (injected into ${state})`);
+  error.name = name;
+  return error;
+}
+
+/** A seeded injector of task faults at `rate`: Lambda errors for functions, DynamoDB errors for ClaimEvent, timeouts for both. */
+export function taskFaultsAt(rate: number, random: () => number): NonNullable<RunOptions['taskFaults']> & { counts: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  const injected = { service: 0, lambda: 0 };
+  const inject = (_state: string, service: ServiceTask | undefined): TaskFault | null => {
+    if (random() >= rate) return null;
+    const kinds: TaskFault[] = service ? ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerError', 'States.Timeout'] : ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.Timeout'];
+    // The kinds in turn: whether a fault happens is random, which one is not, so every kind occurs.
+    const turn = service ? injected.service++ : injected.lambda++;
+    const kind = kinds[turn % kinds.length]!;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    return kind;
+  };
+  return Object.assign(inject, { counts });
 }
 
 /** The Lambda context a handler gets locally (and in tests). */
@@ -198,8 +229,9 @@ export function useSimulation(account: AccountSimulation, clock: SimulatedClock,
       onCreate: (client, service) => {
         if (service !== 'DynamoDB') account.attach(client, service);
       },
-      options: { region: 'us-east-1', credentials: { accessKeyId: 'simulated', secretAccessKey: 'simulated' } },
-      serviceOptions: { DynamoDB: { endpoint } },
+      // The SDK's own retry decisions (and quota), without waiting between attempts.
+      options: localClientOptions(),
+      serviceOptions: { DynamoDB: { endpoint }, 'ACM PCA': localClientOptions('us-east-1', 'ACM PCA') },
     });
     const followed = clocksFollowed.get(clock) ?? new Set();
     if (!followed.has(account)) {
@@ -289,8 +321,12 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       const attempt: LambdaAttempt = { state: stateName, resource: state.Resource as string, timeoutSeconds: state.TimeoutSeconds as number | undefined, input: stateInput, startedAt: clock.now(), endedAt: clock.now(), ...(service ? { service } : {}) };
       attempts.push(attempt);
       try {
+        const fault = options.taskFaults?.(stateName, service);
+        if (fault && fault !== 'States.Timeout') throw taskFault(fault, stateName);
         attempt.output = await run(stateInput);
         attempt.endedAt = clock.now();
+        // The work was done, but Step Functions did not hear back in time.
+        if (fault === 'States.Timeout') throw taskFault(fault, stateName);
         return attempt.output;
       } catch (error) {
         const name = (error as Error).name;

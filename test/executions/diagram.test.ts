@@ -143,7 +143,7 @@ describe('workflowMermaid', () => {
       'RequestAuditReport: retry AuditReportRequestInProgress',
     ]);
     const everything = parseMermaid(workflowMermaid(definition, { hiddenErrors: [] }));
-    expect(everything.edges.find((edge) => edge.from === 'ClassifyEvent' && edge.to === 'ClassifyEvent')?.label).toBe('retry Lambda.*');
+    expect(everything.edges.find((edge) => edge.from === 'ClassifyEvent' && edge.to === 'ClassifyEvent')?.label).toBe('retry Lambda.*, States.Timeout');
   });
 
   it('gives the same text for the same definition', () => {

@@ -180,6 +180,12 @@ describe('parseAccountFile', () => {
       '$.buckets[0].PublicAccessBlockConfiguration.BlockPublicAcls',
     ],
     ['an object time that is not a time', (f) => (bucket(f).Objects = { 'crl/x.crl': 'yesterday' }), '$.buckets[0].Objects["crl/x.crl"]'],
+    ['a misspelt account Simulation field', (f) => Object.assign(f, { Simulation: { Fault: {} } }), '$.Simulation.Fault'],
+    ['a fault rate above 1', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 2, Kinds: ['timeout'], Seed: 1 } } }), '$.Simulation.Faults.Rate'],
+    ['faults without kinds', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: [], Seed: 1 } } }), '$.Simulation.Faults.Kinds'],
+    ['an unknown fault kind', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout', 'SlowDown'], Seed: 1 } } }), '$.Simulation.Faults.Kinds[1]'],
+    ['faults without a seed', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout'] } } }), '$.Simulation.Faults.Seed'],
+    ['faults for a service that is not simulated', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout'], Seed: 1, Services: ['DynamoDB'] } } }), '$.Simulation.Faults.Services[0]'],
     [
       'a notification without a message',
       (f) => (f.notifications = [{ PublishedAt: '2026-11-20T10:00:00Z' } as never]),

@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { SDK_MAX_ATTEMPTS } from '../../src/local/sdk-options';
 import { account, CA_ARN, event, runScenario } from './scenario';
 
 const CERTIFICATE = `${CA_ARN}/certificate/6707447683a9b7f4055627ffd55cebcc`;
@@ -74,7 +75,8 @@ describe('errors', () => {
   });
 
   it('retries throttling with backoff and recovers', async () => {
-    let throttles = 2;
+    // Every attempt the SDK makes of one call, so that the throttling reaches the state machine, then one more.
+    let throttles = SDK_MAX_ATTEMPTS + 1;
     const run = await runScenario(event('crl-s3-permission-failure.json'), account(), {
       prepare: (simulation) => {
         const send = simulation.send.bind(simulation);

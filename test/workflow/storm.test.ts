@@ -5,6 +5,7 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { printFigures } from '../figures';
 import { keepsEveryStatement } from '../../src/lib/apply-bucket-repair';
 import { marshalItem } from '../../src/lib/history/item';
 import { parseBucketPolicy, requiredPcaStatement } from '../../src/lib/policy';
@@ -39,6 +40,13 @@ describe(`a storm: ${STORM_CAS} CAs over ${STORM_BUCKETS} shared buckets, each e
   beforeAll(async () => {
     const deliveries = Array.from({ length: STORM_CAS }, (_, index) => stormEvent(index)).flatMap((event) => Array.from({ length: STORM_DELIVERIES_PER_EVENT }, () => event));
     storm = await runStorm({ account: stormAccount(STORM_CAS, STORM_BUCKETS), deliveries, seed: 7 });
+    printFigures('storm', {
+      executions: storm.executions.length,
+      wallMs: Math.round(storm.wallMs),
+      writes: storm.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy' && !call.error).length,
+      bucketBusyRetries: storm.executions.flatMap((execution) => execution.retries).filter((retry) => retry.error === 'BucketBusy').length,
+      simulatedSeconds: (storm.clock.now().getTime() - Date.parse('2026-11-20T10:02:00Z')) / 1000,
+    });
   }, 300_000);
 
   it('remediates each distinct event exactly once; every other delivery ends DUPLICATE', () => {
@@ -103,6 +111,7 @@ describe(`${DUPLICATE_DELIVERIES} deliveries of one event at once`, () => {
   let storm: StormResult;
   beforeAll(async () => {
     storm = await runStorm({ account: stormAccount(1, 1), deliveries: Array.from({ length: DUPLICATE_DELIVERIES }, () => stormEvent(0)), seed: 11 });
+    printFigures('duplicates', { executions: storm.executions.length, wallMs: Math.round(storm.wallMs), writes: storm.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy').length });
   }, 300_000);
 
   it('start exactly one remediation: one REMEDIATED, the rest DUPLICATE naming it, one write, one history item', async () => {
