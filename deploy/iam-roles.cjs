@@ -9,6 +9,8 @@
 //   AuditRole     request audit reports
 //   RecordRole    publish to the notification topic; read and complete event items
 //                 (EVENT# items of the history table only)
+//   SweepRole     only with the sweepSchedule parameter: list CAs, describe them, read
+//                 bucket settings, start this stack's state machine
 // Private CA actions are limited to CAs of this account and region; S3 actions to
 // buckets owned by this account (s3:ResourceAccount), and PutBucketPolicy further to
 // the allowedBuckets parameter when it is set.
@@ -18,6 +20,8 @@ const HISTORY_TABLE = { 'Fn::GetAtt': ['HistoryTable', 'Arn'] };
 /** Only items whose partition key starts with `prefix` (dynamodb:LeadingKeys). */
 const itemsStartingWith = (prefix) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } });
 const THIS_ACCOUNT = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } };
+/** What InspectBucket reads of a bucket (src/lib/bucket-state.ts). */
+const BUCKET_SETTINGS_READS = ['s3:GetBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3:GetEncryptionConfiguration'];
 
 function bucketArns(allowedBuckets) {
   const names = String(allowedBuckets ?? '')
@@ -63,6 +67,36 @@ function role(service, stage, concern, functions, statements) {
   };
 }
 
+const RATE = /^rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/;
+
+/**
+ * The sweepSchedule parameter: '' (no sweep), or an EventBridge schedule expression
+ * (docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html):
+ * `rate(1 hour)`, `rate(6 hours)` (the unit singular for 1, plural otherwise), or a
+ * six-field `cron(...)` with `?` in exactly one of day-of-month and day-of-week.
+ */
+function parseSweepSchedule(value) {
+  const schedule = String(value ?? '').trim();
+  if (schedule === '') return '';
+  const problem = `sweepSchedule must be empty (no sweep), "rate(<n> minutes|hours|days)" or "cron(<6 fields>)", not "${schedule}"`;
+  const rate = RATE.exec(schedule);
+  if (rate) {
+    const [, count, unit] = rate;
+    const singular = unit.replace(/s$/, '');
+    const expected = count === '1' ? `rate(1 ${singular})` : `rate(${count} ${singular}s)`;
+    if (schedule !== expected) throw new Error(`${problem}: write "${expected}"`);
+    return schedule;
+  }
+  const cron = CRON.exec(schedule);
+  if (cron) {
+    const [, , , dayOfMonth, , dayOfWeek] = cron;
+    if ((dayOfMonth === '?') === (dayOfWeek === '?')) throw new Error(`${problem}: exactly one of day-of-month (3rd field) and day-of-week (5th) must be "?"`);
+    return schedule;
+  }
+  throw new Error(problem);
+}
+
 /** Refuse a bad deployment parameter at package time, before anything is deployed. */
 function checkParameters(params) {
   if (!['apply', 'dry-run'].includes(params.mode)) throw new Error(`mode must be "apply" or "dry-run", not "${params.mode}"`);
@@ -71,17 +105,20 @@ function checkParameters(params) {
   if (!Number.isInteger(days) || days <= 0) throw new Error(`historyRetentionDays must be a positive whole number, not "${params.historyRetentionDays}"`);
   const minutes = Number(params.crlRecoveryWindowMinutes);
   if (!Number.isInteger(minutes) || minutes <= 0) throw new Error(`crlRecoveryWindowMinutes must be a positive whole number, not "${params.crlRecoveryWindowMinutes}"`);
+  parseSweepSchedule(params.sweepSchedule);
 }
 
 async function roles({ resolveVariable }) {
   const service = 'pca-remediation';
   const stage = await resolveVariable('sls:stage');
   const allowedBuckets = await resolveVariable('param:allowedBuckets');
+  const sweepSchedule = await resolveVariable('param:sweepSchedule');
   checkParameters({
     mode: await resolveVariable('param:mode'),
     allowCaUpdates: await resolveVariable('param:allowCaUpdates'),
     crlRecoveryWindowMinutes: await resolveVariable('param:crlRecoveryWindowMinutes'),
     historyRetentionDays: await resolveVariable('param:historyRetentionDays'),
+    sweepSchedule,
   });
   const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };
   const allObjects = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' };
@@ -98,7 +135,7 @@ async function roles({ resolveVariable }) {
         {
           Sid: 'ReadBucketSettings',
           Effect: 'Allow',
-          Action: ['s3:GetBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3:GetEncryptionConfiguration', 's3:ListBucket'],
+          Action: [...BUCKET_SETTINGS_READS, 's3:ListBucket'],
           Resource: allBuckets,
           Condition: THIS_ACCOUNT,
         },
@@ -124,9 +161,28 @@ async function roles({ resolveVariable }) {
         { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
         { Sid: 'CompleteEventHistory', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('EVENT#') },
       ]),
+      ...(parseSweepSchedule(sweepSchedule) === '' ? {} : { SweepRole: sweepRole(service, stage) }),
     },
   };
 }
 
+/** The scheduled sweep (deploy/sweep.cjs): read what InspectCrlBucket reads, and start the workflow. */
+function sweepRole(service, stage) {
+  return role(service, stage, 'sweep CRL buckets and start remediations', ['sweep'], [
+    // ListCertificateAuthorities has no resource type: the Service Authorization Reference
+    // (docs.aws.amazon.com/service-authorization/latest/reference/list_awsprivatecertificateauthority.html)
+    // lists none for it, and "AWS Private CA API operations and permissions"
+    // (docs.aws.amazon.com/privateca/latest/userguide/api-permissions.html) gives its
+    // Resources as N/A, so IAM accepts only "*". It returns this account's CAs only.
+    { Sid: 'ListCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:ListCertificateAuthorities'], Resource: '*' },
+    { Sid: 'DescribeCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:DescribeCertificateAuthority'], Resource: CA_ARN },
+    // Only what InspectBucket reads: the sweep never reads objects (no s3:GetObject or s3:ListBucket).
+    { Sid: 'ReadBucketSettings', Effect: 'Allow', Action: BUCKET_SETTINGS_READS, Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }, Condition: THIS_ACCOUNT },
+    // Ref of an AWS::StepFunctions::StateMachine is its ARN; serverless-step-functions names it after `id`.
+    { Sid: 'StartRemediations', Effect: 'Allow', Action: ['states:StartExecution'], Resource: { Ref: 'RemediationStateMachine' } },
+  ]);
+}
+
 module.exports = roles;
 module.exports.bucketArns = bucketArns;
+module.exports.parseSweepSchedule = parseSweepSchedule;

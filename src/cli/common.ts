@@ -12,30 +12,41 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** What to close when the tool is done (dynalite and its connections), whatever the outcome. */
+export const cleanups: Array<() => Promise<void>> = [];
+
 /** Set the handlers' environment, then import the local runner (which imports the handlers). */
 export async function loadRunner(options: { logs?: boolean } = {}) {
   const { localEnvironment } = await import('../local/environment');
   Object.assign(process.env, localEnvironment(options));
-  return import('../local/runner');
+  const runner = await import('../local/runner');
+  cleanups.push(runner.stopDynalite);
+  return runner;
+}
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
 }
 
 /** Run `main`; print known input errors as one line on stderr and exit 2, anything else as a crash. */
 export function runCli(main: () => Promise<number>, usage: string): void {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const name = (error as Error)?.name;
-      if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-        process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
-        process.exitCode = 2;
-        return;
-      }
-      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 3;
-    },
-  );
+  main()
+    .finally(cleanUp)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        const name = (error as Error)?.name;
+        if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+          process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
+          process.exitCode = 2;
+          return;
+        }
+        process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+        process.exitCode = 3;
+      },
+    );
 }
 
 export function renderCalls(calls: readonly CallSummary[], paint: Paint): string[] {

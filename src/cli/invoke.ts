@@ -1,5 +1,5 @@
 /**
- * npm run invoke -- <event.json> [--stage s] [--region r] [--wait] [--force] [--diagram <file>]
+ * npm run invoke -- <event.json> [--stage s] [--region r] [--wait] [--force] [--rerun] [--diagram <file>]
  *
  * Start the deployed state machine with a Private CA event and print the execution's
  * console link; with --wait, follow it to the end and show it as the local runner does.
@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { executionConsoleUrl } from '../executions/console';
 import { loadDefinition } from '../executions/definition';
-import { checkEvent, clients, executionName, findDeployment, followExecution, startExecution } from '../executions/remote';
+import { checkEvent, clients, executionName, findDeployment, followExecution, rerunOf, startExecution } from '../executions/remote';
 import { readJsonFile } from '../local/json-file';
 import { paintFor, renderExecution } from '../executions/render';
 import { executionView } from '../executions/view';
@@ -20,6 +20,8 @@ const USAGE = `usage: npm run invoke -- <event.json> [options]
   --region <r>      its region (default: AWS_REGION or your profile's)
   --wait            follow the execution to its end and show it, as npm run local does
   --force           start it even when the event is not a Private CA failure the workflow handles
+  --rerun           run an event again that was already handled (its id is claimed in the history
+                    table, so as it is it would end DUPLICATE): starts it with the id <id>/rerun-<time>
   --diagram <file>  with --wait: draw the execution's path (.svg or .mmd)`;
 
 
@@ -31,6 +33,7 @@ async function main(): Promise<number> {
       region: { type: 'string' },
       wait: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      rerun: { type: 'boolean', default: false },
       diagram: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -43,8 +46,9 @@ async function main(): Promise<number> {
   if (values.diagram && !values.wait) throw new UsageError('--diagram needs --wait: the picture shows the finished execution');
   if (values.diagram) checkDiagramFile(values.diagram);
   const file = positionals[0]!;
-  const event = readJsonFile(file, 'event file');
-  if (!values.force) checkEvent(event, file);
+  const read = readJsonFile(file, 'event file');
+  if (!values.force) checkEvent(read, file);
+  const event = values.rerun ? rerunOf(read) : read;
 
   const { cloudFormation, sfn } = clients({ stage: values.stage, region: values.region });
   const deployment = await findDeployment(cloudFormation, values.stage);

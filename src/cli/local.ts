@@ -1,6 +1,6 @@
 /**
  * npm run local -- <event.json> [--account <account.json>] [--mode apply|dry-run]
- *                  [--param name=value]... [--json] [--seed n] [--save-account <file>] [--logs]
+ *                  [--param name=value]... [--json] [--seed n] [--save-account <file>] [--history <file>] [--logs]
  *                  [--diagram <file.svg|file.mmd>]
  *
  * One execution of the real state machine and handlers against a simulated account.
@@ -18,10 +18,13 @@ export const USAGE = `usage: npm run local -- <event.json> [options]
 
   --account <file>       account file to simulate (default: the example account of the event's kind)
   --mode apply|dry-run   the deployment's mode (default apply)
-  --param name=value     a deployment parameter: mode, allowedBuckets, allowCaUpdates, crlRecoveryWindowMinutes
+  --param name=value     a deployment parameter: mode, allowedBuckets, allowCaUpdates, crlRecoveryWindowMinutes, historyRetentionDays
   --json                 print one JSON document (status, executionArn, outcome, states, calls, account) and nothing else
   --seed <n>             seed of the retry jitter (default 1; runs with the same seed repeat exactly)
   --save-account <file>  write the simulated account after the run, in the account file format
+  --history <file>       the history table as a JSON file: read before the run (if it exists), written after;
+                         a second run of the same event then ends DUPLICATE, and npm run rollback -- <event id>
+                         --account <saved account> --history <file> undoes the remediation
   --logs                 show the Lambda functions' log lines (on stderr)
   --diagram <file>       draw the path the execution took: <file>.svg as a picture, <file>.mmd as Mermaid`;
 
@@ -35,6 +38,7 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       seed: { type: 'string' },
       'save-account': { type: 'string' },
+      history: { type: 'string' },
       logs: { type: 'boolean', default: false },
       diagram: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -68,11 +72,13 @@ async function main(): Promise<number> {
   const eventPath = positionals[0]!;
   const event = runner.readJsonFile(eventPath, 'event file');
   const account = values.account === undefined ? undefined : runner.readJsonFile(values.account, 'account file');
-  const run = await runner.runLocal({ event, account, params, random: runner.seededRandom(seed) }).catch((error: Error) => {
+  const history = values.history === undefined ? [] : runner.readHistoryFile(values.history, { missingIsEmpty: true });
+  const run = await runner.runLocal({ event, account, params, random: runner.seededRandom(seed), history }).catch((error: Error) => {
     if (error.name === 'AccountFileError') throw new runner.LocalInputError(`account file ${values.account}: ${error.message}`);
     throw error;
   });
   if (values['save-account']) writeFileSync(values['save-account'], `${JSON.stringify(run.report.account, null, 2)}\n`);
+  if (values.history) writeFileSync(values.history, `${JSON.stringify(run.report.history, null, 2)}\n`);
   if (diagram) writeDiagram(diagram, run.definition, run.view);
 
   if (values.json) {

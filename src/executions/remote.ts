@@ -26,6 +26,7 @@ export const OUTPUTS = {
   consoleUrl: 'StateMachineConsoleUrl',
   notificationTopicArn: 'NotificationTopicArn',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  historyTableName: 'HistoryTableName',
 } as const;
 
 /** An AWS problem the user can act on; the CLIs print its message without a stack. */
@@ -46,6 +47,7 @@ export interface Deployment {
   consoleUrl: string | null;
   notificationTopicArn: string | null;
   deadLetterQueueUrl: string | null;
+  historyTableName: string | null;
 }
 
 export function stackName(stage: string): string {
@@ -109,6 +111,7 @@ export async function findDeployment(cloudFormation: CloudFormationClient, stage
     consoleUrl: outputs[OUTPUTS.consoleUrl] ?? null,
     notificationTopicArn: outputs[OUTPUTS.notificationTopicArn] ?? null,
     deadLetterQueueUrl: outputs[OUTPUTS.deadLetterQueueUrl] ?? null,
+    historyTableName: outputs[OUTPUTS.historyTableName] ?? null,
   };
 }
 
@@ -117,6 +120,16 @@ export function executionName(event: unknown, now = new Date()): string {
   const id = typeof (event as { id?: unknown })?.id === 'string' ? (event as { id: string }).id : 'event';
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `invoke-${id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'event'}-${stamp}`.slice(0, 80);
+}
+
+/**
+ * The event with the id `<id>/rerun-<UTC stamp>`: the workflow claims event ids once, so a
+ * person re-running a handled event gets a new claim (and history item) beside the first.
+ */
+export function rerunOf(event: unknown, now = new Date()): unknown {
+  if (typeof event !== 'object' || event === null || typeof (event as { id?: unknown }).id !== 'string') return event;
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return { ...event, id: `${(event as { id: string }).id}/rerun-${stamp}` };
 }
 
 /** Refuse, before starting anything, an event the workflow would only reject. */

@@ -3,11 +3,20 @@
  * handles. Anything else (another source, a success, an unknown reason, a
  * documentation placeholder, a malformed ARN) is `UNRECOGNIZED` with the reason, so
  * the workflow records it as REJECTED and calls nothing that changes anything.
+ * The scheduled sweep's CRL Generation events (SWEEP_SOURCE) are classified like
+ * Private CA's own.
  */
 import { isAccountId, isRegion, isUuid, parseCaArn, parseCertificateArn } from './arn';
 import type { FailureKind, Target } from './types';
 
 export const PCA_EVENT_SOURCE = 'aws.acm-pca';
+
+/**
+ * The source of the events the scheduled sweep synthesizes for a CRL bucket Private CA
+ * cannot write to (src/lib/sweep.ts), when Private CA's own event was lost. They are
+ * CRL Generation events only.
+ */
+export const SWEEP_SOURCE = 'pca-remediation.sweep';
 
 export const DETAIL_TYPES = {
   creation: 'ACM Private CA Creation',
@@ -38,9 +47,13 @@ function isRecord(value: unknown): value is EventRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Longest quote of a bad value in a rejection: an event can be 256 KB, the message stays short. */
+export const QUOTE_LIMIT = 120;
+
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
-  return JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= QUOTE_LIMIT ? text : `${text.slice(0, QUOTE_LIMIT)}… (${text.length} characters)`;
 }
 
 class Rejection extends Error {}
@@ -58,7 +71,7 @@ export function classifyEvent(event: unknown): Target {
     if (!(error instanceof Rejection)) throw error;
     const target: Target = { kind: 'UNRECOGNIZED', eventId, rejection: error.message };
     if (isRecord(event)) {
-      if (typeof event['detail-type'] === 'string') target.detailType = event['detail-type'];
+      if (typeof event['detail-type'] === 'string') target.detailType = event['detail-type'].slice(0, QUOTE_LIMIT);
       if (typeof event.time === 'string') target.eventTime = event.time;
       const first = Array.isArray(event.resources) ? event.resources[0] : undefined;
       if (typeof first === 'string') target.certificateAuthorityArn = first;
@@ -70,10 +83,15 @@ export function classifyEvent(event: unknown): Target {
 function classifyOrReject(event: unknown, eventId: string): Target {
   if (!isRecord(event)) reject(`the event is ${Array.isArray(event) ? 'a list' : describe(event)}, not a JSON object`);
   if (eventId === 'unknown') reject(`field "id" is ${describe(event.id)}; an EventBridge event has a non-empty string id`);
-  if (event.source !== PCA_EVENT_SOURCE) reject(`field "source" is ${describe(event.source)}, not "${PCA_EVENT_SOURCE}"`);
+  if (event.source !== PCA_EVENT_SOURCE && event.source !== SWEEP_SOURCE) {
+    reject(`field "source" is ${describe(event.source)}, not "${PCA_EVENT_SOURCE}" (or "${SWEEP_SOURCE}")`);
+  }
 
   const detailType = event['detail-type'];
   if (typeof detailType !== 'string') reject(`field "detail-type" is ${describe(detailType)}`);
+  if (event.source === SWEEP_SOURCE && detailType !== DETAIL_TYPES.crl) {
+    reject(`the sweep ("${SWEEP_SOURCE}") reports CRL buckets only: field "detail-type" is ${describe(detailType)}, not "${DETAIL_TYPES.crl}"`);
+  }
   if (detailType === DETAIL_TYPES.revocation) {
     reject('"ACM Private CA Certificate Revocation" events report successes only; there is nothing to remediate');
   }
@@ -128,14 +146,16 @@ function classifyOrReject(event: unknown, eventId: string): Target {
     case DETAIL_TYPES.issuance: {
       const certificate = parseCertificateArn(resources[1], 'resources[1] (the certificate ARN)');
       if (!certificate.ok) reject(certificate.problem);
-      if (certificate.value.caId !== ca.value.caId || certificate.value.account !== ca.value.account) {
+      const { value: cert } = certificate;
+      if (cert.caId !== ca.value.caId || cert.account !== ca.value.account || cert.region !== ca.value.region || cert.partition !== ca.value.partition) {
         reject(`the certificate ARN ${certificate.value.arn} does not belong to the CA ${ca.value.arn}`);
       }
       return { ...target, kind: 'CERTIFICATE_ISSUANCE', certificateArn: certificate.value.arn };
     }
     case DETAIL_TYPES.crl: {
       const reason = detail.reason;
-      const kind = typeof reason === 'string' ? CRL_FAILURE_REASONS[reason] : undefined;
+      // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+      const kind = typeof reason === 'string' && Object.hasOwn(CRL_FAILURE_REASONS, reason) ? CRL_FAILURE_REASONS[reason] : undefined;
       if (kind === undefined) {
         reject(`field "detail.reason" is ${describe(reason)}, not one of the documented CRL failure reasons`);
       }

@@ -72,8 +72,8 @@ const ESCALATION_STEPS: Readonly<Record<string, string[]>> = {
     'If the bucket looks right and the metrics show failures, open a case with AWS Support quoting the CA ARN.',
   ],
   AuditReportRequestInProgress: ['Private CA kept refusing a new audit report (one per CA every 30 minutes). Request the report by hand later.'],
-  BucketBusy: ['Other executions kept changing this bucket\'s policy (its lease stayed taken) until the retries ran out. Look at the other executions for this bucket in the console, then run this remediation again.'],
-  BucketPolicyChanged: ['The bucket policy kept changing while the workflow tried to add the Private CA statement. Find the other writer (CloudTrail PutBucketPolicy), then run the remediation again.'],
+  BucketBusy: ['Other executions kept changing this bucket\'s policy (its lease stayed taken) until the retries ran out. Look at the other executions for this bucket in the console, then run this remediation again (`npm run invoke -- <event file> --rerun`).'],
+  BucketPolicyChanged: ['The bucket policy kept changing while the workflow tried to add the Private CA statement. Find the other writer (CloudTrail PutBucketPolicy), then run the remediation again (`npm run invoke -- <event file> --rerun`).'],
 };
 
 function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclusion['actions']): Conclusion {
@@ -83,7 +83,7 @@ function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclu
     message: `Retries ran out: ${error.name}: ${error.message}`,
     findings,
     actions,
-    nextSteps: ESCALATION_STEPS[error.name] ?? ['AWS kept failing or throttling the workflow\'s calls until its retries ran out. Run the remediation again later (start a new execution with the same event).'],
+    nextSteps: ESCALATION_STEPS[error.name] ?? ['AWS kept failing or throttling the workflow\'s calls until its retries ran out. Run the remediation again later: `npm run invoke -- <event file> --rerun` (the event id is already claimed in the history table, so the same event as it is would end DUPLICATE).'],
     error,
   };
 }
@@ -176,7 +176,7 @@ export function concludeOutcome(state: WorkflowState, first: HistoryItem | null 
       message: `Unexpected error: ${error.name}: ${error.message}`,
       findings: [...(state.inspection?.findings ?? []), ...(state.repair?.findings ?? [])],
       actions: state.repair?.actions ?? [],
-      nextSteps: ['Open the execution in the Step Functions console to see which step failed, fix the cause, then start a new execution with the same event.'],
+      nextSteps: ['Open the execution in the Step Functions console to see which step failed, fix the cause, then run the event again with `npm run invoke -- <event file> --rerun`.'],
       error,
     };
   }

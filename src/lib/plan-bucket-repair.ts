@@ -191,7 +191,7 @@ function publicPolicyBlocked(input: PlanInput, bucket: Extract<BucketState, { st
     finding(
       'POLICY_PUBLIC_BLOCKED',
       'action-required',
-      `Block Public Access (BlockPublicPolicy) is on for bucket ${bucket.name}, so S3 refuses any bucket policy it considers public, and its policy has ${one ? 'a public statement' : `${exposed.length} public statements`} that adding the Private CA statement would keep: ${named}. The Private CA statement was not added; nothing was written. Remove or restrict ${one ? 'that statement' : 'those statements'} (${how}), then start a new execution with the same event.`,
+      `Block Public Access (BlockPublicPolicy) is on for bucket ${bucket.name}, so S3 refuses any bucket policy it considers public, and its policy has ${one ? 'a public statement' : `${exposed.length} public statements`} that adding the Private CA statement would keep: ${named}. The Private CA statement was not added; nothing was written. Remove or restrict ${one ? 'that statement' : 'those statements'} (${how}), then run the event again with \`npm run invoke -- <event file> --rerun\`.`,
       { statements: exposed.map((statement) => ({ statementIndex: statement.index, sid: statement.sid ?? null })), missing },
     ),
   );

@@ -29,6 +29,7 @@ export interface LocalHistoryTable {
 }
 
 let server: Promise<string> | null = null;
+let running: import('node:http').Server | null = null;
 let tables = 0;
 
 /** The dynalite endpoint of this process (started on first call). */
@@ -38,10 +39,25 @@ export function dynaliteEndpoint(): Promise<string> {
     instance.once('error', reject);
     instance.listen(0, '127.0.0.1', () => {
       instance.unref();
+      running = instance;
       resolve(`http://127.0.0.1:${(instance.address() as AddressInfo).port}`);
     });
   });
   return server;
+}
+
+/**
+ * Close dynalite and its connections. The server does not keep the process alive, but
+ * the SDK's kept-alive connections to it would, for the server's keep-alive timeout:
+ * the command-line tools call this when they are done.
+ */
+export async function stopDynalite(): Promise<void> {
+  const instance = running;
+  if (!instance) return;
+  running = null;
+  server = null;
+  instance.closeAllConnections();
+  await new Promise<void>((resolve) => instance.close(() => resolve()));
 }
 
 /** The table's key schema and attributes as deploy/resources.yml declares them. */

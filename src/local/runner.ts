@@ -11,12 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { classifyEvent } from '../lib/classify-event';
 import { loadConfig } from '../lib/config';
 import { ConfigurationError } from '../lib/errors';
+import { retentionDays } from '../lib/history/item';
 import type { FailureKind, OutcomeRecord } from '../lib/types';
 import { executionView, stateSeconds, type ExecutionView } from '../executions/view';
 import { parseAccountFile, type AccountFile } from './account-file';
 import { LocalInputError, readJsonFile } from './json-file';
 
-export { LocalInputError, readJsonFile } from './json-file';
+export { LocalInputError, readHistoryFile, readJsonFile } from './json-file';
+import { createHistoryTable } from './history-table';
+export { stopDynalite } from './history-table';
+import { seededRandom } from './random';
 import { SCENARIOS } from './scenarios';
 import { SimulatedAccount } from './simulated-account';
 import { loadDefinition, runExecution, SimulatedClock, type Definition, type LoadedDefinition, type LocalExecution } from './workflow';
@@ -29,10 +33,11 @@ export const PARAMETERS = {
   allowedBuckets: 'ALLOWED_BUCKETS',
   allowCaUpdates: 'ALLOW_CA_UPDATES',
   crlRecoveryWindowMinutes: 'CRL_RECOVERY_WINDOW_MINUTES',
+  historyRetentionDays: 'HISTORY_RETENTION_DAYS',
 } as const;
 export type ParameterName = keyof typeof PARAMETERS;
 
-const PARAMETER_DEFAULTS: Record<ParameterName, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75' };
+const PARAMETER_DEFAULTS: Record<ParameterName, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75', historyRetentionDays: '365' };
 
 
 
@@ -42,6 +47,7 @@ export function parameterEnvironment(params: Partial<Record<ParameterName, strin
   for (const name of Object.keys(PARAMETERS) as ParameterName[]) env[PARAMETERS[name]] = params[name] ?? PARAMETER_DEFAULTS[name];
   try {
     loadConfig(env);
+    retentionDays(env);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     const variable = Object.entries(PARAMETERS).find(([, name]) => error.message.startsWith(name));
@@ -93,6 +99,8 @@ export interface LocalRunOptions {
   start?: Date;
   executionName?: string;
   loaded?: LoadedDefinition;
+  /** Items of the history table before the run (`--history`): earlier claims, leases. Default: none. */
+  history?: ReadonlyArray<Record<string, unknown>>;
 }
 
 export interface StateSummary {
@@ -122,6 +130,8 @@ export interface LocalRunReport {
   states: StateSummary[];
   calls: CallSummary[];
   account: AccountFile;
+  /** Every item of the history table after the run (dynalite): event claims and their outcome. */
+  history: Array<Record<string, unknown>>;
 }
 
 export interface LocalRun {
@@ -136,7 +146,6 @@ export interface LocalRun {
 }
 
 export { seededRandom } from './random';
-import { seededRandom } from './random';
 
 function startOf(event: unknown): Date {
   const time = (event as { time?: unknown } | null)?.time;
@@ -158,7 +167,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRun> {
   const loaded = options.loaded ?? loadDefinition();
   const clock = new SimulatedClock(options.start ?? startOf(options.event));
   const simulation = new SimulatedAccount(file, { now: () => clock.now() });
+  const history = await createHistoryTable();
+  await history.load(options.history ?? []);
   const execution = await runExecution(options.event, {
+    history,
     account: simulation,
     clock,
     env,
@@ -187,6 +199,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRun> {
     }),
     calls: simulation.calls.map((call) => ({ service: call.service, operation: call.operation, input: call.input, error: call.error ?? null, at: call.at })),
     account: simulation.toAccountFile(),
+    history: await history.items(),
   };
   return { report, view, execution, before: file, accountSource, definition: loaded.definition };
 }

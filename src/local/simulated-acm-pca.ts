@@ -1,11 +1,12 @@
 /**
- * The ACM Private CA operations the workflow uses, answered from the account model with
+ * The ACM Private CA operations the workflow and the sweep use, answered from the account model with
  * the output shapes and exception names of the real service.
  */
 import { randomUUID } from 'node:crypto';
+import { ACMPCAServiceException, InvalidNextTokenException } from '@aws-sdk/client-acm-pca';
 import { parseCaArn, parseCertificateArn } from '../lib/arn';
 import { AccountFileError, parseRevocationConfiguration, type CertificateAuthorityEntry } from './account-file';
-import { pcaErrors } from './aws-errors';
+import { pcaErrors, responseMetadata } from './aws-errors';
 import { caIdOf, checkPrivateCaWrite, PERMISSION_TEST_KEY } from './private-ca-writes';
 import { findCertificateAuthority, minutes, type Operation, type OperationContext, type OperationInput } from './simulation-model';
 
@@ -27,14 +28,51 @@ function requireActiveOrDisabled(ca: CertificateAuthorityEntry, operation: strin
   }
 }
 
-const describeCertificateAuthority: Operation = (context, input) => {
-  // The file's own fields (AuditReports, Certificates, Simulation) are not part of the answer.
-  const { AuditReports: _reports, Certificates: _certificates, Simulation: _simulation, ...described } = structuredClone(caOf(context, input));
-  const answer: Record<string, unknown> = { ...described };
+/** The CA as the API describes it: times as Dates, without the file's own fields (AuditReports, Certificates, Simulation). */
+function described(ca: CertificateAuthorityEntry): Record<string, unknown> {
+  const { AuditReports: _reports, Certificates: _certificates, Simulation: _simulation, ...fields } = structuredClone(ca);
+  const answer: Record<string, unknown> = { ...fields };
   for (const field of DATE_FIELDS) {
-    if (described[field] !== undefined) answer[field] = new Date(described[field]);
+    if (fields[field] !== undefined) answer[field] = new Date(fields[field]);
   }
-  return { CertificateAuthority: answer };
+  return answer;
+}
+
+const describeCertificateAuthority: Operation = (context, input) => ({ CertificateAuthority: described(caOf(context, input)) });
+
+/** "Although the maximum value [of MaxResults] is 1000, the action only returns a maximum of 100 items." (API reference) */
+export const LIST_PAGE_LIMIT = 100;
+
+function validationError(message: string): ACMPCAServiceException {
+  return new ACMPCAServiceException({ name: 'ValidationException', $fault: 'client', $metadata: responseMetadata(400), message });
+}
+
+const NEXT_TOKEN_PREFIX = 'simulated-list-certificate-authorities:';
+
+/**
+ * ListCertificateAuthorities: the account's CAs (ResourceOwner SELF, the default), in the
+ * file's order, a page at a time with an opaque NextToken. OTHER_ACCOUNTS (CAs other
+ * accounts share with this one) lists none: an account file holds its own CAs only.
+ */
+const listCertificateAuthorities: Operation = (context, input) => {
+  const owner = input.ResourceOwner ?? 'SELF';
+  if (owner !== 'SELF' && owner !== 'OTHER_ACCOUNTS') throw validationError(`Value '${String(owner)}' at 'resourceOwner' failed to satisfy constraint: Member must satisfy enum value set: [SELF, OTHER_ACCOUNTS]`);
+  const maxResults = input.MaxResults ?? LIST_PAGE_LIMIT;
+  if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
+    throw validationError(`Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`);
+  }
+  const listed = owner === 'SELF' ? context.model.certificateAuthorities : [];
+  let start = 0;
+  if (input.NextToken !== undefined) {
+    const decoded = typeof input.NextToken === 'string' ? Buffer.from(input.NextToken, 'base64').toString('utf8') : '';
+    start = decoded.startsWith(NEXT_TOKEN_PREFIX) ? Number(decoded.slice(NEXT_TOKEN_PREFIX.length)) : Number.NaN;
+    if (!Number.isInteger(start) || start <= 0 || start >= listed.length) {
+      throw new InvalidNextTokenException({ message: 'The token specified in the NextToken argument is not valid. Use the token returned from your previous call to ListCertificateAuthorities.', $metadata: responseMetadata(400) });
+    }
+  }
+  const end = start + Math.min(maxResults, LIST_PAGE_LIMIT);
+  const page = listed.slice(start, end).map(described);
+  return end < listed.length ? { CertificateAuthorities: page, NextToken: Buffer.from(`${NEXT_TOKEN_PREFIX}${end}`).toString('base64') } : { CertificateAuthorities: page };
 };
 
 const updateCertificateAuthority: Operation = (context, input) => {
@@ -135,6 +173,7 @@ const getCertificate: Operation = (context, input) => {
 };
 
 export const acmPcaOperations: Record<string, Operation> = {
+  ListCertificateAuthorities: listCertificateAuthorities,
   DescribeCertificateAuthority: describeCertificateAuthority,
   UpdateCertificateAuthority: updateCertificateAuthority,
   CreateCertificateAuthorityAuditReport: createCertificateAuthorityAuditReport,

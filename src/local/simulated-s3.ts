@@ -51,6 +51,13 @@ const putBucketPolicy: Operation = (context, input) => {
   return {};
 };
 
+/** S3 answers 204 No Content, with or without a policy to delete. */
+const deleteBucketPolicy: Operation = (context, input) => {
+  const bucket = bucketOf(context, input);
+  bucket.Policy = null;
+  return {};
+};
+
 const getPublicAccessBlock: Operation = (context, input) => {
   const configuration = bucketOf(context, input).PublicAccessBlockConfiguration;
   if (configuration === null) throw s3Errors.noSuchPublicAccessBlockConfiguration();
@@ -99,6 +106,7 @@ const headBucket: Operation = (context, input) => {
 export const s3Operations: Record<string, Operation> = {
   GetBucketPolicy: getBucketPolicy,
   PutBucketPolicy: putBucketPolicy,
+  DeleteBucketPolicy: deleteBucketPolicy,
   GetPublicAccessBlock: getPublicAccessBlock,
   GetBucketOwnershipControls: getBucketOwnershipControls,
   GetBucketEncryption: getBucketEncryption,

@@ -20,7 +20,7 @@ describe('npm run local', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(['status', 'executionArn', 'outcome', 'states', 'calls', 'account']);
+    expect(Object.keys(report)).toEqual(['status', 'executionArn', 'outcome', 'states', 'calls', 'account', 'history']);
     expect(report.status).toBe('SUCCEEDED');
     expect(report.outcome.status).toBe('REMEDIATED');
     expect(report.calls.map((call: { operation: string }) => call.operation)).toContain('PutBucketPolicy');

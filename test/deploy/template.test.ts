@@ -34,6 +34,10 @@ describe('the packaged service', () => {
     );
   });
 
+  it('deploys nothing of the scheduled sweep without the sweepSchedule parameter (test/deploy/sweep.test.ts packages it)', () => {
+    expect(JSON.stringify(packaged.template).toLowerCase()).not.toContain('sweep');
+  });
+
   it('runs every function on nodejs24.x, arm64, with X-Ray tracing and its own role', () => {
     const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(9);
@@ -124,6 +128,7 @@ describe('the packaged service', () => {
     ['allowCaUpdates', 'yes', /allowCaUpdates must be "true" or "false"/],
     ['allowedBuckets', 'Not_A_Bucket', /allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/],
     ['crlRecoveryWindowMinutes', '-5', /crlRecoveryWindowMinutes must be a positive whole number/],
+    ['sweepSchedule', 'rate(6 hour)', /sweepSchedule must be empty \(no sweep\), .*: write "rate\(6 hours\)"/],
   ])('refuses to package with %s=%s, naming the parameter', (name, value, message) => {
     expect(() => packageService({ [name]: value })).toThrow(message);
   });

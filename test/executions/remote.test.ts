@@ -9,7 +9,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executionConsoleUrl, stateMachineConsoleUrl } from '../../src/executions/console';
-import { checkEvent, executionName, findDeployment, followExecution, listExecutions, parseSince, readHistory, RemoteError, startExecution } from '../../src/executions/remote';
+import { checkEvent, executionName, findDeployment, followExecution, listExecutions, parseSince, readHistory, RemoteError, rerunOf, startExecution } from '../../src/executions/remote';
+import { classifyEvent } from '../../src/lib/classify-event';
 import { executionsTable } from '../../src/executions/table';
 import { PLAIN } from '../../src/executions/render';
 import { executionView } from '../../src/executions/view';
@@ -38,6 +39,7 @@ describe('findDeployment', () => {
         { OutputKey: 'StateMachineConsoleUrl', OutputValue: stateMachineConsoleUrl(MACHINE) },
         { OutputKey: 'NotificationTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:111122223333:t' },
         { OutputKey: 'DeadLetterQueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
+        { OutputKey: 'HistoryTableName', OutputValue: 'pca-remediation-dev-HistoryTable-1ABC' },
       ] }],
     });
     await expect(findDeployment(cloudFormation, 'dev')).resolves.toEqual({
@@ -47,6 +49,7 @@ describe('findDeployment', () => {
       consoleUrl: `https://console.aws.amazon.com/states/home?region=eu-west-1#/statemachines/view/${MACHINE}`,
       notificationTopicArn: 'arn:aws:sns:eu-west-1:111122223333:t',
       deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q',
+      historyTableName: 'pca-remediation-dev-HistoryTable-1ABC',
     });
   });
 
@@ -180,5 +183,14 @@ describe('listing executions', () => {
     expect(parseSince('30m', t(0))).toEqual(t(-1800));
     expect(parseSince('2026-11-20T10:00:00Z')).toEqual(new Date('2026-11-20T10:00:00Z'));
     expect(() => parseSince('yesterday')).toThrow(/--since yesterday: give a duration such as 1d/);
+  });
+});
+
+describe('rerunOf', () => {
+  it('gives the event a new id beside the claimed one, keeping everything else', () => {
+    const event = sample('crl-s3-permission-failure.json');
+    const rerun = rerunOf(event, new Date('2026-11-21T09:30:05.123Z')) as Record<string, unknown>;
+    expect(rerun).toEqual({ ...event, id: `${event.id}/rerun-20261121T093005Z` });
+    expect(classifyEvent(rerun)).toMatchObject({ kind: 'CRL_S3_PERMISSION', eventId: `${event.id}/rerun-20261121T093005Z` });
   });
 });

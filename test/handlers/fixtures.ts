@@ -13,6 +13,7 @@ import {
   S3ServiceException,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -77,7 +78,7 @@ export { lambdaContext } from '../../src/local/workflow';
  * client-acm-pca is pinned to 3.523.0, whose @smithy/types 2.x is the copy
  * aws-sdk-client-mock resolves; client-s3 and client-sns bring @smithy/types 4.x, so
  * mockClient(S3Client) does not typecheck although it works at run time. This facade
- * gives those stubs the same methods, typed from the command classes.
+ * gives those stubs (and the DynamoDB and Step Functions ones) the same methods, typed from the command classes.
  */
 type CommandClass = abstract new (...args: any[]) => { input: object; resolveMiddleware: (...args: any[]) => (args: any) => Promise<{ output: object }> };
 type InputOf<C extends CommandClass> = InstanceType<C>['input'];
@@ -108,6 +109,10 @@ export function mockSns(): ClientStub {
 
 export function mockDynamoDb(): ClientStub {
   return mockClient(DynamoDBClient as never) as unknown as ClientStub;
+}
+
+export function mockSfn(): ClientStub {
+  return mockClient(SFNClient as never) as unknown as ClientStub;
 }
 
 // ---- Private CA ----

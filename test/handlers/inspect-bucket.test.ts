@@ -113,7 +113,7 @@ describe('InspectBucket for a CRL permission failure', () => {
     expect(inspection).toMatchObject({ next: 'attention', plan: [], blockPublicPolicy: true });
     expect(codesOf(inspection.findings)).toEqual(['POLICY_PUBLIC_BLOCKED']);
     expect(inspection.findings[0]).toMatchObject({ severity: 'action-required', detail: { statements: [{ statementIndex: 1, sid: 'PublicReadCrls' }] } });
-    expect(inspection.findings[0]!.message).toMatch(/statement 2 \(Sid "PublicReadCrls"\).*CloudFront.*start a new execution with the same event/);
+    expect(inspection.findings[0]!.message).toMatch(/statement 2 \(Sid "PublicReadCrls"\).*CloudFront.*npm run invoke -- <event file> --rerun/);
   });
 
   it('a public statement with BlockPublicPolicy off: plans the grant and keeps the statement', async () => {

@@ -1,13 +1,15 @@
+import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { AuthorizationErrorException, PublishCommand, ThrottledException } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/record-outcome';
 import { classifyEvent } from '../../src/lib/classify-event';
 import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
+import { claimFor, unmarshal } from '../../src/lib/history/item';
 import type { WorkflowState } from '../../src/lib/outcome';
 import { logger, metrics } from '../../src/lib/powertools';
 import type { AppliedAction, OutcomeRecord, OutcomeStatus } from '../../src/lib/types';
-import { CA_ARN, CRL_BUCKET, crlInspection, EVENTS, lambdaContext, mockSns, stubDeploymentEnv, TARGETS, TOPIC_ARN } from './fixtures';
+import { CA_ARN, CRL_BUCKET, crlInspection, EVENTS, HISTORY_TABLE, lambdaContext, mockDynamoDb, mockSns, stubDeploymentEnv, TARGETS, TOPIC_ARN } from './fixtures';
 
 const snsMock = mockSns();
 const NOW = new Date('2026-11-20T10:30:00.000Z');
@@ -169,5 +171,55 @@ describe('RecordOutcome: log line and metric', () => {
 
   it('no state in the input → rejects InvalidStepInput naming it', async () => {
     await expect(handler({ executionArn: EXECUTION_ARN }, lambdaContext('RecordOutcome'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringContaining('"state"') });
+  });
+});
+
+describe('RecordOutcome: the history table', () => {
+  const dynamoMock = mockDynamoDb();
+  const claim = claimFor(target, NOW, 365)!;
+  const claimed = (state: WorkflowState): WorkflowState => ({ ...state, claim });
+
+  beforeEach(() => {
+    dynamoMock.reset();
+    dynamoMock.on(UpdateItemCommand).resolves({});
+  });
+
+  it("completes this execution's item: status, times, summary, and each change's before and after", async () => {
+    const outcome = await record(claimed(STATES.remediated!));
+    const [update] = dynamoMock.commandCalls(UpdateItemCommand);
+    const input = update!.args[0].input as { TableName: string; Key: unknown; ConditionExpression: string; ExpressionAttributeValues: Record<string, AttributeValue> };
+    expect(input.TableName).toBe(HISTORY_TABLE);
+    expect(input.Key).toEqual({ pk: { S: `EVENT#${target.eventId}` } });
+    // Only the claim of this very execution is completed.
+    expect(input.ConditionExpression).toBe('executionArn = :execution');
+    expect(input.ExpressionAttributeValues[':execution']).toEqual({ S: EXECUTION_ARN });
+    const values = Object.fromEntries(Object.entries(input.ExpressionAttributeValues).map(([key, value]) => [key, unmarshal(value)]));
+    expect(values).toMatchObject({ ':status': 'REMEDIATED', ':finishedAt': NOW.toISOString(), ':summary': outcome.message, ':planned': [], ':notificationDue': false });
+    expect(values[':changes']).toEqual([{ type: 'PutBucketPolicy', resource: applied.resource, description: applied.description, before: null, after: applied.after, appliedAt: applied.appliedAt, verified: true }]);
+  });
+
+  it('writes the history before notifying, so a throttled write is retried without a second notification', async () => {
+    dynamoMock.on(UpdateItemCommand).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+    await expect(record(claimed(STATES.needsAttention!))).rejects.toMatchObject({ name: 'AwsTransientError' });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('an item this execution did not claim is left alone, and the outcome still recorded', async () => {
+    dynamoMock.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    await expect(record(claimed(STATES.remediated!))).resolves.toMatchObject({ status: 'REMEDIATED' });
+  });
+
+  it('a duplicate delivery reads the item to name the execution that has the event, notifies nobody and writes nothing', async () => {
+    dynamoMock.on(GetItemCommand).resolves({ Item: { pk: { S: `EVENT#${target.eventId}` }, status: { S: 'IN_PROGRESS' }, executionArn: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation:first' } } });
+    const outcome = await record({ ...STATES.alreadyCompliant!, claim, inspection: undefined, duplicate: { Error: 'DynamoDB.ConditionalCheckFailedException', Cause: 'The conditional request failed' } });
+    expect(outcome).toMatchObject({ status: 'DUPLICATE', notified: false, actions: [], nextSteps: [] });
+    expect(outcome.message).toContain('execution:pca-remediation:first (still running)');
+    expect(dynamoMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('a rejected event was never claimed: no call to the table', async () => {
+    await record(STATES.rejected!);
+    expect(dynamoMock.calls()).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyEvent } from '../../src/lib/classify-event';
+import { classifyEvent, DETAIL_TYPES, QUOTE_LIMIT, SWEEP_SOURCE } from '../../src/lib/classify-event';
 
 const load = (path: string) => JSON.parse(readFileSync(new URL(`../../events/${path}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const published = readdirSync(new URL('../../events/published/', import.meta.url)).filter((file) => file.endsWith('.json'));
@@ -77,6 +77,12 @@ describe('classifyEvent', () => {
     ['an unknown partition', { ...base, resources: [CA.replace('arn:aws:', 'arn:aws-xx:')] }, /partition/],
     ['a CA of another account', { ...base, resources: [CA.replace('111122223333', '444455556666')] }, /differs from the event's account/],
     ['a CA of another region', { ...base, resources: [CA.replace('us-east-1', 'eu-west-1')] }, /differs from the event's region/],
+    // Object.prototype's members are not documented reasons.
+    ...['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((reason): [string, unknown, RegExp] => [
+      `the CRL reason "${reason}"`,
+      { ...base, detail: { result: 'failure', reason } },
+      /field "detail.reason" is "[^"]+", not one of the documented CRL failure reasons/,
+    ]),
   ])('rejects an event with %s and says what was wrong', (_name, event, reason) => {
     const target = classifyEvent(event);
     expect(target.kind).toBe('UNRECOGNIZED');
@@ -87,6 +93,8 @@ describe('classifyEvent', () => {
     ['the placeholder certificate ARN', [CA, 'arn:aws:acm-pca:region:account:certificate-authority/CA_ID/certificate/certificate_ID'], /placeholder/],
     ['a certificate of another CA', [CA, 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566/certificate/6707447683a9b7f4055627ffd55cebcc'], /does not belong/],
     ['no certificate ARN', [CA], /certificate ARN/],
+    ['a certificate ARN of another region', [CA, `${CA.replace('us-east-1', 'eu-west-1')}/certificate/6707447683a9b7f4055627ffd55cebcc`], /does not belong/],
+    ['a certificate ARN of another partition', [CA, `${CA.replace('arn:aws:', 'arn:aws-cn:')}/certificate/6707447683a9b7f4055627ffd55cebcc`], /does not belong/],
   ])('rejects an issuance failure with %s', (_name, resources, reason) => {
     const target = classifyEvent({ ...load('certificate-issuance-failure.json'), resources });
     expect(target.kind).toBe('UNRECOGNIZED');
@@ -96,5 +104,40 @@ describe('classifyEvent', () => {
   it('rejects an audit report failure whose report id is the placeholder', () => {
     const target = classifyEvent({ ...load('audit-report-failure.json'), resources: [CA, 'audit_report_ID'] });
     expect(target.rejection).toMatch(/audit report id.*placeholder/);
+  });
+});
+
+describe('a huge bad value', () => {
+  it('is quoted in the rejection cut to QUOTE_LIMIT characters, with its length', () => {
+    const huge = 'x'.repeat(200_000);
+    const target = classifyEvent({ id: 'e-1', source: 'aws.acm-pca', 'detail-type': huge, detail: {} });
+    expect(target.kind).toBe('UNRECOGNIZED');
+    expect(target.rejection!.length).toBeLessThan(QUOTE_LIMIT + 200);
+    expect(target.rejection).toContain('(200002 characters)');
+    expect(target.detailType).toHaveLength(QUOTE_LIMIT);
+  });
+});
+
+describe('an event of the scheduled sweep', () => {
+  const fromSweep = { ...load('crl-s3-permission-failure.json'), id: 'sweep-11223344-1234-1122-2233-112233445566-2026-11-20', source: SWEEP_SOURCE };
+
+  it(`is classified like Private CA's own CRL Generation event when its source is "${SWEEP_SOURCE}"`, () => {
+    const own = classifyEvent(load('crl-s3-permission-failure.json'));
+    const target = classifyEvent(fromSweep);
+    expect(target).toEqual({ ...own, eventId: fromSweep.id });
+    expect(target.kind).toBe('CRL_S3_PERMISSION');
+  });
+
+  it.each([DETAIL_TYPES.creation, DETAIL_TYPES.issuance, DETAIL_TYPES.auditReport, DETAIL_TYPES.revocation, 'Scheduled Event'])(
+    'rejects the detail-type "%s" from the sweep, saying the sweep reports CRL buckets only',
+    (detailType) => {
+      const target = classifyEvent({ ...fromSweep, 'detail-type': detailType });
+      expect(target.kind).toBe('UNRECOGNIZED');
+      expect(target.rejection).toBe(`the sweep ("${SWEEP_SOURCE}") reports CRL buckets only: field "detail-type" is "${detailType}", not "${DETAIL_TYPES.crl}"`);
+    },
+  );
+
+  it('still rejects a sweep event that is not a failure, like any other', () => {
+    expect(classifyEvent({ ...fromSweep, detail: { result: 'success' } }).rejection).toMatch(/success event/);
   });
 });

@@ -42,7 +42,10 @@ describe('runLocal: the report `npm run local --json` prints', () => {
     const run = await runScenario(id);
     const { report } = run;
     // Assert
-    expect(Object.keys(report).sort()).toEqual(['account', 'calls', 'executionArn', 'outcome', 'states', 'status']);
+    expect(Object.keys(report).sort()).toEqual(['account', 'calls', 'executionArn', 'history', 'outcome', 'states', 'status']);
+    // The history table: the event claimed and completed, unless it was rejected (nothing claimed).
+    const claimed = report.outcome?.status !== 'REJECTED';
+    expect(report.history).toEqual(claimed ? [expect.objectContaining({ pk: `EVENT#${report.outcome?.eventId}`, status: report.outcome?.status, executionArn: report.executionArn })] : []);
     expect(report.status).toBe(scenario(id).expect.executionStatus);
     expect(report.outcome?.status).toBe(scenario(id).expect.status);
     expect(report.states[0]).toMatchObject({ name: 'ClassifyEvent', type: 'Task', attempts: 1, error: null });

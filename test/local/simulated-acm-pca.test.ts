@@ -3,6 +3,7 @@ import {
   DescribeCertificateAuthorityAuditReportCommand,
   DescribeCertificateAuthorityCommand,
   GetCertificateCommand,
+  ListCertificateAuthoritiesCommand,
   UpdateCertificateAuthorityCommand,
   type RevocationConfiguration,
 } from '@aws-sdk/client-acm-pca';
@@ -53,6 +54,69 @@ describe('DescribeCertificateAuthority', () => {
       $fault: 'client',
       $metadata: { httpStatusCode: 400 },
     });
+  });
+});
+
+describe('ListCertificateAuthorities', () => {
+  const caArn = (index: number) => `arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11223344-1234-1122-2233-${String(index).padStart(12, '0')}`;
+  /** The fixture's CA, then `count` more. */
+  const withCas = (count: number) =>
+    simulate('crl-missing-grant', '2026-11-20T10:05:00Z', (file) => {
+      const [first] = file.certificateAuthorities;
+      for (let index = 1; index <= count; index += 1) file.certificateAuthorities.push({ ...structuredClone(first!), Arn: caArn(index), Status: index % 2 ? 'ACTIVE' : 'DISABLED' });
+    });
+
+  async function listAll(pca: ReturnType<typeof simulate>['pca'], input: { MaxResults?: number; ResourceOwner?: 'SELF' | 'OTHER_ACCOUNTS' } = {}) {
+    const pages: number[] = [];
+    const arns: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await pca.send(new ListCertificateAuthoritiesCommand({ ...input, NextToken }));
+      pages.push(page.CertificateAuthorities!.length);
+      arns.push(...page.CertificateAuthorities!.map((ca) => ca.Arn!));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return { pages, arns };
+  }
+
+  it('lists the CAs as DescribeCertificateAuthority describes them: times as Dates, without the file-only fields', async () => {
+    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    const { CertificateAuthorities, NextToken } = await pca.send(new ListCertificateAuthoritiesCommand({}));
+    const { CertificateAuthority: describedCa } = await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }));
+    expect(CertificateAuthorities).toHaveLength(1);
+    const [ca] = CertificateAuthorities!;
+    expect(ca).toEqual(describedCa);
+    expect(ca).toMatchObject({ Arn: CA_ARN, NotAfter: new Date('2036-01-05T08:05:00Z') });
+    expect(ca).not.toHaveProperty('Simulation');
+    expect(NextToken).toBeUndefined();
+  });
+
+  it.each([
+    ['no MaxResults: at most 100 a page', {}, [100, 100, 51]],
+    ['MaxResults 1000: still at most 100 a page', { MaxResults: 1000 }, [100, 100, 51]],
+    ['MaxResults 120', { MaxResults: 120 }, [100, 100, 51]],
+    ['MaxResults 60', { MaxResults: 60 }, [60, 60, 60, 60, 11]],
+  ])('pages through all of the account\'s own CAs in order with NextToken (%s)', async (_case, input, pages) => {
+    const { pca } = withCas(250);
+    const listed = await listAll(pca, input);
+    expect(listed.pages).toEqual(pages);
+    expect(listed.arns).toEqual([CA_ARN, ...Array.from({ length: 250 }, (_, index) => caArn(index + 1))]);
+  });
+
+  it('lists the account\'s own CAs for ResourceOwner SELF, and none shared by other accounts (the file has none)', async () => {
+    const { pca } = withCas(2);
+    await expect(listAll(pca, { ResourceOwner: 'SELF' })).resolves.toEqual({ pages: [3], arns: [CA_ARN, caArn(1), caArn(2)] });
+    await expect(listAll(pca, { ResourceOwner: 'OTHER_ACCOUNTS' })).resolves.toEqual({ pages: [0], arns: [] });
+  });
+
+  it.each([
+    ['a NextToken it did not give', { NextToken: 'bm90LWEtdG9rZW4=' }, 'InvalidNextTokenException'],
+    ['MaxResults 0', { MaxResults: 0 }, 'ValidationException'],
+    ['MaxResults 1001', { MaxResults: 1001 }, 'ValidationException'],
+    ['ResourceOwner ANYONE', { ResourceOwner: 'ANYONE' as never }, 'ValidationException'],
+  ])('rejects %s with %s', async (_case, input, name) => {
+    const { pca } = withCas(2);
+    await expect(pca.send(new ListCertificateAuthoritiesCommand(input))).rejects.toMatchObject({ name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
   });
 });
 

@@ -168,7 +168,7 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     expect(statements.filter((statement) => JSON.stringify(statement).includes(CA_ARN))).toHaveLength(1);
   });
 
-  it('is idempotent: a second delivery of the same event finds the bucket compliant and writes nothing more', async () => {
+  it('is idempotent: run again after a remediation (a rerun: a new claim), the event finds the bucket compliant and writes nothing more', async () => {
     const first = await runScenario(permissionEvent, account());
     const second = await runScenario(permissionEvent, first.after);
     expect(second.outcome.status).toBe('ALREADY_COMPLIANT');

@@ -1,6 +1,6 @@
 /**
  * The one place that decides how AWS SDK clients are built. Handlers ask for a client
- * (`s3()`, `acmPca()`, `sns()`, `dynamoDb()`); tests and the local runner call `configureClients`
+ * (`s3()`, `acmPca()`, `sns()`, `dynamoDb()`, `stepFunctions()`); tests and the local runner call `configureClients`
  * to attach a simulated account (an SDK middleware) or point clients elsewhere,
  * without touching handlers.
  *
@@ -21,7 +21,7 @@ export interface ClientSettings {
   serviceOptions?: Partial<Record<ServiceName, Record<string, unknown>>>;
 }
 
-export type ServiceName = 'S3' | 'ACM PCA' | 'SNS' | 'DynamoDB';
+export type ServiceName = 'S3' | 'ACM PCA' | 'SNS' | 'DynamoDB' | 'SFN';
 
 let settings: ClientSettings = {};
 const cache = new Map<ServiceName, unknown>();
