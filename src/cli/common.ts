@@ -12,6 +12,12 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** The options that name a deployment, shared by the tools that talk to AWS. */
+export const DEPLOYMENT_OPTIONS = {
+  stage: { type: 'string', default: 'dev' },
+  region: { type: 'string' },
+} as const;
+
 /** What to close when the tool is done (dynalite and its connections), whatever the outcome. */
 export const cleanups: Array<() => Promise<void>> = [];
 

@@ -13,7 +13,7 @@ import { clients, describeExecution, findDeployment, listExecutions, parseSince,
 import { paintFor, renderExecution } from '../executions/render';
 import { executionsTable } from '../executions/table';
 import { executionView } from '../executions/view';
-import { runCli, UsageError } from './common';
+import { DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
 const USAGE = `usage: npm run executions -- [options]
@@ -35,8 +35,7 @@ async function main(): Promise<number> {
       status: { type: 'string' },
       limit: { type: 'string', default: '20' },
       since: { type: 'string' },
-      stage: { type: 'string', default: 'dev' },
-      region: { type: 'string' },
+      ...DEPLOYMENT_OPTIONS,
       diagram: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -11,7 +11,7 @@ import { checkEvent, clients, executionName, findDeployment, followExecution, re
 import { readJsonFile } from '../local/json-file';
 import { paintFor, renderExecution } from '../executions/render';
 import { executionView } from '../executions/view';
-import { runCli, UsageError } from './common';
+import { DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
 const USAGE = `usage: npm run invoke -- <event.json> [options]
@@ -29,8 +29,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      stage: { type: 'string', default: 'dev' },
-      region: { type: 'string' },
+      ...DEPLOYMENT_OPTIONS,
       wait: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       rerun: { type: 'boolean', default: false },

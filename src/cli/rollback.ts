@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { diffLines, prettyJson, withContext } from '../executions/diff';
 import { paintFor, type Paint } from '../executions/render';
-import { cleanups, runCli, UsageError } from './common';
+import { cleanups, DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
 
 const USAGE = `usage: npm run rollback -- <event id> [options]
 
@@ -60,8 +60,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      stage: { type: 'string', default: 'dev' },
-      region: { type: 'string' },
+      ...DEPLOYMENT_OPTIONS,
       account: { type: 'string' },
       history: { type: 'string' },
       'save-account': { type: 'string' },

@@ -27,7 +27,8 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   throw new ConfigurationError(`${name} must be "true" or "false", not "${value}"`);
 }
 
-function parsePositiveInteger(name: string, value: string | undefined, fallback: number): number {
+/** A positive whole number from a setting, `fallback` when unset; ConfigurationError naming it otherwise. */
+export function parsePositiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) {

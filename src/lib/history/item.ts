@@ -12,6 +12,7 @@
  *   execution that crashed cannot hold it forever.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { parsePositiveInteger } from '../config';
 import { ConfigurationError } from '../errors';
 import type { AppliedAction, FailureKind, OutcomeStatus, PlannedAction, Target } from '../types';
 
@@ -53,17 +54,11 @@ export interface RollbackRecord {
   restored: Array<{ type: string; resource: string }>;
 }
 
-export interface HistoryItem {
-  pk: string;
-  eventId: string;
-  kind: FailureKind;
-  detailType: string;
-  eventTime: string;
-  certificateAuthorityArn: string;
+/** An event item: the claim as ClaimEvent wrote it, completed by RecordOutcome. */
+export interface HistoryItem extends Omit<EventClaim, 'expiresAt'> {
   /** IN_PROGRESS from the claim until RecordOutcome writes the outcome. */
   status: OutcomeStatus | 'IN_PROGRESS';
   executionArn: string;
-  startedAt: string;
   finishedAt?: string;
   summary?: string;
   changes?: HistoryChange[];
@@ -84,11 +79,7 @@ export function historyTableName(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.HISTORY_RETENTION_DAYS;
-  if (value === undefined || value === '') return DEFAULT_RETENTION_DAYS;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days <= 0) throw new ConfigurationError(`HISTORY_RETENTION_DAYS must be a positive whole number, not "${value}"`);
-  return days;
+  return parsePositiveInteger('HISTORY_RETENTION_DAYS', env.HISTORY_RETENTION_DAYS, DEFAULT_RETENTION_DAYS);
 }
 
 export function epochSeconds(time: Date): number {

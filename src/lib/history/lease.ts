@@ -11,7 +11,8 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../clients/dynamodb';
 import { now } from '../clock';
-import { awsErrorName, BucketBusy, ConfigurationError, rethrowAws } from '../errors';
+import { parsePositiveInteger } from '../config';
+import { awsErrorName, BucketBusy, rethrowAws } from '../errors';
 import { logger } from '../powertools';
 import { epochSeconds, leaseKey, marshalItem, unmarshalItem } from './item';
 
@@ -26,11 +27,7 @@ export interface LeaseOptions {
 }
 
 export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.BUCKET_LEASE_SECONDS;
-  if (value === undefined || value === '') return DEFAULT_LEASE_SECONDS;
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new ConfigurationError(`BUCKET_LEASE_SECONDS must be a positive whole number, not "${value}"`);
-  return seconds;
+  return parsePositiveInteger('BUCKET_LEASE_SECONDS', env.BUCKET_LEASE_SECONDS, DEFAULT_LEASE_SECONDS);
 }
 
 async function currentHolder(table: string, bucket: string): Promise<{ holder: string; expiresAt: number } | null> {
