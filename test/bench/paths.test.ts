@@ -1,0 +1,92 @@
+/**
+ * The counting of the paths and storms sections, on real local executions (small ones:
+ * the full benchmark is `npm run bench`, not a test).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instrumentRunner, type Instrumentation } from '../../src/bench/instrument';
+import { measurePaths, type PathReport } from '../../src/bench/paths';
+import { PRICES } from '../../src/bench/pricing';
+import { measureStorm, type StormRow } from '../../src/bench/storms';
+import { stormEvent } from '../../src/local/storm';
+
+let instrumentation: Instrumentation;
+beforeAll(() => {
+  instrumentation = instrumentRunner();
+});
+afterAll(() => instrumentation.restore());
+
+describe('one path, then the same event again', () => {
+  let report: PathReport;
+  beforeAll(async () => {
+    report = await measurePaths({ instrumentation, memoryMb: 256, only: ['crl-missing-grant'], warmUp: false });
+  });
+
+  it('counts the repair of a CRL bucket policy as the demo shows it: 10 states, 4 Lambdas, 8 calls to the account', () => {
+    const [repair] = report.rows;
+    expect(repair).toMatchObject({
+      id: 'crl-missing-grant',
+      outcome: 'REMEDIATED',
+      statesEntered: 10,
+      retries: 0,
+      billedTransitions: 10,
+      lambdaInvocations: 4,
+      simulatedCalls: 8,
+      claimEventCalls: 1,
+      // RepairBucket takes and gives back the bucket lease; RecordOutcome completes the history item.
+      handlerDynamoDbCalls: 3,
+      awsCalls: 12,
+      simulatedSeconds: 0,
+    });
+    expect(repair!.invocationMs).toHaveLength(4);
+  });
+
+  it('puts each DynamoDB command down to the handler that sent it', () => {
+    const calls = instrumentation.invocations.slice(0, 4).map((invocation) => [invocation.functionName, invocation.dynamoDbCalls]);
+    expect(calls).toEqual([
+      ['classifyEvent', []],
+      ['inspectBucket', []],
+      ['repairBucket', ['PutItem', 'DeleteItem']],
+      ['recordOutcome', ['UpdateItem']],
+    ]);
+  });
+
+  it('prices it from the transitions, the requests and each invocation rounded up to the millisecond at 256 MB', () => {
+    const [repair] = report.rows;
+    const billedMs = repair!.invocationMs.reduce((sum, ms) => sum + Math.ceil(ms), 0);
+    expect(repair!.cost.stepFunctions).toBeCloseTo(10 * PRICES.stateTransition.usd, 15);
+    expect(repair!.cost.lambdaRequests).toBeCloseTo(4 * PRICES.lambdaRequest.usd, 15);
+    expect(repair!.cost.lambdaDuration).toBeCloseTo((billedMs / 1000) * 0.25 * PRICES.lambdaArmGbSecond.usd, 15);
+    expect(repair!.costAtAssumedMs.lambdaDuration).toBeCloseTo(0.4 * 0.25 * PRICES.lambdaArmGbSecond.usd, 15);
+  });
+
+  it('ends the second delivery DUPLICATE after ClaimEvent: 6 states, 2 Lambdas, nothing asked of the account', () => {
+    expect(report.rows[1]).toMatchObject({ id: 'crl-missing-grant (2nd delivery)', outcome: 'DUPLICATE', statesEntered: 6, billedTransitions: 6, lambdaInvocations: 2, simulatedCalls: 0, claimEventCalls: 1, handlerDynamoDbCalls: 1 });
+  });
+
+  it('checks the target on the repair path', () => {
+    expect(report.target).toEqual({ path: 'crl-missing-grant', billedTransitions: 10, lambdaInvocations: 4, transitionsPass: true, invocationsPass: true });
+  });
+});
+
+describe('a small storm: 4 CAs over 2 buckets, each event delivered twice', () => {
+  let storm: StormRow;
+  beforeAll(async () => {
+    const deliveries = [0, 1, 2, 3].flatMap((index) => [stormEvent(index), stormEvent(index)]);
+    storm = await measureStorm({ id: 'small', title: 'small', cas: 4, buckets: 2, deliveries }, instrumentation);
+  });
+
+  it('counts one remediation per event, the rest DUPLICATE', () => {
+    expect(storm).toMatchObject({ executions: 8, distinctEvents: 4, remediated: 4, remediatedTwice: 0, duplicate: 4, other: {}, onePerEventPass: true });
+  });
+
+  it('puts every policy write down to a CA, one each', () => {
+    expect(storm).toMatchObject({ policyWrites: 4, maxWritesPerCa: 1, unattributedWrites: 0, writesPerCaPass: true });
+  });
+
+  it('samples memory during the storm', () => {
+    expect(storm.memory.peakRssBytes).toBeGreaterThan(0);
+    expect(storm.memory.peakHeapUsedBytes).toBeGreaterThanOrEqual(storm.memory.heapUsedBeforeBytes);
+    expect(storm.memory.samples).toBeGreaterThanOrEqual(2);
+    expect(storm.memory.maxRssBytes).toBeGreaterThan(0);
+  });
+});
