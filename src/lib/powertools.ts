@@ -5,8 +5,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 export const logger = new Logger({ persistentKeys: { product: 'pca-remediation' } });
 export const metrics = new Metrics();
-export const tracer = new Tracer();

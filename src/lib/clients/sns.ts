@@ -1,7 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { tracer } from '../powertools';
 import { cachedClient } from './registry';
 
 export function sns(): SNSClient {
-  return cachedClient('SNS', (options) => tracer.captureAWSv3Client(new SNSClient(options)));
+  return cachedClient('SNS', (options) => new SNSClient(options));
 }
