@@ -4,8 +4,10 @@
  *
  * - bundle: the `.mjs` inside the function's zip, extracted outside the repository (so
  *   it cannot lean on node_modules, as on Lambda);
- * - naive: the handler's TypeScript compiled by esbuild with `packages: 'external'`: our
- *   own code in one file, every npm package (AWS SDK clients, Powertools, middy) imported
+ * - naive: the same handler as a naive build would ship it: its AWS clients are the AWS
+ *   SDK v3's (src/lib/clients/sdk/, swapped in for the product's own client modules
+ *   src/lib/clients/*.ts), compiled by esbuild with `packages: 'external'`, so our code is
+ *   one file and every npm package (the SDK clients, Powertools, middy) is imported whole
  *   from node_modules at run time through its package entry, as a deployment that zips
  *   node_modules would load it. Written under node_modules/.cache so resolution works.
  *
@@ -15,11 +17,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import type { Composition } from './composition';
 import { lambdaEnvironment, runImportChild, writeChildScript, type ChildRun, type LambdaFunctionInfo } from './import-child';
 import { ratio, summarize, type Sample } from './stats';
 import { KIB } from './table';
+import { withSlsLock } from './sls-lock';
 import { readZip } from './zip';
 
 /** The size target of a bundle: 150 KiB, in bytes. */
@@ -44,12 +47,17 @@ interface TemplateFunction {
   Properties: { FunctionName: string; Handler: string; MemorySize?: number; Code?: { S3Key?: string }; Environment?: { Variables?: Record<string, unknown> } };
 }
 
-/** `npx sls package --package <directory>`: the artifacts of every function, and the time it took. */
+/** Packaged with a sweep schedule, so that the optional sweep function is built and measured too. */
+export const BENCH_PACKAGE_PARAM = 'sweepSchedule=rate(1 day)';
+
+/** `npx sls package --param=<BENCH_PACKAGE_PARAM> --package <directory>`: the artifacts of every function, and the time it took. */
 export function packageService(root: string, directory: string): { seconds: number } {
   const started = performance.now();
   const sls = resolve(root, 'node_modules/.bin/sls');
   if (!existsSync(sls)) throw new Error(`${sls} not found: run npm ci first`);
-  const child = spawnSync(sls, ['package', '--package', directory], { cwd: root, encoding: 'utf8', timeout: 600_000, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } });
+  const child = withSlsLock(root, () =>
+    spawnSync(sls, ['package', `--param=${BENCH_PACKAGE_PARAM}`, '--package', directory], { cwd: root, encoding: 'utf8', timeout: 600_000, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } }),
+  );
   if (child.status !== 0) {
     const output = `${child.stdout ?? ''}${child.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
     throw new Error(`sls package failed (${child.error?.message ?? `exit ${child.status}`}):\n${output}`);
@@ -117,9 +125,30 @@ export function writeBundles(functions: readonly PackagedFunction[], directory: 
   return files;
 }
 
-/** The naive builds: our code bundled, every package external; returns key → file. */
+/** The product's client modules (src/lib/clients/<service>.ts) and their SDK twins (src/lib/clients/sdk/<service>.ts). */
+export const CLIENT_MODULES = ['s3', 'acm-pca', 'sns', 'dynamodb', 'sfn'] as const;
+
+/** An esbuild plugin that resolves each product client module to its SDK twin; `swapped` collects what it swapped. */
+export function sdkClientsPlugin(root: string, swapped: Set<string> = new Set()): Plugin {
+  const clients = resolve(root, 'src/lib/clients');
+  return {
+    name: 'sdk-clients',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /\/clients\/[a-z0-9-]+$/ }, (args) => {
+        const target = resolve(args.resolveDir, args.path);
+        const name = basename(target);
+        if (dirname(target) !== clients || !(CLIENT_MODULES as readonly string[]).includes(name)) return undefined;
+        swapped.add(name);
+        return { path: join(clients, 'sdk', `${name}.ts`) };
+      });
+    },
+  };
+}
+
+/** The naive builds: the SDK's clients in place of the product's, our code bundled, every package external; returns key → file. */
 export async function buildNaive(functions: readonly PackagedFunction[], root: string, directory: string): Promise<Map<string, string>> {
   await build({
+    plugins: [sdkClientsPlugin(root)],
     entryPoints: Object.fromEntries(functions.map((fn) => [fn.key, resolve(root, fn.source)])),
     outdir: directory,
     bundle: true,

@@ -1,5 +1,5 @@
 /** The one report `npm run bench` prints: as text tables, or as one JSON document. */
-import type { BundleReport } from './bundles';
+import { BENCH_PACKAGE_PARAM, type BundleReport } from './bundles';
 import type { Machine } from './machine';
 import type { PathReport } from './paths';
 import { PRICES, formatUsd } from './pricing';
@@ -94,15 +94,16 @@ function renderBundles(bundles: BundleReport): string[] {
   const initPass = bundles.rows.filter((row) => row.initPass).length;
   const bundleLoads = bundles.rows.map((row) => row.bundle.loadedFiles);
   const packaged = bundles.packaged.fresh
-    ? `\`npx sls package --package <temporary directory>\`, ${bundles.packaged.seconds?.toFixed(1)} s`
+    ? `\`npx sls package --param="${BENCH_PACKAGE_PARAM}" --package <temporary directory>\` (the optional sweep function included), ${bundles.packaged.seconds?.toFixed(1)} s`
     : `reused ${bundles.packaged.directory} (--no-package), packaged ${bundles.packaged.writtenAt}`;
   return [
     '━━ 1. Lambda bundles as `sls package` builds them, against a naive build of the same handlers',
     '',
     `  packaged  ${packaged}`,
     `  bundle    the handler .mjs in each function's zip (esbuild: bundled, minified, ESM); size uncompressed, zip as packaged`,
-    `  naive     the handler's TypeScript through esbuild with packages: 'external': our code in one file, every npm package`,
-    `            (AWS SDK clients, Powertools, middy) imported through its package entry from node_modules at run time`,
+    `  naive     the same handler with the AWS SDK v3 clients in place of the product's own AWS client (src/lib/clients/sdk/),`,
+    `            through esbuild with packages: 'external': our code in one file, every npm package (the SDK clients it uses,`,
+    `            Powertools, middy) imported whole through its package entry from node_modules at run time`,
     `  init      median of ${bundles.runs} fresh Node processes per variant, each importing the file once: \`await import(file)\` timed`,
     `            with performance.now() inside the child; wall = the child process from spawn to exit, timed by the parent`,
     `  env       each child gets only the function's packaged environment and Lambda's (AWS_EXECUTION_ENV=AWS_Lambda_nodejs24.x,`,

@@ -27,7 +27,7 @@ export abstract class TerminalError extends RemediationError {
   readonly retryable = false;
 }
 
-/** AWS answered with throttling, a 5xx or a timeout after the SDK's own retries. */
+/** AWS answered with throttling, a 5xx or a timeout after the AWS client's own retries. */
 export class AwsTransientError extends RetryableError {
   override readonly name = 'AwsTransientError';
 }
@@ -106,6 +106,7 @@ const TRANSIENT_AWS_ERROR_NAMES = new Set([
   'ThrottlingException',
   'Throttling',
   'ThrottledException',
+  'Throttled',
   'TooManyRequestsException',
   'RequestLimitExceeded',
   'ProvisionedThroughputExceededException',
@@ -121,7 +122,7 @@ const TRANSIENT_AWS_ERROR_NAMES = new Set([
   'ConcurrentModificationException',
 ]);
 
-/** True when an AWS SDK error is worth trying again later (throttling, 5xx, timeouts). */
+/** True when an AWS error is worth trying again later (throttling, 5xx, timeouts). */
 export function isTransientAwsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (TRANSIENT_AWS_ERROR_NAMES.has(error.name)) return true;
@@ -130,11 +131,12 @@ export function isTransientAwsError(error: unknown): boolean {
   const status = meta?.httpStatusCode;
   if (fault === 'server' && (status === undefined || status >= 500)) return true;
   if (status !== undefined && status >= 500) return true;
+  if (status === 429) return true;
   const retryable = (error as { $retryable?: { throttling?: boolean } }).$retryable;
   return retryable !== undefined;
 }
 
-/** Name of an AWS SDK error, or undefined for anything else. */
+/** Name of an AWS error (its error code), or undefined for anything else. */
 export function awsErrorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withSlsLock } from '../../src/bench/sls-lock';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -26,12 +27,15 @@ export function packageService(params: Record<string, string> = {}): Packaged {
   const args = ['sls', 'package', '--stage', 'test', '--region', 'us-east-1', '--package', directory];
   for (const [key, value] of Object.entries(params)) args.push(`--param=${key}=${value}`);
   try {
-    execFileSync('npx', args, {
-      cwd: ROOT,
-      stdio: 'pipe',
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
-      timeout: 240_000,
-    });
+    // One packaging of this checkout at a time: the test files run in parallel.
+    withSlsLock(ROOT, () =>
+      execFileSync('npx', args, {
+        cwd: ROOT,
+        stdio: 'pipe',
+        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+        timeout: 240_000,
+      }),
+    );
   } catch (error) {
     const output = `${(error as { stdout?: Buffer }).stdout ?? ''}${(error as { stderr?: Buffer }).stderr ?? ''}`;
     throw new Error(`sls package failed:\n${output}`, { cause: error });

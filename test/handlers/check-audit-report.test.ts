@@ -1,9 +1,8 @@
 import { ACMPCAClient, DescribeCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/check-audit-report';
 import type { AuditRequest } from '../../src/lib/audit-report';
-import { resetClients } from '../../src/lib/clients/registry';
+import { mockClient } from '../aws-stub';
 import { AUDIT_BUCKET, CA_ARN, CA_ID, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
 
 const pcaMock = mockClient(ACMPCAClient);
@@ -28,7 +27,6 @@ function checkReport(auditRequest: AuditRequest = requested): Promise<AuditReque
 
 beforeEach(() => {
   pcaMock.reset();
-  resetClients();
   stubDeploymentEnv();
 });
 

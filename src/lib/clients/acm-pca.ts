@@ -1,6 +1,9 @@
-import { ACMPCAClient } from '@aws-sdk/client-acm-pca';
+import { ServiceClient, type AwsClient } from '../aws/client';
+import { ACM_PCA, type AcmPcaOperations } from '../aws/services/acm-pca';
 import { cachedClient } from './registry';
 
-export function acmPca(): ACMPCAClient {
-  return cachedClient('ACM PCA', (options) => new ACMPCAClient(options));
+export type { AcmPcaOperations };
+
+export function acmPca(): AwsClient<AcmPcaOperations> {
+  return cachedClient('ACM PCA', (options) => new ServiceClient<AcmPcaOperations>(ACM_PCA, options));
 }

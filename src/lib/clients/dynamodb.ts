@@ -1,6 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ServiceClient, type AwsClient } from '../aws/client';
+import { DYNAMODB, type DynamoDbOperations } from '../aws/services/dynamodb';
 import { cachedClient } from './registry';
 
-export function dynamoDb(): DynamoDBClient {
-  return cachedClient('DynamoDB', (options) => new DynamoDBClient(options));
+export type { DynamoDbOperations };
+
+export function dynamoDb(): AwsClient<DynamoDbOperations> {
+  return cachedClient('DynamoDB', (options) => new ServiceClient<DynamoDbOperations>(DYNAMODB, options));
 }

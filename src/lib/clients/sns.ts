@@ -1,6 +1,9 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import { ServiceClient, type AwsClient } from '../aws/client';
+import { SNS, type SnsOperations } from '../aws/services/sns';
 import { cachedClient } from './registry';
 
-export function sns(): SNSClient {
-  return cachedClient('SNS', (options) => new SNSClient(options));
+export type { SnsOperations };
+
+export function sns(): AwsClient<SnsOperations> {
+  return cachedClient('SNS', (options) => new ServiceClient<SnsOperations>(SNS, options));
 }
