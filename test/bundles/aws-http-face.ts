@@ -9,7 +9,7 @@
  *   `x-amzn-errortype` and `{"__type", "message"}`.
  * - awsQuery (SNS Publish): a form body in, a `PublishResponse` XML document out,
  *   errors as `ErrorResponse` (Type Sender or Receiver).
- * - S3 REST-XML, path-style (`/<bucket>?policy`, `/<bucket>/<key>`): the bucket policy
+ * - S3 REST-XML, path-style (`/<bucket>/?policy`, `/<bucket>/<key>`): the bucket policy
  *   as the body, the three configurations as S3's XML documents, HEAD with
  *   `Last-Modified` in RFC 1123, 204 for writing and deleting a policy; errors as
  *   `<Error>` documents, and for HEAD the status alone.
@@ -463,7 +463,9 @@ export class AwsHttpFace {
 
   async #answerS3(request: ReceivedRequest, res: ServerResponse): Promise<void> {
     const route = { service: 'S3' as const, signingName: 's3', protocol: 'restXml' as const };
-    const [, bucketSegment = '', ...keySegments] = request.path.split('/');
+    const [, bucketSegment = '', ...pathRest] = request.path.split('/');
+    // `/<bucket>/` (as the SDK and the product write bucket requests) addresses the bucket itself.
+    const keySegments = pathRest.length === 1 && pathRest[0] === '' ? [] : pathRest;
     const bucket = decodeURIComponent(bucketSegment);
     const key = keySegments.map((segment) => decodeURIComponent(segment)).join('/');
     const subresources = new URLSearchParams(request.query);

@@ -266,7 +266,7 @@ describe('a CRL S3 permission failure, step by step', () => {
     expect(operations(calls).sort()).toEqual(['ACM PCA DescribeCertificateAuthority', 'S3 GetBucketEncryption', 'S3 GetBucketOwnershipControls', 'S3 GetBucketPolicy', 'S3 GetPublicAccessBlock']);
     for (const call of calls.filter((c) => c.service === 'S3')) {
       expect(call.input).toEqual({ Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT });
-      expect(call.path).toBe(`/${CRL_BUCKET}`);
+      expect(call.path).toBe(`/${CRL_BUCKET}/`);
     }
     expect(calls.find((c) => c.service === 'ACM PCA')!.input).toEqual({ CertificateAuthorityArn: CA_ARN });
     document.inspection = inspection;

@@ -1,7 +1,8 @@
 /**
  * Which errors are worth another attempt and how long to wait: the AWS SDK v3 "standard"
- * retry mode, decision for decision (@smithy/service-error-classification and
- * @smithy/util-retry), so that moving off the SDK changed nothing about retries:
+ * retry mode as @smithy/util-retry 2.x implements it (the generation client-acm-pca
+ * 3.523 uses), decision for decision; test/lib/aws/retry.test.ts checks it against that
+ * package and the SDK's error classification:
  *
  * - retried: throttling (429 or a throttling code), transient errors (timeouts, 500, 502,
  *   503, 504, dropped connections) and clock skew; never other 4xx or 501;
@@ -10,6 +11,10 @@
  *   100 ms otherwise (full jitter);
  * - a retry quota per client: 500 tokens, a retry costs 5 (10 after a timeout), a success
  *   gives back what its retry cost, or 1. With the quota empty, errors are not retried.
+ *
+ * Newer SDK clients (@smithy/core 3.4x) tune the numbers (50 ms base, 1 s after
+ * throttling, other costs, 4 attempts for DynamoDB) and read Retry-After; the decisions
+ * of what to retry are the same.
  */
 
 export const DEFAULT_MAX_ATTEMPTS = 3;

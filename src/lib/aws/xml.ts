@@ -35,6 +35,12 @@ export function parseXml(xml: string): XmlElement {
       i = end + 3;
       continue;
     }
+    if (xml.startsWith('<!--', open)) {
+      const end = xml.indexOf('-->', open + 4);
+      if (end === -1) throw new Error('XML: unterminated comment');
+      i = end + 3;
+      continue;
+    }
     if (xml.startsWith('<?', open) || xml.startsWith('<!', open)) {
       const end = xml.indexOf('>', open);
       if (end === -1) throw new Error('XML: unterminated declaration');

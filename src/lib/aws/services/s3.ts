@@ -41,15 +41,18 @@ function label(input: Record<string, unknown>, field: string): string {
   return value;
 }
 
-/** Names S3 serves on a virtual host over TLS: DNS-compatible, no dots. */
+/** Names S3 serves on a virtual host over TLS, as the SDK decides: DNS-compatible, no dots. */
 function isVirtualHostable(bucket: string): boolean {
-  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('--');
+  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket);
 }
 
 function address(bucket: string, key: string | null, endpoint: Endpoint): Pick<HttpRequest, 'hostname' | 'path'> {
+  // Directory buckets (S3 Express One Zone) have their own endpoints; Private CA cannot write to them.
+  if (bucket.endsWith('--x-s3')) throw new InvalidRequest(`${bucket} is a directory bucket; this client addresses general purpose buckets only`);
   const keyPath = key === null ? '' : key.split('/').map(uriEncode).join('/');
   if (!endpoint.custom && isVirtualHostable(bucket)) return { hostname: `${bucket}.${endpoint.hostname}`, path: `/${keyPath}` };
-  return { hostname: endpoint.hostname, path: `/${uriEncode(bucket)}${key === null ? '' : `/${keyPath}`}` };
+  // Path-style, as the SDK writes it: `/<bucket>/` for the bucket itself.
+  return { hostname: endpoint.hostname, path: `/${uriEncode(bucket)}/${keyPath}` };
 }
 
 function serialize(operation: string, input: Record<string, unknown>, endpoint: Endpoint): HttpRequest {
