@@ -184,6 +184,20 @@ export class ServiceClient<Ops extends OperationMap> implements AwsClient<Ops> {
   }
 }
 
+/** A POST to `/` of `endpoint`: the shape of every awsJson and awsQuery request. */
+export function postToRoot(endpoint: Endpoint, contentType: string, body: string, headers: Record<string, string> = {}): HttpRequest {
+  return {
+    method: 'POST',
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port ? { port: endpoint.port } : {}),
+    path: '/',
+    query: {},
+    headers: { 'content-type': contentType, ...headers },
+    body,
+  };
+}
+
 export function requestIdOf(response: HttpResponse): string | undefined {
   return response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
 }

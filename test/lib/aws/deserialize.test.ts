@@ -19,7 +19,7 @@ import { DYNAMODB } from '../../../src/lib/aws/services/dynamodb';
 import { S3 } from '../../../src/lib/aws/services/s3';
 import { SFN } from '../../../src/lib/aws/services/sfn';
 import { SNS } from '../../../src/lib/aws/services/sns';
-import { cannedHandler, comparable, CREDENTIALS, productResponse, REGION, sdkRejection, type CannedResponse } from './sdk-harness';
+import { cannedHandler, comparable, CREDENTIALS, productResponse, REGION, REVOCATION, sdkRejection, type CannedResponse } from './sdk-harness';
 
 type Handler = ReturnType<typeof cannedHandler>;
 interface Sender {
@@ -77,17 +77,7 @@ const CA_JSON = {
     SigningAlgorithm: 'SHA256WITHECDSA',
     Subject: { CommonName: 'Example Root CA — ü', Country: 'DE', Organization: 'Example & Co <Root>' },
   },
-  RevocationConfiguration: {
-    CrlConfiguration: {
-      Enabled: true,
-      ExpirationInDays: 7,
-      CustomCname: 'crl.example.com',
-      S3BucketName: 'pca-crl.example.com',
-      S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL',
-      CrlDistributionPointExtensionConfiguration: { OmitExtension: false },
-    },
-    OcspConfiguration: { Enabled: false },
-  },
+  RevocationConfiguration: REVOCATION,
   KeyStorageSecurityStandard: 'FIPS_140_2_LEVEL_3_OR_HIGHER',
   UsageMode: 'GENERAL_PURPOSE',
 };

@@ -16,6 +16,19 @@ import type { HttpRequest as ProductRequest } from '../../../src/lib/aws/sigv4';
 
 export const REGION = 'eu-west-1';
 export const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+/** A CA's revocation configuration, as a request sends it and DescribeCertificateAuthority answers it. */
+export const REVOCATION = {
+  CrlConfiguration: {
+    Enabled: true,
+    ExpirationInDays: 7,
+    CustomCname: 'crl.example.com',
+    S3BucketName: 'pca-crl.example.com',
+    S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL',
+    CrlDistributionPointExtensionConfiguration: { OmitExtension: false },
+  },
+  OcspConfiguration: { Enabled: false },
+};
+
 export const SESSION_CREDENTIALS = { ...CREDENTIALS, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJIMEYCIQD+example=' };
 
 /** The request an SDK middleware sees (a @smithy HttpRequest of either generation). */

@@ -19,7 +19,7 @@ import { S3 } from '../../../src/lib/aws/services/s3';
 import { SFN } from '../../../src/lib/aws/services/sfn';
 import { SNS } from '../../../src/lib/aws/services/sns';
 import { signRequest, type HttpRequest } from '../../../src/lib/aws/sigv4';
-import { captureSdkRequest, CREDENTIALS, formPairs, REGION, sdkBody, sdkQuery, type SdkRequest } from './sdk-harness';
+import { captureSdkRequest, CREDENTIALS, formPairs, REGION, REVOCATION, sdkBody, sdkQuery, type SdkRequest } from './sdk-harness';
 
 const OWNER = '111122223333';
 const CA_ARN = `arn:aws:acm-pca:${REGION}:${OWNER}:certificate-authority/11223344-1234-1122-2233-112233445566`;
@@ -170,17 +170,6 @@ const pca = () => new Pca.ACMPCAClient({ region: REGION, credentials: CREDENTIAL
 const ddb = () => new Ddb.DynamoDBClient({ region: REGION, credentials: CREDENTIALS });
 const sfn = () => new Sfn.SFNClient({ region: REGION, credentials: CREDENTIALS });
 
-const REVOCATION = {
-  CrlConfiguration: {
-    Enabled: true,
-    ExpirationInDays: 7,
-    CustomCname: 'crl.example.com',
-    S3BucketName: 'pca-crl.example.com',
-    S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL',
-    CrlDistributionPointExtensionConfiguration: { OmitExtension: false },
-  },
-  OcspConfiguration: { Enabled: false },
-};
 
 const ITEM = {
   pk: { S: 'event#2f1e-ü€😀' },

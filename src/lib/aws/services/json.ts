@@ -5,7 +5,7 @@
  * SDK's deserialisers make them.
  */
 import { AwsServiceError, InvalidRequest } from '../errors';
-import { requestIdOf, type ServiceDefinition } from '../client';
+import { postToRoot, requestIdOf, type ServiceDefinition } from '../client';
 import type { HttpResponse } from '../http';
 
 export interface JsonServiceSpec {
@@ -59,16 +59,7 @@ export function jsonService(spec: JsonServiceSpec): ServiceDefinition {
       if (!spec.operations.includes(operation)) {
         throw new InvalidRequest(`${spec.name} ${operation} is not an operation this client sends (it sends ${spec.operations.join(', ')})`);
       }
-      return {
-        method: 'POST',
-        protocol: endpoint.protocol,
-        hostname: endpoint.hostname,
-        ...(endpoint.port ? { port: endpoint.port } : {}),
-        path: '/',
-        query: {},
-        headers: { 'content-type': contentType, 'x-amz-target': `${spec.targetPrefix}.${operation}` },
-        body: JSON.stringify(input ?? {}),
-      };
+      return postToRoot(endpoint, contentType, JSON.stringify(input ?? {}), { 'x-amz-target': `${spec.targetPrefix}.${operation}` });
     },
     deserialize(_operation, response) {
       return reviveTimestamps(parseBody(response), timestampKeys) as Record<string, unknown>;

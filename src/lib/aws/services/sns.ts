@@ -4,7 +4,7 @@
  * nested input are refused rather than sent wrong.
  */
 import type * as Sns from '@aws-sdk/client-sns';
-import { requestIdOf, type ServiceDefinition } from '../client';
+import { postToRoot, requestIdOf, type ServiceDefinition } from '../client';
 import { AwsServiceError, InvalidRequest } from '../errors';
 import { uriEncode } from '../sigv4';
 import { child, childText, parseXml } from '../xml';
@@ -33,16 +33,7 @@ export const SNS: ServiceDefinition = {
       }
       fields.push([name, String(value)]);
     }
-    return {
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      ...(endpoint.port ? { port: endpoint.port } : {}),
-      path: '/',
-      query: {},
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: fields.map(([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`).join('&'),
-    };
+    return postToRoot(endpoint, 'application/x-www-form-urlencoded; charset=utf-8', fields.map(([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`).join('&'));
   },
   deserialize(operation, response) {
     const result = child(parseXml(response.body), `${operation}Result`);
