@@ -3,8 +3,8 @@
  * handler the runner calls is timed (wall clock, performance.now()) and runs in an
  * AsyncLocalStorage context, so that what it does can be put down to it:
  *
- * - DynamoDB operations it sends (the client's `send`, counted per operation; dynalite
- *   never throttles, so no retry hides behind one);
+ * - DynamoDB commands it sends (the SDK client's `send`, counted per command; dynalite
+ *   never throttles, so no SDK retry hides behind one);
  * - anything else that asks `current()` (the storms attribute bucket policy writes to
  *   the CA of the invocation that made them).
  *
@@ -12,7 +12,7 @@
  * runner's service-task attempts, and are not counted here.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ServiceClient } from '../lib/aws/client';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { FUNCTION_HANDLERS } from '../local/workflow';
 
@@ -62,11 +62,12 @@ export function instrumentRunner(): Instrumentation {
       }
     };
   }
-  const prototype = ServiceClient.prototype as unknown as { send: (...args: unknown[]) => unknown };
+  const prototype = DynamoDBClient.prototype as unknown as { send: (...args: unknown[]) => unknown };
+  const ownSend = Object.prototype.hasOwnProperty.call(prototype, 'send') ? prototype.send : undefined;
   const send = prototype.send;
-  prototype.send = function countedSend(this: { service: string }, ...args: unknown[]) {
+  prototype.send = function countedSend(this: unknown, ...args: unknown[]) {
     const invocation = context.getStore();
-    if (invocation && this.service === 'DynamoDB') invocation.dynamoDbCalls.push(String(args[0]));
+    if (invocation) invocation.dynamoDbCalls.push(String((args[0] as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? 'unknown').replace(/Command$/, ''));
     return send.apply(this, args);
   };
   const instrumentation: Instrumentation = {
@@ -74,7 +75,8 @@ export function instrumentRunner(): Instrumentation {
     current: () => context.getStore(),
     restore() {
       Object.assign(handlers, originals);
-      prototype.send = send;
+      if (ownSend) prototype.send = ownSend;
+      else delete (prototype as { send?: unknown }).send;
       active = null;
     },
   };

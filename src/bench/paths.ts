@@ -30,7 +30,7 @@ export interface PathCounts {
   billedTransitions: number;
   /** Task attempts that invoked a Lambda function (not ClaimEvent, a direct DynamoDB call). */
   lambdaInvocations: number;
-  /** AWS calls answered by the simulated account (S3, Private CA, SNS), client retries included. */
+  /** SDK calls answered by the simulated account (S3, Private CA, SNS), SDK retries included. */
   simulatedCalls: number;
   /** ClaimEvent's PutItem attempts (the state machine's own DynamoDB call). */
   claimEventCalls: number;

@@ -102,10 +102,12 @@ async function main(): Promise<number> {
     const simulation = new SimulatedAccount(file);
     const history = await createHistoryTable();
     await history.load(items);
-    const credentials = { accessKeyId: 'simulated', secretAccessKey: 'simulated' };
     configureClients({
-      options: { region: file.region, credentials, transport: simulation.transport },
-      serviceOptions: { DynamoDB: { region: file.region, credentials, endpoint: history.endpoint, transport: undefined } },
+      onCreate: (client, service) => {
+        if (service !== 'DynamoDB') simulation.attach(client, service);
+      },
+      options: { region: file.region, credentials: { accessKeyId: 'simulated', secretAccessKey: 'simulated' } },
+      serviceOptions: { DynamoDB: { endpoint: history.endpoint } },
     });
     table = history.name;
     where = `simulated account ${values.account}, history ${values.history}`;
@@ -118,9 +120,7 @@ async function main(): Promise<number> {
     const { cloudFormation } = clients({ stage: values.stage!, region: values.region });
     const deployment = await findDeployment(cloudFormation, values.stage!);
     if (!deployment.historyTableName) throw new RemoteError(`stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``);
-    // The AWS SDK here, for the workstation's profile, SSO session or environment credentials.
-    const { sdkClients } = await import('../lib/clients/sdk');
-    configureClients({ options: values.region ? { region: values.region } : {}, factory: sdkClients });
+    configureClients({ options: values.region ? { region: values.region } : {} });
     table = deployment.historyTableName;
     where = `stack ${deployment.stackName} (${deployment.region}), table ${table}`;
   }

@@ -3,7 +3,7 @@
  * context on every line) and, for the handler that emits metrics, the EMF flush.
  *
  * Tracing is Lambda's own active tracing (a segment per invocation, in the state
- * machine's X-Ray trace). The Powertools Tracer, which adds a subsegment per AWS SDK call,
+ * machine's X-Ray trace). The Powertools Tracer, which adds a subsegment per SDK call,
  * is not used: it bundles the X-Ray SDK (about 106 KB minified with its semver copy)
  * into every function, for a slower cold start (measured with `npm run bench`).
  */

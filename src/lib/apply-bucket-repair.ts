@@ -11,7 +11,8 @@
  * CA setting: UpdateCertificateAuthority with the CA's own revocation settings and
  * only S3ObjectAcl changed, then DescribeCertificateAuthority to confirm.
  */
-import type { RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import { UpdateCertificateAuthorityCommand, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { readPolicy } from './bucket-state';
 import { crlObjectAcl, describeCertificateAuthority, withOwnerFullControlCrls } from './certificate-authority';
 import { acmPca } from './clients/acm-pca';
@@ -88,7 +89,7 @@ function writeDeniedMessage(bucket: string, owner: string, policy: string, block
 
 async function putPolicy(bucket: string, owner: string, policy: string, blockPublicPolicy: boolean): Promise<Finding | null> {
   try {
-    await s3().send('PutBucketPolicy', { Bucket: bucket, Policy: policy, ExpectedBucketOwner: owner });
+    await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy, ExpectedBucketOwner: owner }));
     return null;
   } catch (error) {
     if (awsErrorName(error) === 'AccessDenied') {
@@ -147,7 +148,7 @@ async function repairCrlAcl(target: Target, planned: PlannedAction): Promise<Ste
   const before: RevocationConfiguration = ca.RevocationConfiguration ?? {};
   const after = withOwnerFullControlCrls(before);
   try {
-    await acmPca().send('UpdateCertificateAuthority', { CertificateAuthorityArn: arn, RevocationConfiguration: after });
+    await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: after }));
   } catch (error) {
     if (awsErrorName(error) === 'InvalidStateException') {
       return {

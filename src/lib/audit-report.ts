@@ -5,6 +5,10 @@
  * RequestInProgressException before that; it becomes AuditReportRequestInProgress,
  * which the state machine retries with backoff across the 30 minutes.
  */
+import {
+  CreateCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityAuditReportCommand,
+} from '@aws-sdk/client-acm-pca';
 import { acmPca } from './clients/acm-pca';
 import { now } from './clock';
 import { AuditReportRequestInProgress, awsErrorName, InvalidStepInput, rethrowAws } from './errors';
@@ -29,11 +33,11 @@ export async function requestAuditReport(target: Target, inspection: Inspection)
   const base: AuditRequest = { requested: false, bucket: report.bucket, format: report.format, auditReportId: null, s3Key: null, requestedAt: null, status: null, polls: 0, findings: [] };
   try {
     const output = await acmPca().send(
-      'CreateCertificateAuthorityAuditReport', {
+      new CreateCertificateAuthorityAuditReportCommand({
         CertificateAuthorityArn: target.certificateAuthorityArn,
         S3BucketName: report.bucket,
         AuditReportResponseFormat: report.format,
-      },
+      }),
     );
     return { ...base, requested: true, auditReportId: output.AuditReportId ?? null, s3Key: output.S3Key ?? null, requestedAt: now().toISOString(), status: 'CREATING' };
   } catch (error) {
@@ -61,10 +65,10 @@ export async function checkAuditReport(target: Target, request: AuditRequest): P
   if (!request.requested || !request.auditReportId) throw new InvalidStepInput('CheckAuditReport needs a requested report');
   try {
     const output = await acmPca().send(
-      'DescribeCertificateAuthorityAuditReport', {
+      new DescribeCertificateAuthorityAuditReportCommand({
         CertificateAuthorityArn: target.certificateAuthorityArn,
         AuditReportId: request.auditReportId,
-      },
+      }),
     );
     return { ...request, status: output.AuditReportStatus ?? 'CREATING', s3Key: output.S3Key ?? request.s3Key, polls: request.polls + 1 };
   } catch (error) {

@@ -4,7 +4,13 @@
  * carries ExpectedBucketOwner, so a bucket owned by another account is never read
  * (or, later, written) by mistake: S3 answers 403 instead.
  */
-import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  type PublicAccessBlockConfiguration,
+} from '@aws-sdk/client-s3';
 import { s3 } from './clients/s3';
 import { awsErrorName, rethrowAws } from './errors';
 
@@ -49,7 +55,7 @@ async function read<T>(bucket: string, operation: string, notConfigured: string,
 
 export async function readPolicy(bucket: string, expectedOwner: string): Promise<string | null> {
   const output = await read(bucket, 'GetBucketPolicy', 'NoSuchBucketPolicy', () =>
-    s3().send('GetBucketPolicy', { Bucket: bucket, ExpectedBucketOwner: expectedOwner }),
+    s3().send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner })),
   );
   return output?.Policy ?? null;
 }
@@ -59,13 +65,13 @@ export async function readBucketState(bucket: string, expectedOwner: string): Pr
   try {
     const policy = await readPolicy(bucket, expectedOwner);
     const publicAccess = await read(bucket, 'GetPublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration', () =>
-      client.send('GetPublicAccessBlock', { Bucket: bucket, ExpectedBucketOwner: expectedOwner }),
+      client.send(new GetPublicAccessBlockCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner })),
     );
     const ownership = await read(bucket, 'GetBucketOwnershipControls', 'OwnershipControlsNotFoundError', () =>
-      client.send('GetBucketOwnershipControls', { Bucket: bucket, ExpectedBucketOwner: expectedOwner }),
+      client.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner })),
     );
     const encryption = await read(bucket, 'GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError', () =>
-      client.send('GetBucketEncryption', { Bucket: bucket, ExpectedBucketOwner: expectedOwner }),
+      client.send(new GetBucketEncryptionCommand({ Bucket: bucket, ExpectedBucketOwner: expectedOwner })),
     );
     const rule = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0];
     const byDefault = rule?.ApplyServerSideEncryptionByDefault;

@@ -1,7 +1,11 @@
 /**
  * Reading a CA and its CRL settings from Private CA.
  */
-import type { CertificateAuthority, RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import {
+  DescribeCertificateAuthorityCommand,
+  type CertificateAuthority,
+  type RevocationConfiguration,
+} from '@aws-sdk/client-acm-pca';
 import { acmPca } from './clients/acm-pca';
 import { awsErrorName, rethrowAws } from './errors';
 
@@ -10,7 +14,7 @@ export type CrlObjectAcl = 'PUBLIC_READ' | 'BUCKET_OWNER_FULL_CONTROL';
 /** The CA as Private CA describes it, or null when this account has no such CA. */
 export async function describeCertificateAuthority(arn: string): Promise<CertificateAuthority | null> {
   try {
-    const output = await acmPca().send('DescribeCertificateAuthority', { CertificateAuthorityArn: arn });
+    const output = await acmPca().send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }));
     return output.CertificateAuthority ?? null;
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return null;

@@ -8,6 +8,7 @@
  * state machine retries with exponential backoff and full jitter. Once the window
  * has closed it answers `published: false`, and the workflow escalates.
  */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { crlObjectKeys } from './certificate-authority';
 import { s3 } from './clients/s3';
 import { now } from './clock';
@@ -27,12 +28,12 @@ export interface CrlCheck {
 
 async function lastModified(bucket: string, key: string, owner: string): Promise<Date | null> {
   try {
-    const head = await s3().send('HeadObject', { Bucket: bucket, Key: key, ExpectedBucketOwner: owner });
+    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }));
     return head.LastModified ?? null;
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'NotFound' || name === 'NoSuchKey') return null;
-    // HEAD responses have no body: S3's 403 carries only the status (the client names it Forbidden).
+    // HEAD responses have no body: S3's 403 reaches the SDK as a nameless error with the status only.
     if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
       throw new AwsAccessDenied(`HeadObject s3://${bucket}/${key} was denied (403): the bucket is not owned by ${owner}, or this deployment's role may not read it`, { cause: error });
     }

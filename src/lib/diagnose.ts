@@ -4,7 +4,7 @@
  * CA that could not be created. They gather what Private CA says and turn it into
  * what a person must do.
  */
-import type { CertificateAuthority } from '@aws-sdk/client-acm-pca';
+import { GetCertificateCommand, type CertificateAuthority } from '@aws-sdk/client-acm-pca';
 import { describeCertificateAuthority } from './certificate-authority';
 import { acmPca } from './clients/acm-pca';
 import { now } from './clock';
@@ -76,7 +76,7 @@ export async function diagnoseCertificateIssuance(target: Target): Promise<Diagn
   const findings = caStatusFindings(ca);
   const nextSteps: string[] = [];
   try {
-    await acmPca().send('GetCertificate', { CertificateAuthorityArn: target.certificateAuthorityArn, CertificateArn: target.certificateArn });
+    await acmPca().send(new GetCertificateCommand({ CertificateAuthorityArn: target.certificateAuthorityArn, CertificateArn: target.certificateArn }));
     findings.push({ code: 'CERTIFICATE_AVAILABLE', severity: 'info', message: `GetCertificate now returns certificate ${target.certificateArn}: it was issued after all.` });
     nextSteps.push('Check that the requester received the certificate; nothing else to do.');
   } catch (error) {

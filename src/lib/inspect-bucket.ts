@@ -2,6 +2,7 @@
  * InspectBucket: find the bucket Private CA failed to write (the CA's CRL bucket, or
  * the failed audit report's bucket), read it, and plan the repair. Reads only.
  */
+import { DescribeCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
 import { readBucketState } from './bucket-state';
 import { acmPca } from './clients/acm-pca';
 import { crlObjectAcl, customPathOf, describeCertificateAuthority } from './certificate-authority';
@@ -22,10 +23,10 @@ export function auditReportFormat(key: string | undefined): AuditReportFormat {
 async function describeAuditReport(target: Target) {
   try {
     return await acmPca().send(
-      'DescribeCertificateAuthorityAuditReport', {
+      new DescribeCertificateAuthorityAuditReportCommand({
         CertificateAuthorityArn: target.certificateAuthorityArn,
         AuditReportId: target.auditReportId,
-      },
+      }),
     );
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return null;

@@ -5,6 +5,7 @@
  * logged first, then the error ends the execution failed (red in the console).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from './clients/sns';
 import { now } from './clock';
 import type { loadRecordingConfig } from './config';
@@ -44,7 +45,7 @@ export function notificationMessage(record: OutcomeRecord): string {
 
 async function notify(record: OutcomeRecord, topicArn: string): Promise<Error | null> {
   try {
-    await sns().send('Publish', { TopicArn: topicArn, Subject: notificationSubject(record), Message: notificationMessage(record) });
+    await sns().send(new PublishCommand({ TopicArn: topicArn, Subject: notificationSubject(record), Message: notificationMessage(record) }));
     return null;
   } catch (error) {
     return error as Error;

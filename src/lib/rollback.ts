@@ -9,7 +9,9 @@
  * simulated account with the history on dynalite (`--local`, and the tests): it uses
  * the clients of src/lib/clients.
  */
-import type { RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import { DescribeCertificateAuthorityCommand, UpdateCertificateAuthorityCommand, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { parseCaArn } from './arn';
 import { readPolicy } from './bucket-state';
 import { acmPca } from './clients/acm-pca';
@@ -95,7 +97,7 @@ function ownerOf(item: HistoryItem): string {
 
 async function currentRevocation(arn: string): Promise<RevocationConfiguration | null> {
   try {
-    const { CertificateAuthority } = await acmPca().send('DescribeCertificateAuthority', { CertificateAuthorityArn: arn });
+    const { CertificateAuthority } = await acmPca().send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }));
     return CertificateAuthority?.RevocationConfiguration ?? {};
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return null;
@@ -112,13 +114,13 @@ async function currentValue(change: HistoryChange, owner: string): Promise<strin
 async function restore(change: HistoryChange, owner: string): Promise<RestoredChange> {
   if (change.type === 'PutBucketPolicy') {
     const bucket = bucketOf(change);
-    if (change.before === null) await s3().send('DeleteBucketPolicy', { Bucket: bucket, ExpectedBucketOwner: owner });
-    else await s3().send('PutBucketPolicy', { Bucket: bucket, Policy: change.before, ExpectedBucketOwner: owner });
+    if (change.before === null) await s3().send(new DeleteBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner }));
+    else await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: change.before, ExpectedBucketOwner: owner }));
     const readBack = await readPolicy(bucket, owner);
     return { change, how: change.before === null ? 'deleted' : 'restored', verified: sameValue(readBack, change.before) };
   }
   const before = JSON.parse(change.before ?? '{}') as RevocationConfiguration;
-  await acmPca().send('UpdateCertificateAuthority', { CertificateAuthorityArn: change.resource, RevocationConfiguration: before });
+  await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: change.resource, RevocationConfiguration: before }));
   const readBack = await currentRevocation(change.resource);
   const crl = (value: RevocationConfiguration | null) => value?.CrlConfiguration?.S3ObjectAcl ?? null;
   return { change, how: 'restored', verified: readBack !== null && crl(readBack) === (crl(before) ?? 'PUBLIC_READ') };
@@ -173,13 +175,13 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     );
   }
   await dynamoDb().send(
-    'UpdateItem', {
+    new UpdateItemCommand({
       TableName: options.table,
       Key: { pk: { S: eventKey(options.eventId) } },
       UpdateExpression: 'SET rolledBack = :rolledBack',
       ConditionExpression: 'attribute_not_exists(rolledBack)',
       ExpressionAttributeValues: { ':rolledBack': marshal({ at: now().toISOString(), by: options.by, restored: restored.map(({ change, how }) => ({ type: change.type, resource: change.resource, how })) }) },
-    },
+    }),
   );
   return { item, restored, kept };
 }

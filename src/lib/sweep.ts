@@ -11,7 +11,8 @@
  * sweep of a day is remediated (or reported to a person) once that day. The execution
  * name is one per CA and minute, so a sweep retried at once starts nothing twice.
  */
-import type { CertificateAuthority } from '@aws-sdk/client-acm-pca';
+import { ListCertificateAuthoritiesCommand, type CertificateAuthority } from '@aws-sdk/client-acm-pca';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseCaArn, type CaArn } from './arn';
 import { classifyEvent, DETAIL_TYPES, SWEEP_SOURCE } from './classify-event';
 import { acmPca } from './clients/acm-pca';
@@ -108,7 +109,7 @@ async function listCertificateAuthorities(): Promise<CertificateAuthority[]> {
   let NextToken: string | undefined;
   do {
     try {
-      const page = await acmPca().send('ListCertificateAuthorities', { ResourceOwner: 'SELF', NextToken });
+      const page = await acmPca().send(new ListCertificateAuthoritiesCommand({ ResourceOwner: 'SELF', NextToken }));
       all.push(...(page.CertificateAuthorities ?? []));
       NextToken = page.NextToken;
     } catch (error) {
@@ -120,7 +121,7 @@ async function listCertificateAuthorities(): Promise<CertificateAuthority[]> {
 
 async function startRemediation(stateMachineArn: string, name: string, input: object): Promise<{ executionArn: string; alreadyStarted: boolean }> {
   try {
-    const output = await stepFunctions().send('StartExecution', { stateMachineArn, name, input: JSON.stringify(input) });
+    const output = await stepFunctions().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     return { executionArn: output.executionArn ?? executionArnOf(stateMachineArn, name), alreadyStarted: false };
   } catch (error) {
     // This sweep started it already: the Lambda's own retry, or another run the same minute.

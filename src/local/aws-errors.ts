@@ -1,12 +1,22 @@
 /**
- * The errors the simulated account answers with, as the product's AWS client
- * (src/lib/aws/) reads the real ones off the wire: `name` is the service's error code,
- * `$fault` and `$metadata.httpStatusCode` as the service sends them. Messages are the
- * services' own where they are known.
+ * The errors the simulated account answers with, shaped as the AWS SDK v3 shapes the
+ * real ones: the client package's exception class where one exists, else the service's
+ * base exception with the error code as `name`; `$fault` and `$metadata.httpStatusCode`
+ * as the service sends them. Messages are the services' own where they are known.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  ACMPCAServiceException,
+  InvalidArgsException,
+  InvalidArnException,
+  InvalidStateException,
+  RequestFailedException,
+  RequestInProgressException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-acm-pca';
+import { AccessDenied, NoSuchBucket, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
+import { InternalErrorException, InvalidParameterException, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
 import type { ServiceName } from '../lib/clients/registry';
-import { AwsServiceError, RequestTimeout } from '../lib/aws/errors';
 import type { FaultKind } from './faults';
 
 /** An operation the simulation does not model: fail loudly, never succeed silently. */
@@ -25,22 +35,15 @@ export class NotModelled extends Error {
 }
 
 export function responseMetadata(httpStatusCode: number) {
-  return { httpStatusCode, requestId: requestId(), attempts: 1, totalRetryDelay: 0 };
+  return { httpStatusCode, requestId: randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(), attempts: 1, totalRetryDelay: 0 };
 }
 
-function requestId(): string {
-  return randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+function s3Error(name: string, httpStatusCode: number, message: string): S3ServiceException {
+  return new S3ServiceException({ name, $fault: 'client', $metadata: responseMetadata(httpStatusCode), message });
 }
-
-/** An AWS error answer: `fault` defaults to server for 5xx, client otherwise. */
-export function awsError(name: string, httpStatusCode: number, message: string, fault?: 'client' | 'server'): AwsServiceError {
-  return new AwsServiceError({ name, message, httpStatusCode, requestId: requestId(), ...(fault ? { fault } : {}) });
-}
-
-const s3Error = awsError;
 
 export const s3Errors = {
-  noSuchBucket: () => s3Error('NoSuchBucket', 404, 'The specified bucket does not exist'),
+  noSuchBucket: () => new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: responseMetadata(404) }),
   noSuchBucketPolicy: () => s3Error('NoSuchBucketPolicy', 404, 'The bucket policy does not exist'),
   noSuchPublicAccessBlockConfiguration: () =>
     s3Error('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'),
@@ -48,27 +51,29 @@ export const s3Errors = {
   encryptionNotFound: () =>
     s3Error('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found'),
   malformedPolicy: (message: string) => s3Error('MalformedPolicy', 400, message),
-  accessDenied: () => s3Error('AccessDenied', 403, 'Access Denied'),
+  accessDenied: () => new AccessDenied({ message: 'Access Denied', $metadata: responseMetadata(403) }),
   /**
-   * HEAD responses have no body, so the client names the error from the status alone
-   * (src/lib/aws/services/s3.ts): `NotFound` whether the bucket or the key is missing.
+   * HEAD responses have no body, so the SDK can only name a 404: it is `NotFound` whether
+   * the bucket or the key is missing, with the message "UnknownError".
    */
-  headNotFound: () => s3Error('NotFound', 404, 'NotFound'),
-  /** A 403 to a HEAD request: `Forbidden`, status 403, nothing more. */
-  headForbidden: () => s3Error('Forbidden', 403, 'Forbidden'),
+  headNotFound: () => new NotFound({ message: 'UnknownError', $metadata: responseMetadata(404) }),
+  /** A 403 to a HEAD request reaches SDK v3 callers as name `Unknown`, status 403. */
+  headForbidden: () => s3Error('Unknown', 403, 'UnknownError'),
 };
 
+const pcaMetadata = () => ({ $metadata: responseMetadata(400) });
+
 export const pcaErrors = {
-  resourceNotFound: (message: string) => awsError('ResourceNotFoundException', 400, message),
-  invalidArn: (arn: unknown) => awsError('InvalidArnException', 400, `The ARN "${String(arn)}" is not valid.`),
-  invalidState: (message: string) => awsError('InvalidStateException', 400, message),
-  invalidArgs: (message: string) => awsError('InvalidArgsException', 400, message),
-  requestInProgress: (message: string) => awsError('RequestInProgressException', 400, message),
-  requestFailed: (message: string) => awsError('RequestFailedException', 400, message),
+  resourceNotFound: (message: string) => new ResourceNotFoundException({ message, ...pcaMetadata() }),
+  invalidArn: (arn: unknown) => new InvalidArnException({ message: `The ARN "${String(arn)}" is not valid.`, ...pcaMetadata() }),
+  invalidState: (message: string) => new InvalidStateException({ message, ...pcaMetadata() }),
+  invalidArgs: (message: string) => new InvalidArgsException({ message, ...pcaMetadata() }),
+  requestInProgress: (message: string) => new RequestInProgressException({ message, ...pcaMetadata() }),
+  requestFailed: (message: string) => new RequestFailedException({ message, ...pcaMetadata() }),
 };
 
 export const snsErrors = {
-  invalidParameter: (message: string) => awsError('InvalidParameter', 400, message),
+  invalidParameter: (message: string) => new InvalidParameterException({ message, $metadata: responseMetadata(400) }),
 };
 
 // ---- Injected faults (src/local/faults.ts) ----
@@ -82,19 +87,19 @@ export function faultError(kind: FaultKind, service: ServiceName, status: 500 | 
   return kind === 'throttling' ? throttlingError(service) : serverError(service, status);
 }
 
-/** What the client's HTTP layer rejects with when the socket times out: name TimeoutError, no $metadata. */
+/** What @smithy/node-http-handler rejects with when the socket times out: name TimeoutError, no $metadata. */
 function timeoutError(): Error {
-  return new RequestTimeout('the request socket timed out (injected by the simulated account)');
+  return Object.assign(new Error('the request socket timed out (injected by the simulated account)'), { name: 'TimeoutError' });
 }
 
 function throttlingError(service: ServiceName): Error {
   switch (service) {
     case 'S3':
-      return awsError('SlowDown', 503, 'Please reduce your request rate.');
+      return new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: responseMetadata(503), message: 'Please reduce your request rate.' });
     case 'SNS':
-      return awsError('Throttled', 429, 'Rate exceeded', 'client');
+      return new ThrottledException({ message: 'Rate exceeded', $metadata: responseMetadata(429) });
     default: // ACM PCA (DynamoDB is not simulated, so never faulted)
-      return awsError('ThrottlingException', 400, 'Rate exceeded');
+      return new ACMPCAServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: responseMetadata(400), message: 'Rate exceeded' });
   }
 }
 
@@ -102,12 +107,22 @@ function serverError(service: ServiceName, status: 500 | 503): Error {
   const unavailable = status === 503;
   switch (service) {
     case 'S3':
-      return unavailable ? awsError('ServiceUnavailable', 503, 'Service is unable to handle request.') : awsError('InternalError', 500, 'We encountered an internal error. Please try again.');
+      return new S3ServiceException({
+        name: unavailable ? 'ServiceUnavailable' : 'InternalError',
+        $fault: 'server',
+        $metadata: responseMetadata(status),
+        message: unavailable ? 'Service is unable to handle request.' : 'We encountered an internal error. Please try again.',
+      });
     case 'SNS':
-      return unavailable ? awsError('ServiceUnavailable', 503, 'Service is unavailable') : awsError('InternalError', 500, 'Internal error');
-    default: // ACM PCA
       return unavailable
-        ? awsError('ServiceUnavailable', 503, 'Service is unavailable')
-        : awsError('InternalFailure', 500, 'The request processing has failed because of an unknown error, exception or failure.');
+        ? new SNSServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: responseMetadata(503), message: 'Service is unavailable' })
+        : new InternalErrorException({ message: 'Internal error', $metadata: responseMetadata(500) });
+    default: // ACM PCA
+      return new ACMPCAServiceException({
+        name: unavailable ? 'ServiceUnavailable' : 'InternalFailure',
+        $fault: 'server',
+        $metadata: responseMetadata(status),
+        message: unavailable ? 'Service is unavailable' : 'The request processing has failed because of an unknown error, exception or failure.',
+      });
   }
 }

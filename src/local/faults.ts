@@ -1,8 +1,8 @@
 /**
  * Faults the simulated account injects into the calls it answers: throttling, 5xx and
- * timeouts, at a set rate, reproducibly (seeded). They are thrown below the AWS client's
- * retry loop (see `SimulatedAccount.transport`), shaped as the service sends them
- * (`faultError` in aws-errors.ts), so the client's own retries handle them first and
+ * timeouts, at a set rate, reproducibly (seeded). They are thrown below the SDK's retry
+ * middleware (see `SimulatedAccount.attach`), shaped as the SDK's own classification reads
+ * them (`faultError` in aws-errors.ts), so the SDK's own retries handle them first and
  * only what is left after its attempts reaches the handlers.
  *
  *   const account = new SimulatedAccount(file, { faults: { rate: 0.3, kinds: ['throttling', 'timeout'], seed: 7 } });
@@ -11,7 +11,7 @@ import type { ServiceName } from '../lib/clients/registry';
 import { seededRandom } from './random';
 
 /**
- * - `throttling`: the service's rate-limit error (S3 SlowDown 503, Private CA ThrottlingException, SNS Throttled 429).
+ * - `throttling`: the service's rate-limit error (S3 SlowDown 503, Private CA ThrottlingException, SNS ThrottledException 429).
  * - `server`: a 5xx (InternalError 500 or ServiceUnavailable 503, as the service names them).
  * - `timeout`: the request never got an answer (TimeoutError, as @smithy/node-http-handler raises it); nothing changed.
  * - `timeout-after-apply`: the service did the work, then the answer was lost: a write IS applied, yet the caller gets TimeoutError.
@@ -145,11 +145,11 @@ export class FaultInjector {
 
 /** The part of a CallRecord `sdkRetries` reads. */
 export interface AttemptRecord {
-  /** The client's attempt number; set from the second attempt on. */
+  /** The SDK's attempt number, from its `amz-sdk-request` header; set from the second attempt on. */
   attempt?: number;
 }
 
-/** How many of `calls` were the AWS client trying again (its second and later attempts of one call). */
+/** How many of `calls` were the SDK trying again (its second and later attempts of one command). */
 export function sdkRetries(calls: readonly AttemptRecord[]): number {
   return calls.filter((call) => (call.attempt ?? 1) > 1).length;
 }

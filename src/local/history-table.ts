@@ -11,9 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { ServiceClient } from '../lib/aws/client';
-import { DYNAMODB, type DynamoDbOperations } from '../lib/aws/services/dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { parse } from 'yaml';
 import { marshalItem, unmarshalItem } from '../lib/history/item';
@@ -50,7 +48,7 @@ export function dynaliteEndpoint(): Promise<string> {
 
 /**
  * Close dynalite and its connections. The server does not keep the process alive, but
- * kept-alive connections to it (of clients that do not unref them) would, for the server's keep-alive timeout:
+ * the SDK's kept-alive connections to it would, for the server's keep-alive timeout:
  * the command-line tools call this when they are done.
  */
 export async function stopDynalite(): Promise<void> {
@@ -71,31 +69,15 @@ export function historyTableDefinition(file = RESOURCES_FILE): Pick<CreateTableC
   return { AttributeDefinitions, KeySchema, BillingMode };
 }
 
-/** The product's own DynamoDB client, pointed at dynalite. */
-export function localClient(endpoint: string): ServiceClient<DynamoDbOperations> {
-  return new ServiceClient<DynamoDbOperations>(DYNAMODB, { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+export function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
-/**
- * Dynalite answers CreateTable with the table CREATING and makes it ACTIVE on a timer; an
- * item call before that gets ResourceNotFoundException. Wait as one would on AWS.
- */
-async function untilActive(client: ServiceClient<DynamoDbOperations>, name: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { Table } = await client.send('DescribeTable', { TableName: name });
-    if (Table?.TableStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`the local history table ${name} is still ${Table?.TableStatus ?? 'unknown'} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-/** A new, empty history table on this process's dynalite, ACTIVE. */
+/** A new, empty history table on this process's dynalite. */
 export async function createHistoryTable(name = `pca-remediation-local-history-${(tables += 1)}`): Promise<LocalHistoryTable> {
   const endpoint = await dynaliteEndpoint();
   const client = localClient(endpoint);
-  await client.send('CreateTable', { TableName: name, ...historyTableDefinition() });
-  await untilActive(client, name);
+  await client.send(new CreateTableCommand({ TableName: name, ...historyTableDefinition() }));
   return {
     name,
     endpoint,
@@ -103,14 +85,14 @@ export async function createHistoryTable(name = `pca-remediation-local-history-$
       const items: Array<Record<string, unknown>> = [];
       let ExclusiveStartKey: Record<string, never> | undefined;
       do {
-        const page = await client.send('Scan', { TableName: name, ConsistentRead: true, ExclusiveStartKey });
+        const page = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true, ExclusiveStartKey }));
         items.push(...(page.Items ?? []).map(unmarshalItem));
         ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
       } while (ExclusiveStartKey);
       return items.sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
     },
     async load(items) {
-      for (const item of items) await client.send('PutItem', { TableName: name, Item: marshalItem(item) });
+      for (const item of items) await client.send(new PutItemCommand({ TableName: name, Item: marshalItem(item) }));
     },
   };
 }

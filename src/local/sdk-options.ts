@@ -1,26 +1,40 @@
 /**
- * Client options for the local runner and the tests, whose calls the simulated account
- * (or dynalite) answers.
+ * Constructor options for SDK clients answered by the simulated account.
  *
- * On Lambda the clients keep their defaults: 3 attempts, backoff with full jitter up to
- * 20 s (src/lib/aws/retry.ts, the SDK's standard mode). Locally the retry decisions are
- * the same (which errors are retried, and the retry quota) with no wait between
- * attempts, so that faults injected by the simulated account are retried as on AWS
- * without slowing the tests.
+ * On Lambda the clients keep the SDK defaults: standard retry mode, 3 attempts, backoff
+ * with jitter up to 20 s. Locally the same decisions are the SDK's own (which errors are
+ * retried, as its retry middleware classifies them, and the retry quota), with no wait
+ * between attempts, so that faults injected by the simulated account are retried as on
+ * AWS without slowing the tests.
  *
- *   configureClients({ options: { ...localClientOptions(), transport: account.transport } });
+ *   configureClients({ options: localClientOptions(), onCreate: (client, service) => account.attach(client, service) });
  */
-import type { ClientOptions } from '../lib/aws/client';
-import { DEFAULT_MAX_ATTEMPTS } from '../lib/aws/retry';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+// client-acm-pca 3.523.0 (the newest this registry has) is of an older smithy generation,
+// whose retry middleware calls the strategy differently: it gets the strategy of its own
+// generation (@smithy/util-retry 2.2.0, the version that client depends on).
+import { ConfiguredRetryStrategy as ConfiguredRetryStrategyV2 } from '@smithy/util-retry';
+import type { ServiceName } from '../lib/clients/registry';
 
-/** The clients' default number of attempts (the first one and two retries), as the SDK's. */
-export const SDK_MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
+/** The SDK's default number of attempts (the first one and two retries). */
+export const SDK_MAX_ATTEMPTS = 3;
 
-export function localClientOptions(region = 'us-east-1'): ClientOptions {
+export type LocalClientOptions = {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * A fresh strategy each time it is read, so that each client built from these options
+   * (configureClients spreads them once per client) has its own retry quota, as on AWS.
+   */
+  readonly retryStrategy: ConfiguredRetryStrategy | ConfiguredRetryStrategyV2;
+};
+
+export function localClientOptions(region = 'us-east-1', service?: ServiceName): LocalClientOptions {
   return {
     region,
     credentials: { accessKeyId: 'simulated', secretAccessKey: 'simulated' },
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    retryDelay: () => 0,
+    get retryStrategy() {
+      return service === 'ACM PCA' ? new ConfiguredRetryStrategyV2(SDK_MAX_ATTEMPTS, () => 0) : new ConfiguredRetryStrategy(SDK_MAX_ATTEMPTS, () => 0);
+    },
   };
 }

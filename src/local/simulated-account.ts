@@ -1,20 +1,19 @@
 /**
  * An AWS account in memory, for the local runner and the workflow tests. No emulator of
- * S3 bucket policies or of ACM Private CA exists, so the AWS calls the handlers make are
+ * S3 bucket policies or of ACM Private CA exists, so the SDK calls the handlers make are
  * answered from an account file instead.
  *
- * `transport` takes the place of HTTP in the product's AWS clients (src/lib/aws/): the
- * request has been built and signed, and the client's retry loop sits above, so each
- * attempt is one call here and the client's own retries handle the faults a fault plan
- * injects (src/local/faults.ts). It answers from the model and never lets the request
- * reach the network. Operations that are not modelled reject with NotModelled, never a
- * silent success.
+ * `attach` adds a middleware at the very end of a real SDK v3 client's stack, where the
+ * HTTP request would be sent: the command has been validated, serialised and signed by
+ * the SDK, and the SDK's retry middleware sits above, so each attempt is one call here
+ * and the SDK's own retries handle the faults a fault plan injects (src/local/faults.ts).
+ * It answers from the model and never lets the request reach the network. Operations
+ * that are not modelled reject with NotModelled, never a silent success.
  *
  *   const account = new SimulatedAccount(parseAccountFile(json), { now: clock.now });
- *   configureClients({ options: { ...localClientOptions(), transport: account.transport } });
+ *   configureClients({ options: localClientOptions(), onCreate: (client, service) => account.attach(client, service) });
  */
-import type { Transport } from '../lib/aws/client';
-import type { ServiceName } from '../lib/clients/registry';
+import type { ConfigurableClient, ServiceName } from '../lib/clients/registry';
 import { parseAccountFile, type AccountFile } from './account-file';
 import { AccountFileError } from './account-file-fields';
 import { faultError, NotModelled, responseMetadata } from './aws-errors';
@@ -41,7 +40,7 @@ export interface CallRecord {
   warning?: string;
   /** The fault the fault plan injected into this call; `error` is what the caller got. */
   fault?: FaultKind;
-  /** The client's attempt number when this call is a retry (2, 3...); absent on first attempts. */
+  /** The SDK's attempt number when this call is an SDK retry (2, 3...); absent on first attempts. */
   attempt?: number;
 }
 
@@ -52,9 +51,9 @@ export interface SimulatedAccountOptions {
   faults?: FaultPlan;
 }
 
-/** What `send` knows about the client call it answers, when it answers one through `transport`. */
+/** What `send` knows about the SDK call it answers, when it answers one through `attach`. */
 export interface SdkAttempt {
-  /** 1 for the first attempt, 2 and more for the client's retries. */
+  /** 1 for the first attempt, 2 and more for the SDK's retries. */
   attempt: number;
 }
 
@@ -78,8 +77,35 @@ const FILE_FIELDS = {
 
 const MODELLED_OPERATIONS = Object.fromEntries(Object.entries(OPERATIONS).map(([service, operations]) => [service, Object.keys(operations)])) as Record<ServiceName, string[]>;
 
+const MIDDLEWARE_NAME = 'pcaRemediationSimulatedAccount';
+const INPUT_MIDDLEWARE_NAME = 'pcaRemediationSimulatedAccountInput';
+/** Where `attach` keeps the input as the caller gave it, before the SDK's own middleware adds to it. */
+const CALLER_INPUT = Symbol('callerInput');
+
+type AttachContext = { commandName?: string; [CALLER_INPUT]?: object };
+type Answer = { output: OperationOutput; response: { statusCode: number; headers: Record<string, string> } };
+
+/** The part of an SDK v3 middleware stack that `attach` uses (the same in @smithy 2.x and 4.x). */
+interface AttachableMiddlewareStack {
+  add(
+    middleware: (next: (args: { input: object }) => Promise<unknown>, context: AttachContext) => (args: { input: object }) => Promise<unknown>,
+    options: { step: 'initialize'; priority: 'high'; name: string; override: boolean },
+  ): void;
+  add(
+    middleware: (next: unknown, context: AttachContext) => (args: { input: object; request?: unknown }) => Promise<Answer>,
+    options: { step: 'finalizeRequest'; priority: 'low'; name: string; override: boolean },
+  ): void;
+}
+
+/** The attempt number the SDK's retry middleware wrote into the request (`amz-sdk-request: attempt=2; max=3`). */
+function attemptOf(request: unknown): number {
+  const header = (request as { headers?: Record<string, string> } | undefined)?.headers?.['amz-sdk-request'];
+  const attempt = /attempt=(\d+)/.exec(header ?? '')?.[1];
+  return attempt === undefined ? 1 : Number(attempt);
+}
+
 export class SimulatedAccount {
-  /** Every AWS call answered, in order. Private CA's own background writes are not calls. */
+  /** Every SDK call answered, in order. Private CA's own background writes are not calls. */
   readonly calls: CallRecord[] = [];
   /** How many faults of each kind the fault plan has injected. */
   readonly faults: FaultCounts = noFaults();
@@ -113,21 +139,38 @@ export class SimulatedAccount {
   }
 
   /**
-   * Answers every attempt of the product's AWS clients from this account, in place of
-   * HTTP: `configureClients({ options: { ...localClientOptions(), transport: account.transport } })`.
+   * Answer every command of `client` from this account. Suits `configureClients({ onCreate })`.
    *
-   * The client calls it inside its retry loop, after building and signing the request,
-   * so each attempt is one call here and the client's own retries handle the faults.
-   * DynamoDB and Step Functions are not modelled: point DynamoDB at dynalite instead.
+   * The answer sits in step finalizeRequest at priority low: below the retry middleware
+   * (finalizeRequest, high) and signing (right after it), where the HTTP handler would be
+   * called. So the SDK validates, serialises and signs every command, and retries what it
+   * deems retryable, each attempt answered here as one call. The deserialize step is not
+   * reached: the output comes from the model, already in the SDK's output shape.
    */
-  readonly transport: Transport = async (call) => {
-    const output = await this.send(call.service as ServiceName, call.operation, call.input, { attempt: call.attempt });
-    return { ...output, $metadata: responseMetadata(200) };
-  };
+  attach(client: ConfigurableClient, service: ServiceName): void {
+    const stack = client.middlewareStack as unknown as AttachableMiddlewareStack;
+    // The input as the caller gave it: later SDK middleware adds defaults to it in place (S3's ChecksumAlgorithm).
+    stack.add(
+      (next, context) => async (args) => {
+        context[CALLER_INPUT] = snapshot(args.input);
+        return next(args);
+      },
+      { step: 'initialize', priority: 'high', name: INPUT_MIDDLEWARE_NAME, override: true },
+    );
+    stack.add(
+      (_next, context) => async (args) => {
+        const operation = (context.commandName ?? 'UnknownCommand').replace(/Command$/, '');
+        const output = await this.send(service, operation, context[CALLER_INPUT] ?? args.input, { attempt: attemptOf(args.request) });
+        // The retry middleware writes attempts into $metadata; the signer reads the response's headers (Date, for clock skew).
+        return { output: { $metadata: responseMetadata(200), ...output }, response: { statusCode: 200, headers: {} } };
+      },
+      { step: 'finalizeRequest', priority: 'low', name: MIDDLEWARE_NAME, override: true },
+    );
+  }
 
   /**
-   * The answer `transport` gives, callable directly (with the fault plan applied, without
-   * client retries). Rejects with the AWS error, an injected fault, or NotModelled.
+   * The answer `attach` gives, callable directly (with the fault plan applied, without
+   * SDK retries). Rejects with the AWS error, an injected fault, or NotModelled.
    */
   async send(service: ServiceName, operation: string, input: object = {}, sdk?: SdkAttempt): Promise<OperationOutput> {
     const now = this.#now();

@@ -3,9 +3,10 @@
  * the output shapes and exception names of the real service.
  */
 import { randomUUID } from 'node:crypto';
+import { ACMPCAServiceException, InvalidNextTokenException } from '@aws-sdk/client-acm-pca';
 import { parseCaArn, parseCertificateArn } from '../lib/arn';
 import { AccountFileError, parseRevocationConfiguration, type CertificateAuthorityEntry } from './account-file';
-import { awsError, pcaErrors } from './aws-errors';
+import { pcaErrors, responseMetadata } from './aws-errors';
 import { caIdOf, checkPrivateCaWrite, PERMISSION_TEST_KEY } from './private-ca-writes';
 import { findCertificateAuthority, minutes, type Operation, type OperationContext, type OperationInput } from './simulation-model';
 
@@ -42,8 +43,8 @@ const describeCertificateAuthority: Operation = (context, input) => ({ Certifica
 /** "Although the maximum value [of MaxResults] is 1000, the action only returns a maximum of 100 items." (API reference) */
 export const LIST_PAGE_LIMIT = 100;
 
-function validationError(message: string): Error {
-  return awsError('ValidationException', 400, message);
+function validationError(message: string): ACMPCAServiceException {
+  return new ACMPCAServiceException({ name: 'ValidationException', $fault: 'client', $metadata: responseMetadata(400), message });
 }
 
 const NEXT_TOKEN_PREFIX = 'simulated-list-certificate-authorities:';
@@ -66,7 +67,7 @@ const listCertificateAuthorities: Operation = (context, input) => {
     const decoded = typeof input.NextToken === 'string' ? Buffer.from(input.NextToken, 'base64').toString('utf8') : '';
     start = decoded.startsWith(NEXT_TOKEN_PREFIX) ? Number(decoded.slice(NEXT_TOKEN_PREFIX.length)) : Number.NaN;
     if (!Number.isInteger(start) || start <= 0 || start >= listed.length) {
-      throw awsError('InvalidNextTokenException', 400, 'The token specified in the NextToken argument is not valid. Use the token returned from your previous call to ListCertificateAuthorities.');
+      throw new InvalidNextTokenException({ message: 'The token specified in the NextToken argument is not valid. Use the token returned from your previous call to ListCertificateAuthorities.', $metadata: responseMetadata(400) });
     }
   }
   const end = start + Math.min(maxResults, LIST_PAGE_LIMIT);

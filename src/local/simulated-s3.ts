@@ -1,6 +1,6 @@
 /**
  * The S3 operations the workflow uses, answered from the account model with the
- * output shapes and error names of the real service (as the AWS client reads them).
+ * output shapes and error names of the real service (as SDK v3 surfaces them).
  *
  * Every call that gives ExpectedBucketOwner different from the bucket's owner is
  * denied before anything changes. A bucket of another account is answered as if the
@@ -17,7 +17,7 @@ interface BucketLookup {
 
 function requireField(input: OperationInput, field: string): string {
   const value = input[field];
-  // The client (like the SDK) refuses to build the request without its URI labels.
+  // The SDK refuses to build the request without its URI labels.
   if (typeof value !== 'string' || value.length === 0) throw new Error(`No value provided for input HTTP label: ${field}.`);
   return value;
 }

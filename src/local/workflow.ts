@@ -14,8 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { Transport } from '../lib/aws/client';
-import { configureClients } from '../lib/clients/registry';
+import { configureClients, type ConfigurableClient, type ServiceName } from '../lib/clients/registry';
 import { setClock } from '../lib/clock';
 import { handler as checkAuditReport } from '../handlers/check-audit-report';
 import { handler as checkCrlRepublished } from '../handlers/check-crl-republished';
@@ -27,6 +26,7 @@ import { handler as recordOutcome } from '../handlers/record-outcome';
 import { handler as repairBucket } from '../handlers/repair-bucket';
 import { handler as requestAuditReport } from '../handlers/request-audit-report';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/clients/dynamodb';
 import { localHistory, type LambdaAttempt } from './history';
 import { createHistoryTable, type LocalHistoryTable } from './history-table';
@@ -120,8 +120,8 @@ export class SimulatedClock {
 
 /** What the workflow needs from a simulated account. */
 export interface AccountSimulation {
-  /** Answers the clients' attempts (S3, ACM PCA, SNS). DynamoDB clients go to dynalite instead. */
-  transport: Transport;
+  /** Answer the client's calls (S3, ACM PCA, SNS). DynamoDB clients go to dynalite instead. */
+  attach(client: ConfigurableClient, service: ServiceName): void;
   advanceTo(time: Date): void;
 }
 
@@ -226,10 +226,12 @@ const clocksFollowed = new WeakMap<SimulatedClock, Set<AccountSimulation>>();
 export function useSimulation(account: AccountSimulation, clock: SimulatedClock, endpoint = 'http://127.0.0.1:1'): void {
   if (configuredFor?.account !== account || configuredFor.clock !== clock || configuredFor.endpoint !== endpoint) {
     configureClients({
-      // The client's own retry decisions (and quota), without waiting between attempts.
-      options: { ...localClientOptions(), transport: account.transport },
-      // DynamoDB over real HTTP to dynalite: the client's signing, protocol and errors at work.
-      serviceOptions: { DynamoDB: { ...localClientOptions(), endpoint, transport: undefined } },
+      onCreate: (client, service) => {
+        if (service !== 'DynamoDB') account.attach(client, service);
+      },
+      // The SDK's own retry decisions (and quota), without waiting between attempts.
+      options: localClientOptions(),
+      serviceOptions: { DynamoDB: { endpoint }, 'ACM PCA': localClientOptions('us-east-1', 'ACM PCA') },
     });
     const followed = clocksFollowed.get(clock) ?? new Set();
     if (!followed.has(account)) {
@@ -251,19 +253,19 @@ function serviceError(task: ServiceTask, error: unknown): Error {
   return failure;
 }
 
-const DYNAMODB_ACTIONS: Record<string, 'PutItem' | 'GetItem' | 'UpdateItem' | 'DeleteItem'> = {
-  putItem: 'PutItem',
-  getItem: 'GetItem',
-  updateItem: 'UpdateItem',
-  deleteItem: 'DeleteItem',
+const DYNAMODB_ACTIONS: Record<string, (input: never) => object> = {
+  putItem: (input) => new PutItemCommand(input),
+  getItem: (input) => new GetItemCommand(input),
+  updateItem: (input) => new UpdateItemCommand(input),
+  deleteItem: (input) => new DeleteItemCommand(input),
 };
 
 /** Call the service a Task state names directly, as Step Functions would (DynamoDB on dynalite). */
 async function callService(task: ServiceTask, input: unknown): Promise<unknown> {
-  const operation = task.resourceType === 'dynamodb' ? DYNAMODB_ACTIONS[task.resource] : undefined;
-  if (!operation) throw new Error(`the local runner does not call ${task.resourceType}:${task.resource}`);
+  const command = task.resourceType === 'dynamodb' ? DYNAMODB_ACTIONS[task.resource] : undefined;
+  if (!command) throw new Error(`the local runner does not call ${task.resourceType}:${task.resource}`);
   try {
-    const { $metadata: _metadata, ...output } = (await dynamoDb().send(operation, input as never)) as unknown as Record<string, unknown>;
+    const { $metadata: _metadata, ...output } = (await dynamoDb().send(command(input as never) as never)) as unknown as Record<string, unknown>;
     return output;
   } catch (error) {
     throw serviceError(task, error);

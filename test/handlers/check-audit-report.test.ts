@@ -1,8 +1,9 @@
 import { ACMPCAClient, DescribeCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/check-audit-report';
 import type { AuditRequest } from '../../src/lib/audit-report';
-import { mockClient } from '../aws-stub';
+import { resetClients } from '../../src/lib/clients/registry';
 import { AUDIT_BUCKET, CA_ARN, CA_ID, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
 
 const pcaMock = mockClient(ACMPCAClient);
@@ -27,6 +28,7 @@ function checkReport(auditRequest: AuditRequest = requested): Promise<AuditReque
 
 beforeEach(() => {
   pcaMock.reset();
+  resetClients();
   stubDeploymentEnv();
 });
 

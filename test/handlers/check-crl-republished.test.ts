@@ -2,6 +2,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/check-crl-republished';
 import type { CrlCheck } from '../../src/lib/check-crl-published';
+import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
 import type { Inspection } from '../../src/lib/types';
 import {
@@ -36,6 +37,7 @@ function check(input: Inspection = inspection, target = TARGETS.crlS3Internal): 
 
 beforeEach(() => {
   s3Mock.reset();
+  resetClients();
   stubDeploymentEnv();
   at(WITHIN_WINDOW);
 });
@@ -115,8 +117,7 @@ describe('CheckCrlRepublished', () => {
     await expect(check()).rejects.toMatchObject({ name: 'AwsTransientError' });
   });
 
-  // A HEAD answer has no body: the client names a 403 Forbidden; the status decides whatever the name (older SDKs said Unknown).
-  it.each(['Forbidden', 'Unknown'])('client error: HeadObject 403 (named %s) is not hidden as "not yet published"', async (name) => {
+  it.each(['Forbidden', 'Unknown'])('client error: HeadObject 403 (named %s by the SDK) is not hidden as "not yet published"', async (name) => {
     s3Mock.on(HeadObjectCommand).rejects(s3Error(name, 403, 'Forbidden'));
     await expect(check()).rejects.toMatchObject({ name: 'AwsAccessDenied', message: expect.stringMatching(/denied \(403\)/) });
   });

@@ -1,9 +1,10 @@
-import { ACMPCAClient, DescribeCertificateAuthorityCommand } from '@aws-sdk/client-acm-pca';
+import { ACMPCAClient, DescribeCertificateAuthorityCommand, ResourceNotFoundException } from '@aws-sdk/client-acm-pca';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/diagnose-ca-creation';
+import { resetClients } from '../../src/lib/clients/registry';
 import { CREATION_GUIDANCE, type Diagnosis } from '../../src/lib/diagnose';
-import { mockClient } from '../aws-stub';
-import { CA_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, pcaError, stubDeploymentEnv, TARGETS } from './fixtures';
+import { CA_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
 
 const pcaMock = mockClient(ACMPCAClient);
 
@@ -17,6 +18,7 @@ function failedCa(failureReason?: 'REQUEST_TIMED_OUT' | 'UNSUPPORTED_ALGORITHM' 
 
 beforeEach(() => {
   pcaMock.reset();
+  resetClients();
   stubDeploymentEnv();
 });
 
@@ -63,7 +65,7 @@ describe('DiagnoseCaCreation', () => {
   });
 
   it('client error: the CA is gone (ResourceNotFoundException) → CA_NOT_FOUND', async () => {
-    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(pcaError('ResourceNotFoundException', 'not found'));
+    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'not found' }));
     const diagnosis = await diagnose();
     expect(diagnosis.caStatus).toBeNull();
     expect(codesOf(diagnosis.findings)).toEqual(['CA_NOT_FOUND']);

@@ -1,12 +1,22 @@
-import { ACMPCAClient, DescribeCertificateAuthorityCommand, GetCertificateCommand } from '@aws-sdk/client-acm-pca';
+import {
+  ACMPCAClient,
+  DescribeCertificateAuthorityCommand,
+  GetCertificateCommand,
+  InvalidStateException,
+  RequestFailedException,
+  RequestInProgressException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-acm-pca';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/diagnose-certificate-issuance';
+import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
 import type { Diagnosis } from '../../src/lib/diagnose';
-import { mockClient } from '../aws-stub';
-import { CA_ARN, CERTIFICATE_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, pcaError, stubDeploymentEnv, TARGETS } from './fixtures';
+import { CA_ARN, CERTIFICATE_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
 
 const pcaMock = mockClient(ACMPCAClient);
+const metadata = { $metadata: { httpStatusCode: 400 } };
 
 function diagnose(): Promise<Diagnosis> {
   return handler({ target: TARGETS.certificateIssuance }, lambdaContext('DiagnoseCertificateIssuance'));
@@ -14,6 +24,7 @@ function diagnose(): Promise<Diagnosis> {
 
 beforeEach(() => {
   pcaMock.reset();
+  resetClients();
   stubDeploymentEnv();
   setClock({ now: () => new Date('2026-11-20T10:05:00.000Z') });
   pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority() });
@@ -27,7 +38,7 @@ afterEach(() => {
 describe('DiagnoseCertificateIssuance', () => {
   it('client error: GetCertificate RequestFailedException → ISSUANCE_FAILED with what to check and how to re-issue', async () => {
     // Prepare
-    pcaMock.on(GetCertificateCommand).rejects(pcaError('RequestFailedException', 'The request has failed for an unspecified reason'));
+    pcaMock.on(GetCertificateCommand).rejects(new RequestFailedException({ ...metadata, message: 'The request has failed for an unspecified reason' }));
     // Act
     const diagnosis = await diagnose();
     // Assess
@@ -50,7 +61,7 @@ describe('DiagnoseCertificateIssuance', () => {
 
   it('a DISABLED CA → CA_NOT_ACTIVE and "restore the CA" comes first', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority({ Status: 'DISABLED' }) });
-    pcaMock.on(GetCertificateCommand).rejects(pcaError('RequestFailedException', 'failed'));
+    pcaMock.on(GetCertificateCommand).rejects(new RequestFailedException({ ...metadata, message: 'failed' }));
     const diagnosis = await diagnose();
     expect(diagnosis.caStatus).toBe('DISABLED');
     expect(codesOf(diagnosis.findings)).toEqual(expect.arrayContaining(['CA_NOT_ACTIVE', 'ISSUANCE_FAILED']));
@@ -60,22 +71,22 @@ describe('DiagnoseCertificateIssuance', () => {
   // Regression: CA_NOT_ACTIVE used to be reported twice (once from the CA status, once from GetCertificate).
   it('a DISABLED CA whose GetCertificate answers InvalidStateException reports CA_NOT_ACTIVE once', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority({ Status: 'DISABLED' }) });
-    pcaMock.on(GetCertificateCommand).rejects(pcaError('InvalidStateException', 'invalid state'));
+    pcaMock.on(GetCertificateCommand).rejects(new InvalidStateException({ ...metadata, message: 'invalid state' }));
     const diagnosis = await diagnose();
     expect(codesOf(diagnosis.findings).filter((code) => code === 'CA_NOT_ACTIVE')).toHaveLength(1);
   });
 
   it('an expired CA → CA_EXPIRED', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority({ Status: 'EXPIRED', NotAfter: new Date('2026-11-01T00:00:00Z') }) });
-    pcaMock.on(GetCertificateCommand).rejects(pcaError('RequestFailedException', 'failed'));
+    pcaMock.on(GetCertificateCommand).rejects(new RequestFailedException({ ...metadata, message: 'failed' }));
     const diagnosis = await diagnose();
     expect(codesOf(diagnosis.findings)).toEqual(expect.arrayContaining(['CA_NOT_ACTIVE', 'CA_EXPIRED']));
   });
 
   it.each([
-    ['RequestInProgressException', pcaError('RequestInProgressException', 'in progress'), 'ISSUANCE_IN_PROGRESS'],
-    ['ResourceNotFoundException', pcaError('ResourceNotFoundException', 'not found'), 'CERTIFICATE_NOT_FOUND'],
-    ['InvalidStateException', pcaError('InvalidStateException', 'invalid state'), 'CA_NOT_ACTIVE'],
+    ['RequestInProgressException', new RequestInProgressException({ ...metadata, message: 'in progress' }), 'ISSUANCE_IN_PROGRESS'],
+    ['ResourceNotFoundException', new ResourceNotFoundException({ ...metadata, message: 'not found' }), 'CERTIFICATE_NOT_FOUND'],
+    ['InvalidStateException', new InvalidStateException({ ...metadata, message: 'invalid state' }), 'CA_NOT_ACTIVE'],
   ])('GetCertificate answers %s → %s', async (_name, error, code) => {
     pcaMock.on(GetCertificateCommand).rejects(error);
     const diagnosis = await diagnose();
@@ -84,7 +95,7 @@ describe('DiagnoseCertificateIssuance', () => {
   });
 
   it('client error: the CA is gone → CA_NOT_FOUND, GetCertificate not called', async () => {
-    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(pcaError('ResourceNotFoundException', 'not found'));
+    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(new ResourceNotFoundException({ ...metadata, message: 'not found' }));
     const diagnosis = await diagnose();
     expect(diagnosis).toMatchObject({ caStatus: null });
     expect(codesOf(diagnosis.findings)).toEqual(['CA_NOT_FOUND']);

@@ -1,17 +1,22 @@
 /**
  * Shared inputs of the handler tests: a Lambda context, targets classified from the
  * sample events in events/, CA descriptions, bucket policies written by hand, AWS
- * errors built the way the product's AWS client builds them, and an S3 stub that serves
- * one bucket.
+ * errors built the way the SDK builds them, and an S3 mock that serves one bucket.
  */
-import type { CertificateAuthority } from '@aws-sdk/client-acm-pca';
+import { ACMPCAServiceException, type CertificateAuthority } from '@aws-sdk/client-acm-pca';
 import {
   GetBucketEncryptionCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetPublicAccessBlockCommand,
+  S3Client,
+  S3ServiceException,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { expect, vi } from 'vitest';
 import auditReportFailure from '../../events/audit-report-failure.json';
 import caCreationFailure from '../../events/ca-creation-failure.json';
@@ -21,7 +26,6 @@ import crlS3InternalFailure from '../../events/crl-s3-internal-failure.json';
 import crlS3PermissionFailure from '../../events/crl-s3-permission-failure.json';
 import { classifyEvent } from '../../src/lib/classify-event';
 import type { Inspection, Target } from '../../src/lib/types';
-import { AwsServiceError, stubClient, type ClientStub, type ServiceOperations } from '../aws-stub';
 
 export const ACCOUNT = '111122223333';
 export const CA_ID = '11223344-1234-1122-2233-112233445566';
@@ -71,28 +75,44 @@ export { lambdaContext } from '../../src/local/workflow';
 // ---- Client stubs ----
 
 /*
- * The stubs of the product's AWS clients (test/aws-stub.ts), one per service, with
- * aws-sdk-client-mock's API: `.on(Command or operation name, input?)`, `.resolves`,
- * `.rejects`, `.callsFake`, `.calls()`, `.commandCalls()`, `.reset()`.
+ * client-acm-pca is pinned to 3.523.0, whose @smithy/types 2.x is the copy
+ * aws-sdk-client-mock resolves; client-s3 and client-sns bring @smithy/types 4.x, so
+ * mockClient(S3Client) does not typecheck although it works at run time. This facade
+ * gives those stubs (and the DynamoDB and Step Functions ones) the same methods, typed from the command classes.
  */
-export type { ClientStub, CommandStub } from '../aws-stub';
+type CommandClass = abstract new (...args: any[]) => { input: object; resolveMiddleware: (...args: any[]) => (args: any) => Promise<{ output: object }> };
+type InputOf<C extends CommandClass> = InstanceType<C>['input'];
+type OutputOf<C extends CommandClass> = Awaited<ReturnType<ReturnType<InstanceType<C>['resolveMiddleware']>>>['output'];
 
-export type S3Stub = ClientStub<ServiceOperations['S3']>;
-
-export function mockS3(): S3Stub {
-  return stubClient('S3');
+export interface CommandStub<C extends CommandClass> {
+  resolves(output: Partial<OutputOf<C>>): CommandStub<C>;
+  resolvesOnce(output: Partial<OutputOf<C>>): CommandStub<C>;
+  rejects(error: Error): CommandStub<C>;
+  rejectsOnce(error: Error): CommandStub<C>;
+  callsFake(fake: (input: InputOf<C>) => Partial<OutputOf<C>> | void | Promise<Partial<OutputOf<C>> | void>): CommandStub<C>;
 }
 
-export function mockSns(): ClientStub<ServiceOperations['SNS']> {
-  return stubClient('SNS');
+export interface ClientStub {
+  reset(): void;
+  on<C extends CommandClass>(command: C, input?: Partial<InputOf<C>>): CommandStub<C>;
+  calls(): Array<{ args: [{ input: Record<string, unknown> }] }>;
+  commandCalls<C extends CommandClass>(command: C): Array<{ args: [{ input: InputOf<C> }] }>;
 }
 
-export function mockDynamoDb(): ClientStub<ServiceOperations['DynamoDB']> {
-  return stubClient('DynamoDB');
+export function mockS3(): ClientStub {
+  return mockClient(S3Client as never) as unknown as ClientStub;
 }
 
-export function mockSfn(): ClientStub<ServiceOperations['SFN']> {
-  return stubClient('SFN');
+export function mockSns(): ClientStub {
+  return mockClient(SNSClient as never) as unknown as ClientStub;
+}
+
+export function mockDynamoDb(): ClientStub {
+  return mockClient(DynamoDBClient as never) as unknown as ClientStub;
+}
+
+export function mockSfn(): ClientStub {
+  return mockClient(SFNClient as never) as unknown as ClientStub;
 }
 
 // ---- Private CA ----
@@ -112,18 +132,16 @@ export function certificateAuthority(overrides: Partial<CertificateAuthority> = 
   };
 }
 
-/** An error Private CA answers, as the product's AWS client builds it. */
-export function pcaError(name: string, message = `${name} from Private CA`, httpStatusCode = 400): AwsServiceError {
-  return new AwsServiceError({ name, message, httpStatusCode, fault: 'client' });
+export function pcaError(name: string, message = `${name} from Private CA`, httpStatusCode = 400): ACMPCAServiceException {
+  return new ACMPCAServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message });
 }
 
-export const PCA_THROTTLING = (): AwsServiceError => pcaError('ThrottlingException', 'Rate exceeded');
+export const PCA_THROTTLING = (): ACMPCAServiceException => pcaError('ThrottlingException', 'Rate exceeded');
 
 // ---- S3 ----
 
-/** An error S3 answers, as the product's AWS client builds it (HEAD errors are NotFound, Forbidden...). */
-export function s3Error(name: string, httpStatusCode: number, message = `${name} from S3`): AwsServiceError {
-  return new AwsServiceError({ name, message, httpStatusCode, fault: httpStatusCode >= 500 ? 'server' : 'client' });
+export function s3Error(name: string, httpStatusCode: number, message = `${name} from S3`): S3ServiceException {
+  return new S3ServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode }, message });
 }
 
 export interface Statement {
@@ -209,7 +227,7 @@ export interface BucketSetup {
 const ALL_BLOCKED: PublicAccessBlockConfiguration = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
 /** Serve a bucket's reads from `s3Mock`; defaults are a bucket created today: BPA on, ACLs disabled, SSE-S3, no policy. */
-export function serveBucket(s3Mock: S3Stub, setup: BucketSetup = {}): void {
+export function serveBucket(s3Mock: ClientStub, setup: BucketSetup = {}): void {
   const { policy = null, publicAccessBlock = ALL_BLOCKED, objectOwnership = 'BucketOwnerEnforced', encryption = { SSEAlgorithm: 'AES256' } } = setup;
   if (policy === null) s3Mock.on(GetBucketPolicyCommand).rejects(s3Error('NoSuchBucketPolicy', 404));
   else s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: policy });
@@ -225,7 +243,7 @@ export function serveBucket(s3Mock: S3Stub, setup: BucketSetup = {}): void {
 }
 
 /** Every call made on `s3Mock` named the CA's account as the expected bucket owner. */
-export function expectEveryS3CallScopedToOwner(s3Mock: S3Stub): void {
+export function expectEveryS3CallScopedToOwner(s3Mock: ClientStub): void {
   const calls = s3Mock.calls();
   expect(calls.length).toBeGreaterThan(0);
   for (const call of calls) {

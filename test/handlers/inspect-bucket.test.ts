@@ -1,9 +1,15 @@
-import { ACMPCAClient, DescribeCertificateAuthorityAuditReportCommand, DescribeCertificateAuthorityCommand } from '@aws-sdk/client-acm-pca';
-import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
+import {
+  ACMPCAClient,
+  DescribeCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-acm-pca';
+import { GetBucketPolicyCommand, NoSuchBucket } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/inspect-bucket';
+import { resetClients } from '../../src/lib/clients/registry';
 import type { Inspection } from '../../src/lib/types';
-import { mockClient } from '../aws-stub';
 import {
   ACCOUNT,
   allowAuditorsRead,
@@ -22,7 +28,6 @@ import {
   lambdaContext,
   mockS3,
   PCA_THROTTLING,
-  pcaError,
   policyText,
   s3Error,
   serveBucket,
@@ -41,6 +46,7 @@ function inspect(target = TARGETS.crlS3Permission): Promise<Inspection> {
 beforeEach(() => {
   s3Mock.reset();
   pcaMock.reset();
+  resetClients();
   stubDeploymentEnv();
   pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority() });
 });
@@ -154,7 +160,7 @@ describe('InspectBucket for a CRL permission failure', () => {
   });
 
   it.each([
-    ['NoSuchBucket', s3Error('NoSuchBucket', 404, 'The specified bucket does not exist'), 'BUCKET_MISSING'],
+    ['NoSuchBucket', new NoSuchBucket({ $metadata: { httpStatusCode: 404 }, message: 'The specified bucket does not exist' }), 'BUCKET_MISSING'],
     ['AccessDenied (another owner)', s3Error('AccessDenied', 403, 'Access Denied'), 'BUCKET_ACCESS_DENIED'],
   ])('client error: GetBucketPolicy answers %s → %s, nothing planned', async (_name, error, code) => {
     s3Mock.on(GetBucketPolicyCommand).rejects(error);
@@ -164,7 +170,7 @@ describe('InspectBucket for a CRL permission failure', () => {
   });
 
   it('client error: the CA does not exist (ResourceNotFoundException) → CA_NOT_FOUND, no bucket read', async () => {
-    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(pcaError('ResourceNotFoundException', 'Could not find certificate authority'));
+    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'Could not find certificate authority' }));
     const inspection = await inspect();
     expect(inspection).toMatchObject({ next: 'attention', plan: [], bucket: null });
     expect(codesOf(inspection.findings)).toEqual(['CA_NOT_FOUND']);
@@ -256,7 +262,7 @@ describe('InspectBucket for a failed audit report', () => {
   });
 
   it('client error: an unknown report → AUDIT_REPORT_NOT_FOUND, no bucket read', async () => {
-    pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).rejects(pcaError('ResourceNotFoundException', 'no such report'));
+    pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'no such report' }));
     const inspection = await inspect(TARGETS.auditReport);
     expect(codesOf(inspection.findings)).toEqual(['AUDIT_REPORT_NOT_FOUND']);
     expect(s3Mock.calls()).toHaveLength(0);

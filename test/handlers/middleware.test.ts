@@ -6,7 +6,7 @@ import { handler as diagnoseCertificateIssuance } from '../../src/handlers/diagn
 import { handler as inspectBucket } from '../../src/handlers/inspect-bucket';
 import { handler as repairBucket } from '../../src/handlers/repair-bucket';
 import { handler as requestAuditReport } from '../../src/handlers/request-audit-report';
-import { installStubs } from '../aws-stub';
+import { resetClients } from '../../src/lib/clients/registry';
 import { crlInspection, lambdaContext, stubDeploymentEnv, TARGETS } from './fixtures';
 
 type AnyHandler = (input: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
@@ -26,8 +26,7 @@ function invoke(handler: AnyHandler, step: string, input: unknown): Promise<unkn
 }
 
 beforeEach(() => {
-  // No service is stubbed: an AWS call would fail the test (the checks come before any).
-  installStubs();
+  resetClients();
   stubDeploymentEnv();
 });
 

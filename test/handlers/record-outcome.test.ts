@@ -1,14 +1,14 @@
-import { GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { AuthorizationErrorException, PublishCommand, ThrottledException } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/record-outcome';
 import { classifyEvent } from '../../src/lib/classify-event';
+import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
 import { claimFor, unmarshal } from '../../src/lib/history/item';
 import type { WorkflowState } from '../../src/lib/outcome';
 import { logger, metrics } from '../../src/lib/powertools';
 import type { AppliedAction, OutcomeRecord, OutcomeStatus } from '../../src/lib/types';
-import { AwsServiceError } from '../aws-stub';
 import { CA_ARN, CRL_BUCKET, crlInspection, EVENTS, HISTORY_TABLE, lambdaContext, mockDynamoDb, mockSns, stubDeploymentEnv, TARGETS, TOPIC_ARN } from './fixtures';
 
 const snsMock = mockSns();
@@ -43,6 +43,7 @@ function record(state: WorkflowState): Promise<OutcomeRecord> {
 
 beforeEach(() => {
   snsMock.reset();
+  resetClients();
   stubDeploymentEnv({ NOTIFICATION_TOPIC_ARN: TOPIC_ARN });
   setClock({ now: () => NOW });
   snsMock.on(PublishCommand).resolves({ MessageId: 'f3a1c2d4-0000-4000-8000-000000000001' });
@@ -102,17 +103,16 @@ describe('RecordOutcome: notification', () => {
   });
 
   it('client error: SNS AuthorizationError → the outcome is logged, then the handler rejects with it', async () => {
-    // The product's client names SNS (awsQuery) errors by their code; the SDK named this one AuthorizationErrorException.
-    snsMock.on(PublishCommand).rejects(new AwsServiceError({ name: 'AuthorizationError', httpStatusCode: 403, message: 'User is not authorized to perform SNS:Publish' }));
+    snsMock.on(PublishCommand).rejects(new AuthorizationErrorException({ $metadata: { httpStatusCode: 403 }, message: 'User is not authorized to perform SNS:Publish' }));
     const info = vi.spyOn(logger, 'info');
     const error = vi.spyOn(logger, 'error');
-    await expect(record(STATES.needsAttention!)).rejects.toMatchObject({ name: 'AuthorizationError' });
+    await expect(record(STATES.needsAttention!)).rejects.toMatchObject({ name: 'AuthorizationErrorException' });
     expect(info).toHaveBeenCalledWith('remediation outcome', expect.objectContaining({ status: 'NEEDS_ATTENTION', notified: false }));
     expect(error).toHaveBeenCalledWith('the outcome notification could not be sent', expect.anything());
   });
 
-  it('throttling: SNS Throttled (429) → rejects AwsTransientError', async () => {
-    snsMock.on(PublishCommand).rejects(new AwsServiceError({ name: 'Throttled', httpStatusCode: 429, message: 'Rate exceeded' }));
+  it('throttling: SNS ThrottledException → rejects AwsTransientError', async () => {
+    snsMock.on(PublishCommand).rejects(new ThrottledException({ $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }));
     await expect(record(STATES.needsAttention!)).rejects.toMatchObject({ name: 'AwsTransientError' });
   });
 });
@@ -205,7 +205,7 @@ describe('RecordOutcome: the history table', () => {
   });
 
   it('an item this execution did not claim is left alone, and the outcome still recorded', async () => {
-    dynamoMock.on(UpdateItemCommand).rejects(new AwsServiceError({ name: 'ConditionalCheckFailedException', httpStatusCode: 400, message: 'The conditional request failed' }));
+    dynamoMock.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     await expect(record(claimed(STATES.remediated!))).resolves.toMatchObject({ status: 'REMEDIATED' });
   });
 

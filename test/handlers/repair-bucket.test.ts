@@ -1,12 +1,18 @@
-import { ACMPCAClient, DescribeCertificateAuthorityCommand, UpdateCertificateAuthorityCommand } from '@aws-sdk/client-acm-pca';
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ACMPCAClient,
+  DescribeCertificateAuthorityCommand,
+  InvalidStateException,
+  UpdateCertificateAuthorityCommand,
+} from '@aws-sdk/client-acm-pca';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/repair-bucket';
 import { READ_BACK_ATTEMPTS, READ_BACK_DELAY_MS } from '../../src/lib/apply-bucket-repair';
+import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
 import type { Inspection, PlannedAction, Repair } from '../../src/lib/types';
-import { AwsServiceError, mockClient } from '../aws-stub';
 import {
   ACCOUNT,
   allowAuditorsRead,
@@ -24,7 +30,6 @@ import {
   lambdaContext,
   mockDynamoDb,
   mockS3,
-  pcaError,
   policyText,
   s3Error,
   stubDeploymentEnv,
@@ -82,6 +87,7 @@ beforeEach(() => {
   dynamoMock.reset();
   dynamoMock.on(PutItemCommand).resolves({});
   dynamoMock.on(DeleteItemCommand).resolves({});
+  resetClients();
   stubDeploymentEnv();
   sleeps.length = 0;
   setClock({ now: () => NOW, sleep: async (ms) => void sleeps.push(ms) });
@@ -238,7 +244,7 @@ describe('RepairBucket: the CA\'s CRL object ACL', () => {
 
   it('client error: InvalidStateException → CA_NOT_UPDATABLE, and the policy is not written', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: { ...publicRead, Status: 'PENDING_CERTIFICATE' } });
-    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(pcaError('InvalidStateException', 'The certificate authority is not in a valid state'));
+    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' }));
     statefulPolicy(oldPolicy);
     const result = await repair(crlInspection([putPolicyAction, updateCaAction]));
     expect(result.actions).toEqual([]);
@@ -296,7 +302,7 @@ describe('RepairBucket: the bucket lease', () => {
 
   it('another holder → rejects BucketBusy naming it, and reads and writes nothing', async () => {
     statefulPolicy(oldPolicy);
-    dynamoMock.on(PutItemCommand).rejects(new AwsServiceError({ name: 'ConditionalCheckFailedException', httpStatusCode: 400, message: 'The conditional request failed' }));
+    dynamoMock.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     dynamoMock.on(GetItemCommand).resolves({ Item: { pk: { S: `LEASE#bucket#${CRL_BUCKET}` }, holder: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-test:other' }, expiresAt: { N: '1795170000' } } });
 
     await expect(repair(plan())).rejects.toMatchObject({ name: 'BucketBusy', message: expect.stringContaining('execution:pca-remediation-test:other') });

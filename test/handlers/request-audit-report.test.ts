@@ -1,11 +1,19 @@
-import { ACMPCAClient, CreateCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
+import {
+  ACMPCAClient,
+  CreateCertificateAuthorityAuditReportCommand,
+  InvalidArgsException,
+  InvalidStateException,
+  RequestFailedException,
+  RequestInProgressException,
+} from '@aws-sdk/client-acm-pca';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/request-audit-report';
 import type { AuditRequest } from '../../src/lib/audit-report';
+import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
 import type { Inspection } from '../../src/lib/types';
-import { mockClient } from '../aws-stub';
-import { AUDIT_BUCKET, AUDIT_REPORT_ID, CA_ARN, CA_ID, codesOf, lambdaContext, PCA_THROTTLING, pcaError, stubDeploymentEnv, TARGETS } from './fixtures';
+import { AUDIT_BUCKET, AUDIT_REPORT_ID, CA_ARN, CA_ID, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
 
 const pcaMock = mockClient(ACMPCAClient);
 const NOW = new Date('2026-11-20T10:05:00.000Z');
@@ -31,6 +39,7 @@ function request(inspection: Inspection = auditInspection('JSON')): Promise<Audi
 
 beforeEach(() => {
   pcaMock.reset();
+  resetClients();
   stubDeploymentEnv();
   setClock({ now: () => NOW });
 });
@@ -64,14 +73,14 @@ describe('RequestAuditReport', () => {
   });
 
   it('within the one-report-per-30-minutes limit (RequestInProgressException) → rejects AuditReportRequestInProgress', async () => {
-    pcaMock.on(CreateCertificateAuthorityAuditReportCommand).rejects(pcaError('RequestInProgressException', 'Audit report generation is in progress'));
+    pcaMock.on(CreateCertificateAuthorityAuditReportCommand).rejects(new RequestInProgressException({ $metadata: { httpStatusCode: 400 }, message: 'Audit report generation is in progress' }));
     await expect(request()).rejects.toMatchObject({ name: 'AuditReportRequestInProgress' });
   });
 
   it.each([
-    ['InvalidStateException', pcaError('InvalidStateException', 'The certificate authority is not in a valid state')],
-    ['RequestFailedException', pcaError('RequestFailedException', 'The request has failed for an unspecified reason')],
-    ['InvalidArgsException', pcaError('InvalidArgsException', 'One or more arguments are invalid')],
+    ['InvalidStateException', new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' })],
+    ['RequestFailedException', new RequestFailedException({ $metadata: { httpStatusCode: 400 }, message: 'The request has failed for an unspecified reason' })],
+    ['InvalidArgsException', new InvalidArgsException({ $metadata: { httpStatusCode: 400 }, message: 'One or more arguments are invalid' })],
   ])('client error: %s → requested false with AUDIT_REPORT_REQUEST_REFUSED', async (name, error) => {
     pcaMock.on(CreateCertificateAuthorityAuditReportCommand).rejects(error);
     const result = await request();

@@ -5,13 +5,14 @@ import {
   type CertificateAuthority,
 } from '@aws-sdk/client-acm-pca';
 import { GetBucketPolicyCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/sweep';
 import { classifyEvent } from '../../src/lib/classify-event';
 import { resetClock, setClock } from '../../src/lib/clock';
+import { resetClients } from '../../src/lib/clients/registry';
 import { sweepEventId, sweepExecutionName, type SweepSummary } from '../../src/lib/sweep';
-import { AwsServiceError, mockClient } from '../aws-stub';
 import {
   ACCOUNT,
   CA_ARN,
@@ -64,7 +65,7 @@ function account(...pages: CertificateAuthority[][]): void {
     pcaMock.on(ListCertificateAuthoritiesCommand, input).resolves({ CertificateAuthorities: cas, ...(index + 1 < pages.length ? { NextToken: `page-${index + 2}` } : {}) });
   });
   const byArn = new Map(pages.flat().map((entry) => [entry.Arn, entry]));
-  pcaMock.on(DescribeCertificateAuthorityCommand).callsFake((input) => ({ CertificateAuthority: byArn.get(input.CertificateAuthorityArn) }));
+  pcaMock.on(DescribeCertificateAuthorityCommand).callsFake((input: { CertificateAuthorityArn: string }) => ({ CertificateAuthority: byArn.get(input.CertificateAuthorityArn) }));
 }
 
 function sweep(): Promise<SweepSummary> {
@@ -79,6 +80,7 @@ beforeEach(() => {
   pcaMock.reset();
   s3Mock.reset();
   sfnMock.reset();
+  resetClients();
   stubDeploymentEnv({ STATE_MACHINE_ARN });
   setClock({ now: () => new Date(SWEPT_AT) });
   sfnMock.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${input.name}`, startDate: new Date(SWEPT_AT) }));
@@ -211,7 +213,7 @@ describe('Sweep', () => {
     account([ca()]);
     serveBucket(s3Mock, { policy: null });
     const name = `sweep-${CA_ID}-20261120T1005`;
-    sfnMock.on(StartExecutionCommand).rejects(new AwsServiceError({ name: 'ExecutionAlreadyExists', httpStatusCode: 400, message: `Execution Already Exists: '${name}'` }));
+    sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: { httpStatusCode: 400 } }));
     const summary = await sweep();
     expect(summary.started).toEqual([
       { caArn: CA_ARN, eventId: `sweep-${CA_ID}-2026-11-20`, executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${name}`, findings: ['POLICY_GRANT_MISSING'], alreadyStarted: true },
@@ -222,7 +224,7 @@ describe('Sweep', () => {
   it('reports an execution Step Functions refused to start, and goes on', async () => {
     account([ca(CA_ARN), ca(OTHER_CA_ARN, OTHER_BUCKET)]);
     serveBucket(s3Mock, { policy: null });
-    sfnMock.on(StartExecutionCommand, { name: `sweep-${CA_ID}-20261120T1005` }).rejects(new AwsServiceError({ name: 'AccessDeniedException', fault: 'client', httpStatusCode: 400, message: 'not authorized to perform: states:StartExecution' }));
+    sfnMock.on(StartExecutionCommand, { name: `sweep-${CA_ID}-20261120T1005` }).rejects(new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'not authorized to perform: states:StartExecution' }));
     const summary = await sweep();
     expect(summary.failed).toEqual([{ caArn: CA_ARN, error: 'AccessDeniedException: not authorized to perform: states:StartExecution', retryable: false }]);
     expect(summary.started).toMatchObject([{ caArn: OTHER_CA_ARN }]);

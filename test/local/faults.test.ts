@@ -1,10 +1,12 @@
 /**
- * Faults injected by the simulated account (throttling, 5xx, timeouts) reach the product's
- * own AWS clients (src/lib/aws/) through their transport, below their retry loop: the
- * clients' retries (the SDK's standard mode, decision for decision) handle them, and what
- * is left after their attempts reaches the handlers, which must turn it into an error the
- * state machine retries, and never leave a bucket policy half written.
+ * Faults injected by the simulated account (throttling, 5xx, timeouts) reach the real SDK
+ * v3 clients below their retry middleware: the SDK's own retries handle them, and what is
+ * left after its attempts reaches the handlers, which must turn it into an error the state
+ * machine retries, and never leave a bucket policy half written.
  */
+import { ACMPCAClient, DescribeCertificateAuthorityCommand } from '@aws-sdk/client-acm-pca';
+import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import crlS3PermissionFailure from '../../events/crl-s3-permission-failure.json';
 import { handler as inspectBucket } from '../../src/handlers/inspect-bucket';
@@ -23,7 +25,7 @@ import { createHistoryTable, type LocalHistoryTable } from '../../src/local/hist
 import { localClientOptions, SDK_MAX_ATTEMPTS } from '../../src/local/sdk-options';
 import { sdkRetries, SimulatedAccount } from '../../src/local/simulated-account';
 import { lambdaContext } from '../../src/local/workflow';
-import { attachedClients, bucketOf, CA_ARN, CRL_BUCKET, fixture, TestClock } from './helpers';
+import { bucketOf, CA_ARN, CRL_BUCKET, fixture, TestClock } from './helpers';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:pca-remediation-local-notifications';
 const NEW_POLICY = JSON.stringify({
@@ -31,31 +33,33 @@ const NEW_POLICY = JSON.stringify({
   Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${CRL_BUCKET}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
 });
 
-/** An account from the crl-missing-grant fixture, with the product's clients built as the local runner builds them. */
+/** An account from the crl-missing-grant fixture, with real clients built as the local runner builds them. */
 function simulate(faults?: FaultPlan, edit: (file: AccountFile) => void = () => {}) {
   const file = fixture('crl-missing-grant');
   edit(file);
   const account = new SimulatedAccount(file, { now: new TestClock('2026-11-20T10:05:00Z').now, ...(faults ? { faults } : {}) });
-  return { account, ...attachedClients(account, localClientOptions()) };
+  const s3 = new S3Client(localClientOptions());
+  const pca = new ACMPCAClient(localClientOptions('us-east-1', 'ACM PCA'));
+  const sns = new SNSClient(localClientOptions());
+  account.attach(s3, 'S3');
+  account.attach(pca, 'ACM PCA');
+  account.attach(sns, 'SNS');
+  return { account, s3, pca, sns };
 }
 
 type Clients = ReturnType<typeof simulate>;
 
 const CALLS: Array<[string, ServiceName, (clients: Clients) => Promise<{ $metadata: { attempts?: number } }>]> = [
-  ['S3 GetBucketPolicy', 'S3', ({ s3 }) => s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })],
-  ['S3 PutBucketPolicy', 'S3', ({ s3 }) => s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: NEW_POLICY })],
-  ['ACM PCA DescribeCertificateAuthority', 'ACM PCA', ({ pca }) => pca.send('DescribeCertificateAuthority', { CertificateAuthorityArn: CA_ARN })],
-  ['SNS Publish', 'SNS', ({ sns }) => sns.send('Publish', { TopicArn: TOPIC_ARN, Subject: 'test', Message: 'hello' })],
+  ['S3 GetBucketPolicy', 'S3', ({ s3 }) => s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))],
+  ['S3 PutBucketPolicy', 'S3', ({ s3 }) => s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: NEW_POLICY }))],
+  ['ACM PCA DescribeCertificateAuthority', 'ACM PCA', ({ pca }) => pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }))],
+  ['SNS Publish', 'SNS', ({ sns }) => sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Subject: 'test', Message: 'hello' }))],
 ];
 
-/**
- * The error names each kind of fault reaches callers with, per service: the wire error
- * codes, as the product's client names them (SNS's are Throttled and InternalError,
- * which the SDK called ThrottledException and InternalErrorException).
- */
+/** The error names each kind of fault reaches callers with, per service. */
 const FAULT_NAMES: Record<Exclude<FaultKind, 'timeout-after-apply'>, Record<string, string[]>> = {
-  throttling: { S3: ['SlowDown'], 'ACM PCA': ['ThrottlingException'], SNS: ['Throttled'] },
-  server: { S3: ['InternalError', 'ServiceUnavailable'], 'ACM PCA': ['InternalFailure', 'ServiceUnavailable'], SNS: ['InternalError', 'ServiceUnavailable'] },
+  throttling: { S3: ['SlowDown'], 'ACM PCA': ['ThrottlingException'], SNS: ['ThrottledException'] },
+  server: { S3: ['InternalError', 'ServiceUnavailable'], 'ACM PCA': ['InternalFailure', 'ServiceUnavailable'], SNS: ['InternalErrorException', 'ServiceUnavailable'] },
   timeout: { S3: ['TimeoutError'], 'ACM PCA': ['TimeoutError'], SNS: ['TimeoutError'] },
 };
 
@@ -72,8 +76,8 @@ function seedFaulting(plan: Omit<FaultPlan, 'seed'>, pattern: boolean[]): number
 const KINDS_RETRIED = ['throttling', 'server', 'timeout'] as const;
 const cases = CALLS.flatMap(([name, service, call]) => KINDS_RETRIED.map((kind) => [name, kind, service, call] as const));
 
-describe("the client's own retries", () => {
-  it.each(cases)('%s: one %s fault, then success: the client retries and the call resolves', async (_name, kind, _service, call) => {
+describe("the SDK's own retries", () => {
+  it.each(cases)('%s: one %s fault, then success: the SDK retries and the command resolves', async (_name, kind, _service, call) => {
     // Prepare: a seed whose first draw faults and whose second does not
     const plan = { rate: 0.5, kinds: [kind] };
     const clients = simulate({ ...plan, seed: seedFaulting(plan, [true, false]) });
@@ -90,10 +94,10 @@ describe("the client's own retries", () => {
     expect(sdkRetries(account.calls)).toBe(1);
   });
 
-  it.each(cases)('%s: a %s fault on every attempt: the client gives up after 3 attempts with the error, which is transient', async (_name, kind, service, call) => {
+  it.each(cases)('%s: a %s fault on every attempt: the SDK gives up after 3 attempts with the error, which is transient', async (_name, kind, service, call) => {
     const clients = simulate({ rate: 1, kinds: [kind], seed: 1 });
     const error = await call(clients).then(
-      () => expect.fail('the call resolved'),
+      () => expect.fail('the command resolved'),
       (rejected: unknown) => rejected as Error & { $metadata: { attempts: number } },
     );
     expect(FAULT_NAMES[kind][service]).toContain(error.name);
@@ -106,13 +110,13 @@ describe("the client's own retries", () => {
   });
 
   it.each<[string, (file: AccountFile) => void, (clients: Clients) => Promise<unknown>, string]>([
-    ['NoSuchBucketPolicy', (file) => (file.buckets[0]!.Policy = null), ({ s3 }) => s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET }), 'NoSuchBucketPolicy'],
-    ['AccessDenied', () => {}, ({ s3 }) => s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' }), 'AccessDenied'],
-    ['MalformedPolicy', () => {}, ({ s3 }) => s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: 'not json' }), 'MalformedPolicy'],
+    ['NoSuchBucketPolicy', (file) => (file.buckets[0]!.Policy = null), ({ s3 }) => s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET })), 'NoSuchBucketPolicy'],
+    ['AccessDenied', () => {}, ({ s3 }) => s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' })), 'AccessDenied'],
+    ['MalformedPolicy', () => {}, ({ s3 }) => s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: 'not json' })), 'MalformedPolicy'],
     [
       'ResourceNotFoundException',
       () => {},
-      ({ pca }) => pca.send('DescribeCertificateAuthority', { CertificateAuthorityArn: CA_ARN.replace('11223344', '99999999') }),
+      ({ pca }) => pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN.replace('11223344', '99999999') })),
       'ResourceNotFoundException',
     ],
   ])('does not retry %s, an error the account itself answers with', async (_case, edit, call, name) => {
@@ -128,16 +132,16 @@ describe('timeout-after-apply', () => {
 
   it('changes the policy although every attempt of the caller got TimeoutError', async () => {
     const { account, s3 } = simulate({ ...onPolicyWrites, rate: 1, seed: 1 });
-    await expect(s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: NEW_POLICY })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: NEW_POLICY }))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(bucketOf(account, CRL_BUCKET).Policy).toBe(NEW_POLICY);
     expect(account.faults['timeout-after-apply']).toBe(SDK_MAX_ATTEMPTS);
     expect(account.calls.every((record) => record.error === 'TimeoutError')).toBe(true);
   });
 
-  it('is retried by the client, which writes the same policy again and resolves', async () => {
+  it('is retried by the SDK, which writes the same policy again and resolves', async () => {
     const plan = { ...onPolicyWrites, rate: 0.5 };
     const { account, s3 } = simulate({ ...plan, seed: seedFaulting(plan, [true, false]) });
-    await expect(s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: NEW_POLICY })).resolves.toMatchObject({ $metadata: { attempts: 2 } });
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: NEW_POLICY }))).resolves.toMatchObject({ $metadata: { attempts: 2 } });
     expect(bucketOf(account, CRL_BUCKET).Policy).toBe(NEW_POLICY);
     expect(account.calls.map((record) => [record.operation, record.fault])).toEqual([
       ['PutBucketPolicy', 'timeout-after-apply'],
@@ -148,19 +152,19 @@ describe('timeout-after-apply', () => {
   it('still loses the answer when the service refused the write, and changes nothing', async () => {
     const { account, s3 } = simulate({ ...onPolicyWrites, rate: 1, seed: 1 });
     const before = bucketOf(account, CRL_BUCKET).Policy;
-    await expect(s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: 'not json' })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: 'not json' }))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(bucketOf(account, CRL_BUCKET).Policy).toBe(before);
   });
 
   it('on a read is a plain timeout', async () => {
     const { account, s3 } = simulate({ kinds: ['timeout-after-apply'], operations: ['GetBucketPolicy'], rate: 1, seed: 1 });
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(account.calls).toHaveLength(SDK_MAX_ATTEMPTS);
   });
 });
 
 describe('the fault plan', () => {
-  /** Forty calls of four kinds, each operation once, recorded as [operation, fault, error]. */
+  /** Forty calls of four kinds, each command once, recorded as [operation, fault, error]. */
   async function faultsOf(plan: FaultPlan) {
     const clients = simulate(plan);
     for (let i = 0; i < 10; i += 1) {
@@ -197,7 +201,7 @@ describe('the fault plan', () => {
     expect(clients.account.faults).toEqual({ throttling: 3, server: 0, timeout: 0, 'timeout-after-apply': 0 });
   });
 
-  it('applies to send() called directly too, without client retries', async () => {
+  it('applies to send() called directly too, without SDK retries', async () => {
     const { account } = simulate({ rate: 1, kinds: ['server'], seed: 1 });
     await expect(account.send('S3', 'GetBucketPolicy', { Bucket: CRL_BUCKET })).rejects.toMatchObject({ $fault: 'server' });
     expect(account.calls).toEqual([expect.objectContaining({ operation: 'GetBucketPolicy', fault: 'server' })]);
@@ -206,9 +210,9 @@ describe('the fault plan', () => {
   it('can be replaced and switched off with setFaults', async () => {
     const { account, s3 } = simulate({ rate: 1, kinds: ['throttling'], seed: 1 });
     account.setFaults(null);
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).resolves.toHaveProperty('Policy');
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).resolves.toHaveProperty('Policy');
     account.setFaults({ rate: 1, kinds: ['timeout'], seed: 1 });
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(account.faults).toMatchObject({ throttling: 0, timeout: SDK_MAX_ATTEMPTS });
   });
 
@@ -216,7 +220,7 @@ describe('the fault plan', () => {
     const clients = simulate(undefined, (file) => {
       file.Simulation = { Faults: { Rate: 1, Kinds: ['throttling'], Seed: 3, Operations: ['Publish'] } };
     });
-    await expect(CALLS[3]![2](clients)).rejects.toMatchObject({ name: 'Throttled', $metadata: { httpStatusCode: 429 } });
+    await expect(CALLS[3]![2](clients)).rejects.toMatchObject({ name: 'ThrottledException' });
     await expect(CALLS[0]![2](clients)).resolves.toHaveProperty('Policy');
     expect(clients.account.toAccountFile().Simulation).toEqual({ Faults: { Rate: 1, Kinds: ['throttling'], Seed: 3, Operations: ['Publish'] } });
   });
@@ -284,9 +288,11 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
       faults: { rate: 0.3, kinds: [...FAULT_KINDS], seed },
     });
     configureClients({
-      options: { ...localClientOptions(), transport: account.transport },
-      // DynamoDB over HTTP to dynalite, as the local runner sends it.
-      serviceOptions: { DynamoDB: { ...localClientOptions(), endpoint: table.endpoint, transport: undefined } },
+      options: localClientOptions(),
+      serviceOptions: { DynamoDB: { endpoint: table.endpoint }, 'ACM PCA': localClientOptions('us-east-1', 'ACM PCA') },
+      onCreate: (client, service) => {
+        if (service !== 'DynamoDB') account.attach(client, service);
+      },
     });
     return account;
   }
@@ -352,7 +358,7 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
       faults += Object.values(account.faults).reduce((sum, count) => sum + count, 0);
       retries += sdkRetries(account.calls);
     }
-    // The faults were many, most were absorbed by the clients' retries, the rest by the state machine's,
+    // The faults were many, most were absorbed by the SDK's retries, the rest by the state machine's,
     // some after the policy was written (the write's answer or its read-back lost): the retry then found the grant there.
     expect(faults).toBeGreaterThan(RUNS);
     expect(retries).toBeGreaterThan(RUNS / 2);

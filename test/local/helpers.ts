@@ -1,14 +1,11 @@
 /**
  * Shared set-up for the simulated account's tests: the fixtures, a settable clock and
- * the product's own AWS clients (src/lib/aws/) answered by an account through its transport.
+ * real SDK clients attached to an account.
  */
 import { readFileSync } from 'node:fs';
-import { ServiceClient, type ClientOptions } from '../../src/lib/aws/client';
-import type { HttpRequest } from '../../src/lib/aws/sigv4';
-import { ACM_PCA, type AcmPcaOperations } from '../../src/lib/aws/services/acm-pca';
-import { S3, type S3Operations } from '../../src/lib/aws/services/s3';
-import { SNS, type SnsOperations } from '../../src/lib/aws/services/sns';
-import type { ServiceName } from '../../src/lib/clients/registry';
+import { ACMPCAClient } from '@aws-sdk/client-acm-pca';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { parseAccountFile, type AccountFile } from '../../src/local/account-file';
 import { SimulatedAccount } from '../../src/local/simulated-account';
 
@@ -57,28 +54,17 @@ export class TestClock {
   }
 }
 
-const clientOptions: ClientOptions = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+const clientOptions = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
 
-/**
- * The product's clients whose attempts `account` answers (in place of HTTP), with the
- * clients' default retries; `options` over the defaults (e.g. localClientOptions()).
- */
-export function attachedClients(account: SimulatedAccount, options: ClientOptions = clientOptions) {
-  const settings = { ...options, transport: account.transport };
-  const s3 = new ServiceClient<S3Operations>(S3, settings);
-  const pca = new ServiceClient<AcmPcaOperations>(ACM_PCA, settings);
-  const sns = new ServiceClient<SnsOperations>(SNS, settings);
+/** Real SDK v3 clients whose commands are answered by `account`. */
+export function attachedClients(account: SimulatedAccount) {
+  const s3 = new S3Client(clientOptions);
+  const pca = new ACMPCAClient(clientOptions);
+  const sns = new SNSClient(clientOptions);
+  account.attach(s3, 'S3');
+  account.attach(pca, 'ACM PCA');
+  account.attach(sns, 'SNS');
   return { s3, pca, sns };
-}
-
-/**
- * One attempt handed straight to the account's transport, as a client hands it: for the
- * operations the account models (or not) that the product's clients do not send
- * (S3 GetBucketLocation, HeadBucket, DeleteBucket, SNS CreateTopic...).
- */
-export function sendThroughTransport(account: SimulatedAccount, service: ServiceName, operation: string, input: Record<string, unknown>) {
-  const request: HttpRequest = { method: 'POST', protocol: 'https:', hostname: 'simulated.invalid', path: '/', query: {}, headers: {}, body: '' };
-  return account.transport({ service, operation, input, request, attempt: 1 });
 }
 
 /** An account from a fixture, after `edit` changes its file, with clients and a clock. */

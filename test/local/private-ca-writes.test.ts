@@ -1,3 +1,8 @@
+import {
+  CreateCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityAuditReportCommand,
+} from '@aws-sdk/client-acm-pca';
+import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { AccountFile, BucketEntry } from '../../src/local/account-file';
 import { AUDIT_BUCKET, bucketOf, CA_ARN, caOf, CRL_BUCKET, CRL_KEY, pcaGrantPolicy, simulate } from './helpers';
@@ -17,7 +22,7 @@ describe('CRL retries every 15 minutes after the failure', () => {
     expect(caOf(account).Simulation?.CrlFailureAt).toBe('2026-11-20T10:15:00.000Z');
 
     clock.set('2026-11-20T10:22:00Z');
-    await s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() }));
     account.advanceTo(new Date('2026-11-20T10:29:59Z'));
     expect(crlWrittenAt(account)).toBe(OLD_CRL);
 
@@ -29,9 +34,9 @@ describe('CRL retries every 15 minutes after the failure', () => {
   it('judges each tick by the bucket as it was then: a fix made late does not count for earlier ticks', async () => {
     const { clock, s3 } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
     clock.set('2026-11-20T10:50:00Z');
-    await s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() }));
     clock.set('2026-11-20T11:10:00Z');
-    const head = await s3.send('HeadObject', { Bucket: CRL_BUCKET, Key: CRL_KEY });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: CRL_BUCKET, Key: CRL_KEY }));
     expect(head.LastModified).toEqual(new Date('2026-11-20T11:00:00Z'));
   });
 
@@ -62,7 +67,7 @@ describe('CRL retries every 15 minutes after the failure', () => {
     const { account, clock, s3 } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', (file) => {
       file.certificateAuthorities[0]!.Simulation!.CrlInternalFailureUntil = '2026-11-20T11:05:00Z';
     });
-    await s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() }));
     clock.set('2026-11-20T11:14:00Z');
     account.advanceTo(clock.now());
     expect(crlWrittenAt(account)).toBe(OLD_CRL);
@@ -70,7 +75,7 @@ describe('CRL retries every 15 minutes after the failure', () => {
     expect(crlWrittenAt(account)).toBe('2026-11-20T11:15:00.000Z');
   });
 
-  it('records no client call for Private CA’s own writes', () => {
+  it('records no SDK call for Private CA’s own writes', () => {
     const { account } = simulate('crl-internal-failure', '2026-11-20T10:05:00Z');
     account.advanceTo(new Date('2026-11-20T12:00:00Z'));
     expect(account.calls).toEqual([]);
@@ -133,11 +138,11 @@ describe('audit report lifecycle', () => {
       edit(file);
     });
     const created = await setup.pca.send(
-      'CreateCertificateAuthorityAuditReport', { CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: 'JSON' },
+      new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: 'JSON' }),
     );
     const describeAt = async (time: string) => {
       setup.clock.set(time);
-      return setup.pca.send('DescribeCertificateAuthorityAuditReport', { CertificateAuthorityArn: CA_ARN, AuditReportId: created.AuditReportId });
+      return setup.pca.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: created.AuditReportId }));
     };
     return { ...setup, created, describeAt };
   }

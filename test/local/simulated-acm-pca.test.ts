@@ -1,4 +1,12 @@
-import type { RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import {
+  CreateCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityAuditReportCommand,
+  DescribeCertificateAuthorityCommand,
+  GetCertificateCommand,
+  ListCertificateAuthoritiesCommand,
+  UpdateCertificateAuthorityCommand,
+  type RevocationConfiguration,
+} from '@aws-sdk/client-acm-pca';
 import { describe, expect, it } from 'vitest';
 import type { CertificateAuthorityEntry } from '../../src/local/account-file';
 import { AUDIT_BUCKET, CA_ARN, CA_ID, caOf, simulate } from './helpers';
@@ -13,7 +21,7 @@ function editCa(edit: (ca: CertificateAuthorityEntry) => void) {
 describe('DescribeCertificateAuthority', () => {
   it('returns the CA as the API does: times as Dates, without the file-only fields', async () => {
     const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
-    const { CertificateAuthority: ca } = await pca.send('DescribeCertificateAuthority', { CertificateAuthorityArn: CA_ARN });
+    const { CertificateAuthority: ca } = await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }));
     expect(ca).toMatchObject({
       Arn: CA_ARN,
       Status: 'ACTIVE',
@@ -31,7 +39,7 @@ describe('DescribeCertificateAuthority', () => {
       ca.Status = 'FAILED';
       ca.FailureReason = 'REQUEST_TIMED_OUT';
     }));
-    await expect(pca.send('DescribeCertificateAuthority', { CertificateAuthorityArn: CA_ARN })).resolves.toMatchObject({
+    await expect(pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }))).resolves.toMatchObject({
       CertificateAuthority: { Status: 'FAILED', FailureReason: 'REQUEST_TIMED_OUT' },
     });
   });
@@ -41,7 +49,7 @@ describe('DescribeCertificateAuthority', () => {
     ['a malformed ARN', 'arn:aws:acm-pca:region:account:certificate-authority/CA_ID', 'InvalidArnException'],
   ])('rejects %s with %s', async (_case, arn, name) => {
     const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
-    await expect(pca.send('DescribeCertificateAuthority', { CertificateAuthorityArn: arn })).rejects.toMatchObject({
+    await expect(pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: arn }))).rejects.toMatchObject({
       name,
       $fault: 'client',
       $metadata: { httpStatusCode: 400 },
@@ -63,7 +71,7 @@ describe('ListCertificateAuthorities', () => {
     const arns: string[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await pca.send('ListCertificateAuthorities', { ...input, NextToken });
+      const page = await pca.send(new ListCertificateAuthoritiesCommand({ ...input, NextToken }));
       pages.push(page.CertificateAuthorities!.length);
       arns.push(...page.CertificateAuthorities!.map((ca) => ca.Arn!));
       NextToken = page.NextToken;
@@ -73,8 +81,8 @@ describe('ListCertificateAuthorities', () => {
 
   it('lists the CAs as DescribeCertificateAuthority describes them: times as Dates, without the file-only fields', async () => {
     const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
-    const { CertificateAuthorities, NextToken } = await pca.send('ListCertificateAuthorities', {});
-    const { CertificateAuthority: describedCa } = await pca.send('DescribeCertificateAuthority', { CertificateAuthorityArn: CA_ARN });
+    const { CertificateAuthorities, NextToken } = await pca.send(new ListCertificateAuthoritiesCommand({}));
+    const { CertificateAuthority: describedCa } = await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }));
     expect(CertificateAuthorities).toHaveLength(1);
     const [ca] = CertificateAuthorities!;
     expect(ca).toEqual(describedCa);
@@ -108,7 +116,7 @@ describe('ListCertificateAuthorities', () => {
     ['ResourceOwner ANYONE', { ResourceOwner: 'ANYONE' as never }, 'ValidationException'],
   ])('rejects %s with %s', async (_case, input, name) => {
     const { pca } = withCas(2);
-    await expect(pca.send('ListCertificateAuthorities', input)).rejects.toMatchObject({ name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    await expect(pca.send(new ListCertificateAuthoritiesCommand(input))).rejects.toMatchObject({ name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
   });
 });
 
@@ -119,7 +127,7 @@ describe('UpdateCertificateAuthority', () => {
 
   it('replaces the RevocationConfiguration as given', async () => {
     const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
-    await pca.send('UpdateCertificateAuthority', { CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead });
+    await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }));
     expect(caOf(account).RevocationConfiguration).toEqual(publicRead);
   });
 
@@ -129,7 +137,7 @@ describe('UpdateCertificateAuthority', () => {
       const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Status = status)));
       const before = account.toAccountFile();
       await expect(
-        pca.send('UpdateCertificateAuthority', { CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }),
+        pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
       ).rejects.toMatchObject({ name: 'InvalidStateException' });
       expect(account.toAccountFile()).toEqual(before);
     },
@@ -140,10 +148,10 @@ describe('UpdateCertificateAuthority', () => {
     const before = caOf(account).RevocationConfiguration;
     await expect(
       pca.send(
-        'UpdateCertificateAuthority', {
+        new UpdateCertificateAuthorityCommand({
           CertificateAuthorityArn: CA_ARN,
           RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'pca-crl-111122223333', S3ObjectAcl: 'PRIVATE' as never } },
-        },
+        }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining('S3ObjectAcl') });
     expect(caOf(account).RevocationConfiguration).toEqual(before);
@@ -152,21 +160,21 @@ describe('UpdateCertificateAuthority', () => {
   it('with UpdateTestsBucketWrite, refuses a CRL bucket Private CA could not write to', async () => {
     const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: true })));
     await expect(
-      pca.send('UpdateCertificateAuthority', { CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }),
+      pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
     ).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining('BlockPublicAcls') });
   });
 });
 
 describe('CreateCertificateAuthorityAuditReport', () => {
-  const requestReport = (pca: ReturnType<typeof simulate>['pca'], format: 'JSON' | 'CSV') =>
-    pca.send('CreateCertificateAuthorityAuditReport', { CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: format });
+  const requestReport = (format: 'JSON' | 'CSV') =>
+    new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: format });
 
   it('creates a CREATING report under audit-report/<CA id>/<id>.<format>', async () => {
     const { pca, account, clock } = simulate('audit-report-failed', '2026-11-20T10:30:00Z');
-    const created = await requestReport(pca, 'CSV');
+    const created = await pca.send(requestReport('CSV'));
     expect(created.S3Key).toBe(`audit-report/${CA_ID}/${created.AuditReportId}.csv`);
     const described = await pca.send(
-      'DescribeCertificateAuthorityAuditReport', { CertificateAuthorityArn: CA_ARN, AuditReportId: created.AuditReportId },
+      new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: created.AuditReportId }),
     );
     expect(described).toMatchObject({ AuditReportStatus: 'CREATING', S3BucketName: AUDIT_BUCKET, S3Key: created.S3Key, CreatedAt: clock.now() });
     expect(caOf(account).Simulation?.LastAuditReportRequestedAt).toBe(clock.now().toISOString());
@@ -178,28 +186,28 @@ describe('CreateCertificateAuthorityAuditReport', () => {
   ])('rejects a second request %s after the last with %s', async (_gap, now, name) => {
     const { pca } = simulate('audit-report-failed', now);
     await expect(
-      requestReport(pca, 'JSON'),
+      pca.send(requestReport('JSON')),
     ).rejects.toMatchObject({ name });
   });
 
   it('accepts a request exactly 30 minutes after the last', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T10:29:00Z');
     await expect(
-      requestReport(pca, 'JSON'),
+      pca.send(requestReport('JSON')),
     ).resolves.toHaveProperty('AuditReportId');
   });
 
   it('rejects a CA that is not ACTIVE or DISABLED with InvalidStateException', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T11:00:00Z', editCa((ca) => (ca.Status = 'PENDING_CERTIFICATE')));
     await expect(
-      requestReport(pca, 'JSON'),
+      pca.send(requestReport('JSON')),
     ).rejects.toMatchObject({ name: 'InvalidStateException' });
   });
 
   it('rejects an unknown report format with InvalidArgsException', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T11:00:00Z');
     await expect(
-      requestReport(pca, 'XML' as never),
+      pca.send(requestReport('XML' as never)),
     ).rejects.toMatchObject({ name: 'InvalidArgsException' });
   });
 });
@@ -208,14 +216,14 @@ describe('DescribeCertificateAuthorityAuditReport', () => {
   it('returns a report of the file', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T10:05:00Z');
     await expect(
-      pca.send('DescribeCertificateAuthorityAuditReport', { CertificateAuthorityArn: CA_ARN, AuditReportId: 'a1b2c3d4-5678-90ab-cdef-111122223333' }),
+      pca.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: 'a1b2c3d4-5678-90ab-cdef-111122223333' })),
     ).resolves.toMatchObject({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, CreatedAt: new Date('2026-11-20T09:59:00Z') });
   });
 
   it('rejects an unknown report with ResourceNotFoundException', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T10:05:00Z');
     await expect(
-      pca.send('DescribeCertificateAuthorityAuditReport', { CertificateAuthorityArn: CA_ARN, AuditReportId: '00000000-0000-0000-0000-000000000000' }),
+      pca.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: CA_ARN, AuditReportId: '00000000-0000-0000-0000-000000000000' })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
@@ -230,7 +238,7 @@ describe('GetCertificate', () => {
 
   it('returns the certificate and its chain once issued', async () => {
     const { pca } = withCertificate('ISSUED');
-    await expect(pca.send('GetCertificate', { CertificateAuthorityArn: CA_ARN, CertificateArn: CERTIFICATE_ARN })).resolves.toMatchObject({
+    await expect(pca.send(new GetCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateArn: CERTIFICATE_ARN }))).resolves.toMatchObject({
       Certificate: expect.stringContaining('BEGIN CERTIFICATE'),
       CertificateChain: expect.stringContaining('MIIC'),
     });
@@ -241,7 +249,7 @@ describe('GetCertificate', () => {
     ['PENDING', 'RequestInProgressException', ''],
   ] as const)('rejects a %s certificate with %s', async (status, name, message) => {
     const { pca } = withCertificate(status);
-    await expect(pca.send('GetCertificate', { CertificateAuthorityArn: CA_ARN, CertificateArn: CERTIFICATE_ARN })).rejects.toMatchObject({
+    await expect(pca.send(new GetCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateArn: CERTIFICATE_ARN }))).rejects.toMatchObject({
       name,
       message: expect.stringContaining(message),
     });
@@ -250,7 +258,7 @@ describe('GetCertificate', () => {
   it('rejects an unknown certificate with ResourceNotFoundException', async () => {
     const { pca } = withCertificate('ISSUED');
     await expect(
-      pca.send('GetCertificate', { CertificateAuthorityArn: CA_ARN, CertificateArn: `${CA_ARN}/certificate/00000000000000000000000000000000` }),
+      pca.send(new GetCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateArn: `${CA_ARN}/certificate/00000000000000000000000000000000` })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

@@ -1,7 +1,15 @@
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { AwsServiceError } from '../../src/lib/aws/errors';
-import type { S3Operations } from '../../src/lib/aws/services/s3';
-import { bucketOf, CRL_BUCKET, CRL_KEY, pcaGrantPolicy, sendThroughTransport, simulate } from './helpers';
+import { bucketOf, CRL_BUCKET, CRL_KEY, pcaGrantPolicy, simulate } from './helpers';
 
 const NOW = '2026-11-20T10:05:00Z';
 
@@ -22,7 +30,7 @@ function withBareBucket() {
 describe('GetBucketPolicy', () => {
   it('returns the policy as a JSON string, even when the file gave a document', async () => {
     const { s3 } = crlAccount();
-    const output = await s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET });
+    const output = await s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }));
     expect(typeof output.Policy).toBe('string');
     expect(JSON.parse(output.Policy!)).toMatchObject({ Statement: [{ Sid: 'DenyInsecureTransport' }] });
     expect(output.$metadata.httpStatusCode).toBe(200);
@@ -30,8 +38,7 @@ describe('GetBucketPolicy', () => {
 
   it('rejects with NoSuchBucketPolicy (404) when the bucket has no policy', async () => {
     const { s3 } = withBareBucket();
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).rejects.toBeInstanceOf(AwsServiceError);
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).rejects.toMatchObject({
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).rejects.toMatchObject({
       name: 'NoSuchBucketPolicy',
       $fault: 'client',
       $metadata: { httpStatusCode: 404 },
@@ -40,7 +47,7 @@ describe('GetBucketPolicy', () => {
 
   it('rejects with NoSuchBucket (404) for a bucket that does not exist', async () => {
     const { s3 } = crlAccount();
-    await expect(s3.send('GetBucketPolicy', { Bucket: 'no-such-bucket' })).rejects.toMatchObject({
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({
       name: 'NoSuchBucket',
       $metadata: { httpStatusCode: 404 },
     });
@@ -51,9 +58,9 @@ describe('PutBucketPolicy', () => {
   it('stores the policy text exactly as given', async () => {
     const { s3, account } = crlAccount();
     const policy = pcaGrantPolicy();
-    await s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: policy });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: policy }));
     expect(bucketOf(account, CRL_BUCKET).Policy).toBe(policy);
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).resolves.toMatchObject({ Policy: policy });
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).resolves.toMatchObject({ Policy: policy });
   });
 
   const big = JSON.stringify({
@@ -90,7 +97,7 @@ describe('PutBucketPolicy', () => {
   ])('rejects %s with MalformedPolicy (400) and keeps the stored policy', async (_case, policy, message) => {
     const { s3, account } = crlAccount();
     const before = bucketOf(account, CRL_BUCKET).Policy;
-    await expect(s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: policy })).rejects.toMatchObject({
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: policy }))).rejects.toMatchObject({
       name: 'MalformedPolicy',
       $metadata: { httpStatusCode: 400 },
       message: expect.stringContaining(message),
@@ -102,14 +109,14 @@ describe('PutBucketPolicy', () => {
     const { s3 } = crlAccount();
     const statement = { Effect: 'Allow', Principal: { Service: 'acm-pca.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/*` };
     const policy = JSON.stringify({ Statement: [statement, { ...statement, Sid: 'A' }, { ...statement, Sid: 'A' }] });
-    await expect(s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: policy })).resolves.toBeDefined();
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: policy }))).resolves.toBeDefined();
   });
 
   it('is denied (AccessDenied, 403) for a public policy when BlockPublicPolicy is on', async () => {
     const { s3, account } = crlAccount();
     const before = bucketOf(account, CRL_BUCKET).Policy;
     const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/*` }] });
-    await expect(s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: policy })).rejects.toMatchObject({
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: policy }))).rejects.toMatchObject({
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
     });
@@ -122,32 +129,32 @@ describe('ExpectedBucketOwner', () => {
     const { s3, account } = crlAccount();
     const before = account.toAccountFile();
     await expect(
-      s3.send('PutBucketPolicy', { Bucket: CRL_BUCKET, Policy: pcaGrantPolicy(), ExpectedBucketOwner: '444455556666' }),
+      s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy(), ExpectedBucketOwner: '444455556666' })),
     ).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect(account.toAccountFile()).toEqual(before);
     expect(account.calls.at(-1)).toMatchObject({ operation: 'PutBucketPolicy', error: 'AccessDenied' });
   });
 
   it.each([
-    ['GetBucketPolicy', { Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' }, 'AccessDenied'],
-    ['GetPublicAccessBlock', { Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' }, 'AccessDenied'],
-    // HEAD responses have no body: the client names a 403 from its status alone, "Forbidden".
-    ['HeadObject', { Bucket: CRL_BUCKET, Key: CRL_KEY, ExpectedBucketOwner: '444455556666' }, 'Forbidden'],
-  ] as const)('denies %s with a wrong ExpectedBucketOwner (%s, 403)', async (operation, input, name) => {
+    ['GetBucketPolicy', new GetBucketPolicyCommand({ Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' }), 'AccessDenied'],
+    ['GetPublicAccessBlock', new GetPublicAccessBlockCommand({ Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' }), 'AccessDenied'],
+    // HEAD responses have no body: SDK v3 names a 403 "Unknown".
+    ['HeadObject', new HeadObjectCommand({ Bucket: CRL_BUCKET, Key: CRL_KEY, ExpectedBucketOwner: '444455556666' }), 'Unknown'],
+  ])('denies %s with a wrong ExpectedBucketOwner (%s, 403)', async (_op, command, name) => {
     const { s3 } = crlAccount();
-    await expect(s3.send(operation as keyof S3Operations, input as never)).rejects.toMatchObject({ name, $metadata: { httpStatusCode: 403 } });
+    await expect(s3.send(command as never)).rejects.toMatchObject({ name, $metadata: { httpStatusCode: 403 } });
   });
 
   it('answers when ExpectedBucketOwner is the owner', async () => {
     const { s3 } = crlAccount();
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET, ExpectedBucketOwner: '111122223333' })).resolves.toHaveProperty('Policy');
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET, ExpectedBucketOwner: '111122223333' }))).resolves.toHaveProperty('Policy');
   });
 
   it('answers for a bucket of another account without ExpectedBucketOwner, and records a warning', async () => {
     const { s3, account } = crlAccount((file) => {
       file.buckets[0]!.Owner = '444455556666';
     });
-    await expect(s3.send('GetBucketPolicy', { Bucket: CRL_BUCKET })).resolves.toHaveProperty('Policy');
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).resolves.toHaveProperty('Policy');
     expect(account.calls.at(-1)?.warning).toMatch(/owned by account 444455556666/);
   });
 });
@@ -155,31 +162,31 @@ describe('ExpectedBucketOwner', () => {
 describe('bucket settings', () => {
   it('answers Block Public Access, Object Ownership and default encryption as S3 returns them', async () => {
     const { s3 } = crlAccount();
-    await expect(s3.send('GetPublicAccessBlock', { Bucket: CRL_BUCKET })).resolves.toMatchObject({
+    await expect(s3.send(new GetPublicAccessBlockCommand({ Bucket: CRL_BUCKET }))).resolves.toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
     });
-    await expect(s3.send('GetBucketOwnershipControls', { Bucket: CRL_BUCKET })).resolves.toMatchObject({
+    await expect(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: CRL_BUCKET }))).resolves.toMatchObject({
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
-    await expect(s3.send('GetBucketEncryption', { Bucket: CRL_BUCKET })).resolves.toMatchObject({
+    await expect(s3.send(new GetBucketEncryptionCommand({ Bucket: CRL_BUCKET }))).resolves.toMatchObject({
       ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
     });
   });
 
   it.each([
-    ['GetPublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration'],
-    ['GetBucketOwnershipControls', 'OwnershipControlsNotFoundError'],
-    ['GetBucketEncryption', 'ServerSideEncryptionConfigurationNotFoundError'],
-  ] as const)('%s rejects with %s (404) when the bucket has no such setting', async (operation, name) => {
+    ['GetPublicAccessBlock', new GetPublicAccessBlockCommand({ Bucket: CRL_BUCKET }), 'NoSuchPublicAccessBlockConfiguration'],
+    ['GetBucketOwnershipControls', new GetBucketOwnershipControlsCommand({ Bucket: CRL_BUCKET }), 'OwnershipControlsNotFoundError'],
+    ['GetBucketEncryption', new GetBucketEncryptionCommand({ Bucket: CRL_BUCKET }), 'ServerSideEncryptionConfigurationNotFoundError'],
+  ])('%s rejects with %s (404) when the bucket has no such setting', async (_op, command, name) => {
     const { s3 } = withBareBucket();
-    await expect(s3.send(operation, { Bucket: CRL_BUCKET })).rejects.toMatchObject({ name, $metadata: { httpStatusCode: 404 } });
+    await expect(s3.send(command as never)).rejects.toMatchObject({ name, $metadata: { httpStatusCode: 404 } });
   });
 
   it('fills unset Block Public Access settings with false', async () => {
     const { s3 } = crlAccount((file) => {
       file.buckets[0]!.PublicAccessBlockConfiguration = { BlockPublicAcls: true };
     });
-    await expect(s3.send('GetPublicAccessBlock', { Bucket: CRL_BUCKET })).resolves.toMatchObject({
+    await expect(s3.send(new GetPublicAccessBlockCommand({ Bucket: CRL_BUCKET }))).resolves.toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false },
     });
   });
@@ -188,7 +195,7 @@ describe('bucket settings', () => {
 describe('objects and location', () => {
   it('HeadObject gives LastModified as a Date', async () => {
     const { s3 } = crlAccount();
-    const output = await s3.send('HeadObject', { Bucket: CRL_BUCKET, Key: CRL_KEY });
+    const output = await s3.send(new HeadObjectCommand({ Bucket: CRL_BUCKET, Key: CRL_KEY }));
     expect(output.LastModified).toEqual(new Date('2026-11-19T10:00:00Z'));
   });
 
@@ -197,26 +204,25 @@ describe('objects and location', () => {
     ['a missing bucket', 'no-such-bucket'],
   ])('HeadObject rejects with NotFound (404) for %s', async (_case, bucket) => {
     const { s3 } = crlAccount();
-    await expect(s3.send('HeadObject', { Bucket: bucket, Key: 'crl/missing.crl' })).rejects.toMatchObject({
+    await expect(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'crl/missing.crl' }))).rejects.toMatchObject({
       name: 'NotFound',
       $metadata: { httpStatusCode: 404 },
     });
   });
 
-  // The product's S3 client does not send GetBucketLocation or HeadBucket: asked of the transport directly.
   it('GetBucketLocation leaves LocationConstraint out for us-east-1 and names other regions', async () => {
-    const { account } = crlAccount((file) => {
+    const { s3 } = crlAccount((file) => {
       file.buckets.push({ ...file.buckets[0]!, Name: 'pca-crl-eu', Region: 'eu-west-1' });
     });
-    const home = await sendThroughTransport(account, 'S3', 'GetBucketLocation', { Bucket: CRL_BUCKET });
-    expect(home?.LocationConstraint).toBeUndefined();
-    await expect(sendThroughTransport(account, 'S3', 'GetBucketLocation', { Bucket: 'pca-crl-eu' })).resolves.toMatchObject({ LocationConstraint: 'eu-west-1' });
+    const home = await s3.send(new GetBucketLocationCommand({ Bucket: CRL_BUCKET }));
+    expect(home.LocationConstraint).toBeUndefined();
+    await expect(s3.send(new GetBucketLocationCommand({ Bucket: 'pca-crl-eu' }))).resolves.toMatchObject({ LocationConstraint: 'eu-west-1' });
   });
 
   it('HeadBucket gives the region, and NotFound (404) for a missing bucket', async () => {
-    const { account } = crlAccount();
-    await expect(sendThroughTransport(account, 'S3', 'HeadBucket', { Bucket: CRL_BUCKET })).resolves.toMatchObject({ BucketRegion: 'us-east-1' });
-    await expect(sendThroughTransport(account, 'S3', 'HeadBucket', { Bucket: 'no-such-bucket' })).rejects.toMatchObject({
+    const { s3 } = crlAccount();
+    await expect(s3.send(new HeadBucketCommand({ Bucket: CRL_BUCKET }))).resolves.toMatchObject({ BucketRegion: 'us-east-1' });
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({
       name: 'NotFound',
       $metadata: { httpStatusCode: 404 },
     });

@@ -5,6 +5,7 @@
  * kind, CA, outcome, execution, times and every change's before and after.
  */
 import { readFileSync } from 'node:fs';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { bindReferences, loadDefinition } from '../../src/executions/definition';
 import { marshalItem } from '../../src/lib/history/item';
@@ -95,10 +96,12 @@ describe('a duplicate delivery', () => {
 
   it('is recognised while the first execution still runs (its item IN_PROGRESS)', async () => {
     const history = await createHistoryTable();
-    await localClient(history.endpoint).send('PutItem', {
-      TableName: history.name,
-      Item: marshalItem({ pk: `EVENT#${eventId}`, type: 'event', eventId, status: 'IN_PROGRESS', executionArn: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:first', expiresAt: 1 }),
-    });
+    await localClient(history.endpoint).send(
+      new PutItemCommand({
+        TableName: history.name,
+        Item: marshalItem({ pk: `EVENT#${eventId}`, type: 'event', eventId, status: 'IN_PROGRESS', executionArn: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:first', expiresAt: 1 }),
+      }),
+    );
     const run = await runScenario(permissionEvent, account(), { history });
     expect(run.outcome.status).toBe('DUPLICATE');
     expect(run.outcome.message).toContain('execution:pca-remediation-dev:first (still running)');
@@ -117,7 +120,7 @@ describe('the claim as the definition writes it, against dynalite', () => {
     const resolve = (attribute: Record<string, string>) => Object.fromEntries(Object.entries(attribute).map(([key, value]) => (key.endsWith('.$') ? [key.slice(0, -2), values[value]] : [key, value])));
     const Item = Object.fromEntries(Object.entries(parameters.Item).map(([name, attribute]) => [name, resolve(attribute)]));
     const ExpressionAttributeValues = { ':execution': { S: executionArn } };
-    return localClient(endpoint).send('PutItem', { TableName: table, Item: Item as never, ConditionExpression: parameters.ConditionExpression, ExpressionAttributeValues });
+    return localClient(endpoint).send(new PutItemCommand({ TableName: table, Item: Item as never, ConditionExpression: parameters.ConditionExpression, ExpressionAttributeValues }));
   }
 
   it('succeeds once, again for the same execution (a retry of ClaimEvent), and never for another', async () => {

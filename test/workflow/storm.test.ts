@@ -3,6 +3,7 @@
  * handlers at the same time, on one simulated account, one clock and one history table
  * (dynalite). See src/local/storm.ts.
  */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { printFigures } from '../figures';
 import { keepsEveryStatement } from '../../src/lib/apply-bucket-repair';
@@ -138,10 +139,9 @@ describe('a lease left by a crashed execution', () => {
   async function crashedLease(seconds: number) {
     const history = await createHistoryTable();
     const now = Math.floor(Date.parse('2026-11-20T10:02:00Z') / 1000);
-    await localClient(history.endpoint).send('PutItem', {
-      TableName: history.name,
-      Item: marshalItem({ pk: `LEASE#bucket#${stormBucket(0)}`, type: 'lease', bucket: stormBucket(0), holder: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:crashed', expiresAt: now + seconds }),
-    });
+    await localClient(history.endpoint).send(
+      new PutItemCommand({ TableName: history.name, Item: marshalItem({ pk: `LEASE#bucket#${stormBucket(0)}`, type: 'lease', bucket: stormBucket(0), holder: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:crashed', expiresAt: now + seconds }) }),
+    );
     return runStorm({ account: stormAccount(1, 1), deliveries: [stormEvent(0)], history, seed: 3 });
   }
 

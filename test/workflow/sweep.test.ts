@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as sweepHandler } from '../../src/handlers/sweep';
-import { clientSettings, resetClients } from '../../src/lib/clients/registry';
+import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock } from '../../src/lib/clock';
 import type { SweepSummary } from '../../src/lib/sweep';
 import type { OutcomeRecord } from '../../src/lib/types';
@@ -17,7 +17,6 @@ import { parseAccountFile } from '../../src/local/account-file';
 import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
 import { SimulatedAccount } from '../../src/local/simulated-account';
 import { lambdaContext, loadDefinition, runExecution, SimulatedClock, useSimulation, type LocalExecution } from '../../src/local/workflow';
-import { installStubs } from '../aws-stub';
 import { mockSfn } from '../handlers/fixtures';
 import { account, BUCKET, CA_ID, documentedGrant, policyOf } from './scenario';
 
@@ -45,10 +44,6 @@ async function world(file: unknown, start = '2026-11-20T10:05:00Z'): Promise<Wor
   const simulation = new SimulatedAccount(parseAccountFile(file), { now: () => clock.now() });
   const history = await createHistoryTable();
   useSimulation(simulation, clock, history.endpoint);
-  // useSimulation's clients (S3, Private CA and SNS answered by the account, DynamoDB on
-  // dynalite), with Step Functions answered by sfnMock. runExecution's own useSimulation,
-  // for this same account, clock and table, keeps them.
-  installStubs(clientSettings());
   const executions: LocalExecution[] = [];
   sfnMock.on(StartExecutionCommand).callsFake(async (input) => {
     expect(input.stateMachineArn).toBe(STATE_MACHINE_ARN);

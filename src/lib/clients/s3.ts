@@ -1,9 +1,6 @@
-import { ServiceClient, type AwsClient } from '../aws/client';
-import { S3, type S3Operations } from '../aws/services/s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { cachedClient } from './registry';
 
-export type { S3Operations };
-
-export function s3(): AwsClient<S3Operations> {
-  return cachedClient('S3', (options) => new ServiceClient<S3Operations>(S3, options));
+export function s3(): S3Client {
+  return cachedClient('S3', (options) => new S3Client(options));
 }

@@ -1,10 +1,7 @@
-import { ServiceClient, type AwsClient } from '../aws/client';
-import { SFN, type SfnOperations } from '../aws/services/sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { cachedClient } from './registry';
 
-export type { SfnOperations };
-
 /** Step Functions, for the sweep's StartExecution. */
-export function stepFunctions(): AwsClient<SfnOperations> {
-  return cachedClient('SFN', (options) => new ServiceClient<SfnOperations>(SFN, options));
+export function stepFunctions(): SFNClient {
+  return cachedClient('SFN', (options) => new SFNClient(options));
 }

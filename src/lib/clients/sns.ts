@@ -1,9 +1,6 @@
-import { ServiceClient, type AwsClient } from '../aws/client';
-import { SNS, type SnsOperations } from '../aws/services/sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { cachedClient } from './registry';
 
-export type { SnsOperations };
-
-export function sns(): AwsClient<SnsOperations> {
-  return cachedClient('SNS', (options) => new ServiceClient<SnsOperations>(SNS, options));
+export function sns(): SNSClient {
+  return cachedClient('SNS', (options) => new SNSClient(options));
 }

@@ -8,6 +8,7 @@
  * lease lasts twice the repair function's timeout, so it outlives any invocation that
  * holds it, and no longer.
  */
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../clients/dynamodb';
 import { now } from '../clock';
 import { parsePositiveInteger } from '../config';
@@ -31,7 +32,7 @@ export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
 
 async function currentHolder(table: string, bucket: string): Promise<{ holder: string; expiresAt: number } | null> {
   try {
-    const { Item } = await dynamoDb().send('GetItem', { TableName: table, Key: { pk: { S: leaseKey(bucket) } }, ConsistentRead: true });
+    const { Item } = await dynamoDb().send(new GetItemCommand({ TableName: table, Key: { pk: { S: leaseKey(bucket) } }, ConsistentRead: true }));
     if (!Item) return null;
     const item = unmarshalItem(Item) as { holder: string; expiresAt: number };
     return { holder: item.holder, expiresAt: item.expiresAt };
@@ -44,15 +45,15 @@ export async function acquireLease({ table, bucket, holder, seconds = DEFAULT_LE
   const time = now();
   try {
     await dynamoDb().send(
-      'PutItem', {
+      new PutItemCommand({
         TableName: table,
         Item: marshalItem({ pk: leaseKey(bucket), type: 'lease', bucket, holder, acquiredAt: time.toISOString(), expiresAt: epochSeconds(time) + seconds }),
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :holder',
         ExpressionAttributeValues: { ':now': { N: String(epochSeconds(time)) }, ':holder': { S: holder } },
-      },
+      }),
     );
   } catch (error) {
-    if (awsErrorName(error) === 'ConditionalCheckFailedException') {
+    if (error instanceof ConditionalCheckFailedException || awsErrorName(error) === 'ConditionalCheckFailedException') {
       const current = await currentHolder(table, bucket);
       const who = current ? `${current.holder} until ${new Date(current.expiresAt * 1000).toISOString()}` : 'another execution';
       throw new BucketBusy(`the policy of ${bucket} is being changed by ${who}; will retry`);
@@ -65,12 +66,12 @@ export async function acquireLease({ table, bucket, holder, seconds = DEFAULT_LE
 export async function releaseLease({ table, bucket, holder }: LeaseOptions): Promise<'released' | 'lost' | 'left-to-expire'> {
   try {
     await dynamoDb().send(
-      'DeleteItem', {
+      new DeleteItemCommand({
         TableName: table,
         Key: { pk: { S: leaseKey(bucket) } },
         ConditionExpression: 'holder = :holder',
         ExpressionAttributeValues: { ':holder': { S: holder } },
-      },
+      }),
     );
     return 'released';
   } catch (error) {

@@ -3,6 +3,7 @@
  * ClaimEvent creates an item in the state machine itself (a DynamoDB PutItem task);
  * RecordOutcome completes it here; `npm run rollback` reads it and marks it rolled back.
  */
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../clients/dynamodb';
 import { awsErrorName, rethrowAws } from '../errors';
 import type { AppliedAction, OutcomeRecord } from '../types';
@@ -10,7 +11,7 @@ import { eventKey, historyChange, marshal, unmarshalItem, type HistoryItem } fro
 
 export async function readHistoryItem(table: string, eventId: string): Promise<HistoryItem | null> {
   try {
-    const { Item } = await dynamoDb().send('GetItem', { TableName: table, Key: { pk: { S: eventKey(eventId) } }, ConsistentRead: true });
+    const { Item } = await dynamoDb().send(new GetItemCommand({ TableName: table, Key: { pk: { S: eventKey(eventId) } }, ConsistentRead: true }));
     return Item ? (unmarshalItem(Item) as unknown as HistoryItem) : null;
   } catch (error) {
     return rethrowAws(error, `read the history of event ${eventId}`);
@@ -29,7 +30,7 @@ export async function completeHistoryItem(table: string, record: OutcomeRecord):
   const planned = record.actions.filter((action) => !applied(action)).map(({ type, resource, description, before, after }) => ({ type, resource, description, before, after }));
   try {
     await dynamoDb().send(
-      'UpdateItem', {
+      new UpdateItemCommand({
         TableName: table,
         Key: { pk: { S: eventKey(record.eventId) } },
         UpdateExpression: 'SET #status = :status, finishedAt = :finishedAt, summary = :summary, changes = :changes, planned = :planned, findings = :findings, notificationDue = :notificationDue',
@@ -45,7 +46,7 @@ export async function completeHistoryItem(table: string, record: OutcomeRecord):
           ':notificationDue': marshal(record.notified),
           ':execution': marshal(record.executionArn ?? ''),
         },
-      },
+      }),
     );
     return 'recorded';
   } catch (error) {
