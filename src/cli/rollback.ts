@@ -96,19 +96,14 @@ async function main(): Promise<number> {
     const { parseAccountFile } = await import('../local/account-file');
     const { SimulatedAccount } = await import('../local/simulated-account');
     const { createHistoryTable, stopDynalite } = await import('../local/history-table');
+    const { localClientSettings } = await import('../local/sdk-options');
     cleanups.push(stopDynalite);
     const file = parseAccountFile(readJsonFile(values.account!, 'account file'));
     const items = readHistoryFile(values.history!);
     const simulation = new SimulatedAccount(file);
     const history = await createHistoryTable();
     await history.load(items);
-    configureClients({
-      onCreate: (client, service) => {
-        if (service !== 'DynamoDB') simulation.attach(client, service);
-      },
-      options: { region: file.region, credentials: { accessKeyId: 'simulated', secretAccessKey: 'simulated' } },
-      serviceOptions: { DynamoDB: { endpoint: history.endpoint } },
-    });
+    configureClients(localClientSettings(simulation.requestHandler, history.endpoint, file.region));
     table = history.name;
     where = `simulated account ${values.account}, history ${values.history}`;
     finish = async () => {

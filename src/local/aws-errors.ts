@@ -1,21 +1,10 @@
 /**
- * The errors the simulated account answers with, shaped as the AWS SDK v3 shapes the
- * real ones: the client package's exception class where one exists, else the service's
- * base exception with the error code as `name`; `$fault` and `$metadata.httpStatusCode`
- * as the service sends them. Messages are the services' own where they are known.
+ * The errors the simulated account answers with: `name` is the service's error code and
+ * `$metadata.httpStatusCode` the status, as the service sends them on the wire
+ * (src/local/wire.ts writes them in each protocol's error format, and the AWS SDK reads
+ * them back into its own exception classes). Messages are the services' own where known.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ACMPCAServiceException,
-  InvalidArgsException,
-  InvalidArnException,
-  InvalidStateException,
-  RequestFailedException,
-  RequestInProgressException,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-acm-pca';
-import { AccessDenied, NoSuchBucket, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
-import { InternalErrorException, InvalidParameterException, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
 import type { ServiceName } from '../lib/clients/registry';
 import type { FaultKind } from './faults';
 
@@ -35,15 +24,47 @@ export class NotModelled extends Error {
 }
 
 export function responseMetadata(httpStatusCode: number) {
-  return { httpStatusCode, requestId: randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(), attempts: 1, totalRetryDelay: 0 };
+  return { httpStatusCode, requestId: requestId(), attempts: 1, totalRetryDelay: 0 };
 }
 
-function s3Error(name: string, httpStatusCode: number, message: string): S3ServiceException {
-  return new S3ServiceException({ name, $fault: 'client', $metadata: responseMetadata(httpStatusCode), message });
+function requestId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
 }
+
+/** An error the simulated service answers: its code, HTTP status and message. */
+export class SimulatedServiceError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: ReturnType<typeof responseMetadata>;
+  constructor(
+    name: string,
+    httpStatusCode: number,
+    message: string,
+    /** Headers the service sends with the error. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = name;
+    this.$fault = httpStatusCode >= 500 ? 'server' : 'client';
+    this.$metadata = responseMetadata(httpStatusCode);
+  }
+}
+
+/** What @smithy/node-http-handler rejects with when the socket times out: name TimeoutError, no $metadata. */
+export class RequestTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+
+export function awsError(name: string, httpStatusCode: number, message: string): SimulatedServiceError {
+  return new SimulatedServiceError(name, httpStatusCode, message);
+}
+
+const s3Error = awsError;
 
 export const s3Errors = {
-  noSuchBucket: () => new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: responseMetadata(404) }),
+  noSuchBucket: () => s3Error('NoSuchBucket', 404, 'The specified bucket does not exist'),
   noSuchBucketPolicy: () => s3Error('NoSuchBucketPolicy', 404, 'The bucket policy does not exist'),
   noSuchPublicAccessBlockConfiguration: () =>
     s3Error('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'),
@@ -51,29 +72,30 @@ export const s3Errors = {
   encryptionNotFound: () =>
     s3Error('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found'),
   malformedPolicy: (message: string) => s3Error('MalformedPolicy', 400, message),
-  accessDenied: () => new AccessDenied({ message: 'Access Denied', $metadata: responseMetadata(403) }),
+  accessDenied: () => s3Error('AccessDenied', 403, 'Access Denied'),
+  /** A request sent to another region's endpoint than the bucket's: S3 names the bucket's region in a header. */
+  permanentRedirect: (region: string) =>
+    new SimulatedServiceError('PermanentRedirect', 301, 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', { 'x-amz-bucket-region': region }),
   /**
-   * HEAD responses have no body, so the SDK can only name a 404: it is `NotFound` whether
-   * the bucket or the key is missing, with the message "UnknownError".
+   * S3 answers a HEAD with the status alone (no body), so only the status reaches the
+   * SDK, which names the error from it: 404 whether the bucket or the key is missing.
    */
-  headNotFound: () => new NotFound({ message: 'UnknownError', $metadata: responseMetadata(404) }),
-  /** A 403 to a HEAD request reaches SDK v3 callers as name `Unknown`, status 403. */
-  headForbidden: () => s3Error('Unknown', 403, 'UnknownError'),
+  headNotFound: () => s3Error('NotFound', 404, 'NotFound'),
+  /** A 403 to a HEAD request: status 403, nothing more. */
+  headForbidden: () => s3Error('Forbidden', 403, 'Forbidden'),
 };
 
-const pcaMetadata = () => ({ $metadata: responseMetadata(400) });
-
 export const pcaErrors = {
-  resourceNotFound: (message: string) => new ResourceNotFoundException({ message, ...pcaMetadata() }),
-  invalidArn: (arn: unknown) => new InvalidArnException({ message: `The ARN "${String(arn)}" is not valid.`, ...pcaMetadata() }),
-  invalidState: (message: string) => new InvalidStateException({ message, ...pcaMetadata() }),
-  invalidArgs: (message: string) => new InvalidArgsException({ message, ...pcaMetadata() }),
-  requestInProgress: (message: string) => new RequestInProgressException({ message, ...pcaMetadata() }),
-  requestFailed: (message: string) => new RequestFailedException({ message, ...pcaMetadata() }),
+  resourceNotFound: (message: string) => awsError('ResourceNotFoundException', 400, message),
+  invalidArn: (arn: unknown) => awsError('InvalidArnException', 400, `The ARN "${String(arn)}" is not valid.`),
+  invalidState: (message: string) => awsError('InvalidStateException', 400, message),
+  invalidArgs: (message: string) => awsError('InvalidArgsException', 400, message),
+  requestInProgress: (message: string) => awsError('RequestInProgressException', 400, message),
+  requestFailed: (message: string) => awsError('RequestFailedException', 400, message),
 };
 
 export const snsErrors = {
-  invalidParameter: (message: string) => new InvalidParameterException({ message, $metadata: responseMetadata(400) }),
+  invalidParameter: (message: string) => awsError('InvalidParameter', 400, message),
 };
 
 // ---- Injected faults (src/local/faults.ts) ----
@@ -87,19 +109,19 @@ export function faultError(kind: FaultKind, service: ServiceName, status: 500 | 
   return kind === 'throttling' ? throttlingError(service) : serverError(service, status);
 }
 
-/** What @smithy/node-http-handler rejects with when the socket times out: name TimeoutError, no $metadata. */
+/** What the client's HTTP layer rejects with when the socket times out: name TimeoutError, no $metadata. */
 function timeoutError(): Error {
-  return Object.assign(new Error('the request socket timed out (injected by the simulated account)'), { name: 'TimeoutError' });
+  return new RequestTimeout('the request socket timed out (injected by the simulated account)');
 }
 
 function throttlingError(service: ServiceName): Error {
   switch (service) {
     case 'S3':
-      return new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: responseMetadata(503), message: 'Please reduce your request rate.' });
+      return awsError('SlowDown', 503, 'Please reduce your request rate.');
     case 'SNS':
-      return new ThrottledException({ message: 'Rate exceeded', $metadata: responseMetadata(429) });
+      return awsError('Throttled', 429, 'Rate exceeded');
     default: // ACM PCA (DynamoDB is not simulated, so never faulted)
-      return new ACMPCAServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: responseMetadata(400), message: 'Rate exceeded' });
+      return awsError('ThrottlingException', 400, 'Rate exceeded');
   }
 }
 
@@ -107,22 +129,12 @@ function serverError(service: ServiceName, status: 500 | 503): Error {
   const unavailable = status === 503;
   switch (service) {
     case 'S3':
-      return new S3ServiceException({
-        name: unavailable ? 'ServiceUnavailable' : 'InternalError',
-        $fault: 'server',
-        $metadata: responseMetadata(status),
-        message: unavailable ? 'Service is unable to handle request.' : 'We encountered an internal error. Please try again.',
-      });
+      return unavailable ? awsError('ServiceUnavailable', 503, 'Service is unable to handle request.') : awsError('InternalError', 500, 'We encountered an internal error. Please try again.');
     case 'SNS':
-      return unavailable
-        ? new SNSServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: responseMetadata(503), message: 'Service is unavailable' })
-        : new InternalErrorException({ message: 'Internal error', $metadata: responseMetadata(500) });
+      return unavailable ? awsError('ServiceUnavailable', 503, 'Service is unavailable') : awsError('InternalError', 500, 'Internal error');
     default: // ACM PCA
-      return new ACMPCAServiceException({
-        name: unavailable ? 'ServiceUnavailable' : 'InternalFailure',
-        $fault: 'server',
-        $metadata: responseMetadata(status),
-        message: unavailable ? 'Service is unavailable' : 'The request processing has failed because of an unknown error, exception or failure.',
-      });
+      return unavailable
+        ? awsError('ServiceUnavailable', 503, 'Service is unavailable')
+        : awsError('InternalFailure', 500, 'The request processing has failed because of an unknown error, exception or failure.');
   }
 }

@@ -3,17 +3,20 @@
  * S3 bucket policies or of ACM Private CA exists, so the SDK calls the handlers make are
  * answered from an account file instead.
  *
- * `attach` adds a middleware at the very end of a real SDK v3 client's stack, where the
- * HTTP request would be sent: the command has been validated, serialised and signed by
- * the SDK, and the SDK's retry middleware sits above, so each attempt is one call here
- * and the SDK's own retries handle the faults a fault plan injects (src/local/faults.ts).
+ * `requestHandler` takes the place of HTTP under the real AWS SDK v3 clients: the SDK
+ * has validated, serialised and signed each request, and its retry middleware sits
+ * above, so each attempt is one call here and the SDK's own retries handle the faults a
+ * fault plan injects (src/local/faults.ts). Requests are read and answers written in
+ * each service's wire format (src/local/wire.ts), so the SDK's own parsers run too.
  * It answers from the model and never lets the request reach the network. Operations
  * that are not modelled reject with NotModelled, never a silent success.
  *
  *   const account = new SimulatedAccount(parseAccountFile(json), { now: clock.now });
- *   configureClients({ options: localClientOptions(), onCreate: (client, service) => account.attach(client, service) });
+ *   configureClients({ options: { ...localClientOptions(), requestHandler: account.requestHandler } });
  */
-import type { ConfigurableClient, ServiceName } from '../lib/clients/registry';
+import { Readable } from 'node:stream';
+import { buildQueryString } from '@smithy/querystring-builder';
+import type { ServiceName } from '../lib/clients/registry';
 import { parseAccountFile, type AccountFile } from './account-file';
 import { AccountFileError } from './account-file-fields';
 import { faultError, NotModelled, responseMetadata } from './aws-errors';
@@ -22,6 +25,7 @@ import { runPrivateCaBackgroundWork } from './private-ca-writes';
 import { acmPcaOperations } from './simulated-acm-pca';
 import { s3Operations } from './simulated-s3';
 import { snsOperations } from './simulated-sns';
+import { answerWire, UnknownRequest, type WireRequest } from './wire';
 import { toModel, type AccountModel, type Operation, type OperationInput, type OperationOutput } from './simulation-model';
 
 export { NotModelled } from './aws-errors';
@@ -51,10 +55,12 @@ export interface SimulatedAccountOptions {
   faults?: FaultPlan;
 }
 
-/** What `send` knows about the SDK call it answers, when it answers one through `attach`. */
+/** What `send` knows about the SDK call it answers, when it answers one through `requestHandler`. */
 export interface SdkAttempt {
   /** 1 for the first attempt, 2 and more for the SDK's retries. */
   attempt: number;
+  /** The region the request was signed for. */
+  region?: string;
 }
 
 const OPERATIONS: Record<ServiceName, Record<string, Operation>> = {
@@ -76,33 +82,6 @@ const FILE_FIELDS = {
 };
 
 const MODELLED_OPERATIONS = Object.fromEntries(Object.entries(OPERATIONS).map(([service, operations]) => [service, Object.keys(operations)])) as Record<ServiceName, string[]>;
-
-const MIDDLEWARE_NAME = 'pcaRemediationSimulatedAccount';
-const INPUT_MIDDLEWARE_NAME = 'pcaRemediationSimulatedAccountInput';
-/** Where `attach` keeps the input as the caller gave it, before the SDK's own middleware adds to it. */
-const CALLER_INPUT = Symbol('callerInput');
-
-type AttachContext = { commandName?: string; [CALLER_INPUT]?: object };
-type Answer = { output: OperationOutput; response: { statusCode: number; headers: Record<string, string> } };
-
-/** The part of an SDK v3 middleware stack that `attach` uses (the same in @smithy 2.x and 4.x). */
-interface AttachableMiddlewareStack {
-  add(
-    middleware: (next: (args: { input: object }) => Promise<unknown>, context: AttachContext) => (args: { input: object }) => Promise<unknown>,
-    options: { step: 'initialize'; priority: 'high'; name: string; override: boolean },
-  ): void;
-  add(
-    middleware: (next: unknown, context: AttachContext) => (args: { input: object; request?: unknown }) => Promise<Answer>,
-    options: { step: 'finalizeRequest'; priority: 'low'; name: string; override: boolean },
-  ): void;
-}
-
-/** The attempt number the SDK's retry middleware wrote into the request (`amz-sdk-request: attempt=2; max=3`). */
-function attemptOf(request: unknown): number {
-  const header = (request as { headers?: Record<string, string> } | undefined)?.headers?.['amz-sdk-request'];
-  const attempt = /attempt=(\d+)/.exec(header ?? '')?.[1];
-  return attempt === undefined ? 1 : Number(attempt);
-}
 
 export class SimulatedAccount {
   /** Every SDK call answered, in order. Private CA's own background writes are not calls. */
@@ -139,38 +118,38 @@ export class SimulatedAccount {
   }
 
   /**
-   * Answer every command of `client` from this account. Suits `configureClients({ onCreate })`.
+   * An AWS SDK v3 request handler (the client option `requestHandler`) that answers every
+   * request from this account, in place of HTTP:
+   * `configureClients({ options: { ...localClientOptions(), requestHandler: account.requestHandler } })`.
    *
-   * The answer sits in step finalizeRequest at priority low: below the retry middleware
-   * (finalizeRequest, high) and signing (right after it), where the HTTP handler would be
-   * called. So the SDK validates, serialises and signs every command, and retries what it
-   * deems retryable, each attempt answered here as one call. The deserialize step is not
-   * reached: the output comes from the model, already in the SDK's output shape.
+   * The SDK has validated, serialised and signed the request, and its retry middleware
+   * sits above, so each attempt is one call here and the SDK's own retries handle the
+   * faults. The request is read off the wire format and the answer written in it
+   * (src/local/wire.ts), so the SDK's own parsers and error-name mapping read it. An
+   * injected timeout rejects as Node's HTTP handler would; NotModelled rejects too.
+   * DynamoDB and Step Functions are not modelled: point DynamoDB at dynalite instead.
    */
-  attach(client: ConfigurableClient, service: ServiceName): void {
-    const stack = client.middlewareStack as unknown as AttachableMiddlewareStack;
-    // The input as the caller gave it: later SDK middleware adds defaults to it in place (S3's ChecksumAlgorithm).
-    stack.add(
-      (next, context) => async (args) => {
-        context[CALLER_INPUT] = snapshot(args.input);
-        return next(args);
-      },
-      { step: 'initialize', priority: 'high', name: INPUT_MIDDLEWARE_NAME, override: true },
-    );
-    stack.add(
-      (_next, context) => async (args) => {
-        const operation = (context.commandName ?? 'UnknownCommand').replace(/Command$/, '');
-        const output = await this.send(service, operation, context[CALLER_INPUT] ?? args.input, { attempt: attemptOf(args.request) });
-        // The retry middleware writes attempts into $metadata; the signer reads the response's headers (Date, for clock skew).
-        return { output: { $metadata: responseMetadata(200), ...output }, response: { statusCode: 200, headers: {} } };
-      },
-      { step: 'finalizeRequest', priority: 'low', name: MIDDLEWARE_NAME, override: true },
-    );
-  }
+  readonly requestHandler = {
+    handle: async (request: SdkHttpRequest): Promise<{ response: SdkHttpResponse }> => {
+      const wire = await wireRequestOf(request);
+      const answer = await answerWire(wire, (decoded) => this.send(decoded.route.service, decoded.operation, decoded.input, { attempt: decoded.attempt, ...(decoded.region ? { region: decoded.region } : {}) }) as Promise<Record<string, unknown>>, {
+        // A request that names no modelled operation fails loudly, as `send` does for an unmodelled one.
+        refused: (_request, _route, error) => {
+          if (!(error instanceof UnknownRequest)) return;
+          this.calls.push({ service: error.service, operation: error.requestLine, input: {}, at: this.#now().toISOString(), error: 'NotModelled' });
+          throw new NotModelled(error.service, `request ${error.requestLine}`);
+        },
+      });
+      return { response: { statusCode: answer.statusCode, reason: undefined, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) }, body: Readable.from([Buffer.from(answer.body)]) } };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+    destroy: () => undefined,
+  };
 
   /**
-   * The answer `attach` gives, callable directly (with the fault plan applied, without
-   * SDK retries). Rejects with the AWS error, an injected fault, or NotModelled.
+   * The answer `requestHandler` gives, in the SDK's output shape, callable directly (with
+   * the fault plan applied, without SDK retries). Rejects with the AWS error, an injected fault, or NotModelled.
    */
   async send(service: ServiceName, operation: string, input: object = {}, sdk?: SdkAttempt): Promise<OperationOutput> {
     const now = this.#now();
@@ -184,7 +163,7 @@ export class SimulatedAccount {
     try {
       if (!answer) throw new NotModelled(service, operation);
       fault = this.#injector?.next(service, operation) ?? null;
-      const apply = () => answer({ model: this.#model, now, service, warn: (message) => warnings.push(message) }, input as OperationInput);
+      const apply = () => answer({ model: this.#model, now, service, ...(sdk?.region ? { region: sdk.region } : {}), warn: (message) => warnings.push(message) }, input as OperationInput);
       if (fault === null) return { ...apply(), $metadata: responseMetadata(200) };
       if (fault.kind === 'timeout-after-apply') {
         try {
@@ -206,6 +185,11 @@ export class SimulatedAccount {
     }
   }
 
+  /** The account's home region (where the deployment and its clients run). */
+  get region(): string {
+    return this.#model.region;
+  }
+
   /** Let the simulated Private CA work up to `time`: CRL retries, audit reports finishing. */
   advanceTo(time: Date): void {
     runPrivateCaBackgroundWork(this.#model, time);
@@ -224,4 +208,40 @@ function snapshot(input: object): OperationInput {
   } catch {
     return { ...input } as OperationInput;
   }
+}
+
+/** The parts of the SDK's HttpRequest read here (the same in @smithy 2.x and 4.x). */
+export interface SdkHttpRequest {
+  method: string;
+  hostname: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** The parts of an HttpResponse the SDK's deserializers read. */
+export interface SdkHttpResponse {
+  statusCode: number;
+  reason: string | undefined;
+  headers: Record<string, string>;
+  body: Readable;
+}
+
+/** The request as it would arrive on the wire. */
+async function wireRequestOf(request: SdkHttpRequest): Promise<WireRequest> {
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  return { method: request.method, hostname: request.hostname, path: request.path, query: buildQueryString(request.query ?? {}), headers, body: await bodyOf(request.body) };
+}
+
+async function bodyOf(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+  throw new TypeError(`a request body of type ${typeof body} cannot be sent by the simulated account`);
 }

@@ -13,6 +13,8 @@ import { findBucket, type BucketModel, type Operation, type OperationContext, ty
 interface BucketLookup {
   /** HEAD requests get body-less errors: `NotFound` (404) and `Unknown` (403). */
   head?: boolean;
+  /** Answered from any region's endpoint (GetBucketLocation), not redirected. */
+  anyRegion?: boolean;
 }
 
 function requireField(input: OperationInput, field: string): string {
@@ -26,6 +28,8 @@ function bucketOf(context: OperationContext, input: OperationInput, lookup: Buck
   const name = requireField(input, 'Bucket');
   const bucket = findBucket(context.model, name);
   if (!bucket) throw lookup.head ? s3Errors.headNotFound() : s3Errors.noSuchBucket();
+  // S3 answers a request signed for another region than the bucket's with a redirect naming the bucket's region.
+  if (!lookup.anyRegion && context.region !== undefined && bucket.Region !== undefined && bucket.Region !== context.region) throw s3Errors.permanentRedirect(bucket.Region);
   const expected = input.ExpectedBucketOwner;
   if (expected !== undefined && expected !== bucket.Owner) throw lookup.head ? s3Errors.headForbidden() : s3Errors.accessDenied();
   if (expected === undefined && bucket.Owner !== context.model.account) {
@@ -93,7 +97,7 @@ const headObject: Operation = (context, input) => {
 };
 
 const getBucketLocation: Operation = (context, input) => {
-  const bucket = bucketOf(context, input);
+  const bucket = bucketOf(context, input, { anyRegion: true });
   // S3 answers an empty LocationConstraint for us-east-1, which the SDK leaves out.
   return bucket.Region === 'us-east-1' ? {} : { LocationConstraint: bucket.Region };
 };

@@ -17,6 +17,8 @@ export interface OperationContext {
   /** The simulated time of the call. */
   now: Date;
   service: ServiceName;
+  /** The region the request was signed for, when it came over the wire. */
+  region?: string;
   /** Note something the real service would not complain about but a reader should know. */
   warn(message: string): void;
 }

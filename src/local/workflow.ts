@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { configureClients, type ConfigurableClient, type ServiceName } from '../lib/clients/registry';
+import { configureClients } from '../lib/clients/registry';
 import { setClock } from '../lib/clock';
 import { handler as checkAuditReport } from '../handlers/check-audit-report';
 import { handler as checkCrlRepublished } from '../handlers/check-crl-republished';
@@ -30,7 +30,8 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } 
 import { dynamoDb } from '../lib/clients/dynamodb';
 import { localHistory, type LambdaAttempt } from './history';
 import { createHistoryTable, type LocalHistoryTable } from './history-table';
-import { localClientOptions } from './sdk-options';
+import { localClientSettings } from './sdk-options';
+import type { SimulatedAccount } from './simulated-account';
 import { bindReferences, loadDefinition, matchingRetrier, retryBackoffSeconds, type LoadedDefinition, type ServiceTask } from '../executions/definition';
 
 export { loadDefinition, retryBackoffSeconds, STATE_MACHINE_FILE, type Definition, type LoadedDefinition } from '../executions/definition';
@@ -120,8 +121,10 @@ export class SimulatedClock {
 
 /** What the workflow needs from a simulated account. */
 export interface AccountSimulation {
-  /** Answer the client's calls (S3, ACM PCA, SNS). DynamoDB clients go to dynalite instead. */
-  attach(client: ConfigurableClient, service: ServiceName): void;
+  /** Answers the SDK clients' requests (S3, ACM PCA, SNS). DynamoDB clients go to dynalite instead. */
+  requestHandler: SimulatedAccount['requestHandler'];
+  /** The region the deployment runs in: the clients are built for it. */
+  readonly region: string;
   advanceTo(time: Date): void;
 }
 
@@ -225,14 +228,8 @@ const clocksFollowed = new WeakMap<SimulatedClock, Set<AccountSimulation>>();
  */
 export function useSimulation(account: AccountSimulation, clock: SimulatedClock, endpoint = 'http://127.0.0.1:1'): void {
   if (configuredFor?.account !== account || configuredFor.clock !== clock || configuredFor.endpoint !== endpoint) {
-    configureClients({
-      onCreate: (client, service) => {
-        if (service !== 'DynamoDB') account.attach(client, service);
-      },
-      // The SDK's own retry decisions (and quota), without waiting between attempts.
-      options: localClientOptions(),
-      serviceOptions: { DynamoDB: { endpoint }, 'ACM PCA': localClientOptions('us-east-1', 'ACM PCA') },
-    });
+    // The SDK's own retry decisions (and quota), without waiting between attempts.
+    configureClients(localClientSettings(account.requestHandler, endpoint, account.region));
     const followed = clocksFollowed.get(clock) ?? new Set();
     if (!followed.has(account)) {
       clock.onAdvance((time) => account.advanceTo(time));

@@ -22,7 +22,7 @@ import type { Inspection } from '../../src/lib/types';
 import type { AccountFile } from '../../src/local/account-file';
 import { FAULT_KINDS, FaultInjector, type FaultKind, type FaultPlan } from '../../src/local/faults';
 import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
-import { localClientOptions, SDK_MAX_ATTEMPTS } from '../../src/local/sdk-options';
+import { localClientOptions, localClientSettings, SDK_MAX_ATTEMPTS } from '../../src/local/sdk-options';
 import { sdkRetries, SimulatedAccount } from '../../src/local/simulated-account';
 import { lambdaContext } from '../../src/local/workflow';
 import { bucketOf, CA_ARN, CRL_BUCKET, fixture, TestClock } from './helpers';
@@ -38,12 +38,10 @@ function simulate(faults?: FaultPlan, edit: (file: AccountFile) => void = () => 
   const file = fixture('crl-missing-grant');
   edit(file);
   const account = new SimulatedAccount(file, { now: new TestClock('2026-11-20T10:05:00Z').now, ...(faults ? { faults } : {}) });
-  const s3 = new S3Client(localClientOptions());
-  const pca = new ACMPCAClient(localClientOptions('us-east-1', 'ACM PCA'));
-  const sns = new SNSClient(localClientOptions());
-  account.attach(s3, 'S3');
-  account.attach(pca, 'ACM PCA');
-  account.attach(sns, 'SNS');
+  const { requestHandler } = account;
+  const s3 = new S3Client(localClientOptions('us-east-1', 'S3', { requestHandler }));
+  const pca = new ACMPCAClient(localClientOptions('us-east-1', 'ACM PCA', { requestHandler }));
+  const sns = new SNSClient(localClientOptions('us-east-1', 'SNS', { requestHandler }));
   return { account, s3, pca, sns };
 }
 
@@ -287,13 +285,7 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
       now: () => new Date('2026-11-20T10:05:00Z'),
       faults: { rate: 0.3, kinds: [...FAULT_KINDS], seed },
     });
-    configureClients({
-      options: localClientOptions(),
-      serviceOptions: { DynamoDB: { endpoint: table.endpoint }, 'ACM PCA': localClientOptions('us-east-1', 'ACM PCA') },
-      onCreate: (client, service) => {
-        if (service !== 'DynamoDB') account.attach(client, service);
-      },
-    });
+    configureClients(localClientSettings(account.requestHandler, table.endpoint));
     return account;
   }
 

@@ -54,17 +54,10 @@ export class TestClock {
   }
 }
 
-const clientOptions = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
-
-/** Real SDK v3 clients whose commands are answered by `account`. */
+/** Real SDK v3 clients whose requests are answered by `account` (one attempt each, as the SDK's retries are tested in faults.test.ts). */
 export function attachedClients(account: SimulatedAccount) {
-  const s3 = new S3Client(clientOptions);
-  const pca = new ACMPCAClient(clientOptions);
-  const sns = new SNSClient(clientOptions);
-  account.attach(s3, 'S3');
-  account.attach(pca, 'ACM PCA');
-  account.attach(sns, 'SNS');
-  return { s3, pca, sns };
+  const options = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1, requestHandler: account.requestHandler };
+  return { s3: new S3Client(options), pca: new ACMPCAClient(options), sns: new SNSClient(options) };
 }
 
 /** An account from a fixture, after `edit` changes its file, with clients and a clock. */

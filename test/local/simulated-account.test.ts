@@ -1,5 +1,5 @@
-import { RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { DeleteBucketCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeCertificateAuthorityCommand, RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
+import { DeleteBucketCommand, GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureClients, resetClients } from '../../src/lib/clients/registry';
@@ -10,38 +10,29 @@ import { CA_ARN, CRL_BUCKET, fixture, pcaGrantPolicy, simulate, TestClock } from
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:pca-remediation';
 
-describe('attach', () => {
+describe('requestHandler', () => {
   afterEach(() => resetClients());
 
   it('answers the clients the handlers get from the client registry', async () => {
     const account = new SimulatedAccount(fixture('crl-missing-grant'));
-    configureClients({ onCreate: (client, service) => account.attach(client, service) });
+    configureClients({ options: { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, requestHandler: account.requestHandler } });
     await expect(lambdaS3Client().send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).resolves.toHaveProperty('Policy');
     expect(account.calls).toMatchObject([{ service: 'S3', operation: 'GetBucketPolicy', input: { Bucket: CRL_BUCKET } }]);
   });
 
-  it('never lets a request reach the network', async () => {
-    const account = new SimulatedAccount(fixture('crl-missing-grant'));
-    const client = new S3Client({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      requestHandler: {
-        handle: () => {
-          throw new Error('a request reached the network');
-        },
-      },
-    });
-    account.attach(client, 'S3');
-    await expect(client.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).resolves.toHaveProperty('Policy');
-    await expect(client.send(new GetBucketPolicyCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
-    await expect(client.send(new DeleteBucketCommand({ Bucket: CRL_BUCKET }))).rejects.toBeInstanceOf(NotModelled);
+  it('reads what the SDK put on the wire, and the SDK reads its answers back into its own shapes and error names', async () => {
+    const { account, s3, pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    const described = await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }));
+    // awsJson carries timestamps as epoch seconds: the SDK's parser makes Dates of them again.
+    expect(described.CertificateAuthority?.CreatedAt).toBeInstanceOf(Date);
+    expect(account.calls.map((call) => `${call.service} ${call.operation}`)).toEqual(['S3 GetBucketPolicy', 'ACM PCA DescribeCertificateAuthority']);
   });
 
-  it('may be attached twice to the same client without failing', async () => {
-    const { account, s3 } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
-    account.attach(s3, 'S3');
+  it('never lets a request reach the network', async () => {
+    const { s3 } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
     await expect(s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET }))).resolves.toHaveProperty('Policy');
-    expect(account.calls).toHaveLength(1);
+    await expect(s3.send(new DeleteBucketCommand({ Bucket: CRL_BUCKET }))).rejects.toBeInstanceOf(NotModelled);
   });
 });
 
