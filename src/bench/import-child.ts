@@ -149,9 +149,10 @@ export function lambdaEnvironment(fn: LambdaFunctionInfo, region = 'us-east-1'):
     AWS_ACCESS_KEY_ID: 'ASIABENCHMARKNOTREAL',
     AWS_SECRET_ACCESS_KEY: 'benchmark-not-a-real-secret',
     AWS_SESSION_TOKEN: 'benchmark-not-a-real-token',
-    // Active tracing: the X-Ray daemon address Lambda sets, and Powertools' tracer on.
-    AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
-    _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
+    // Active tracing, with Powertools' tracer on. Lambda's X-Ray daemon listens on a
+    // link-local address; here it is loopback, so that nothing is ever sent off this machine.
+    AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+    _AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1',
     _AWS_XRAY_DAEMON_PORT: '2000',
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     POWERTOOLS_TRACE_ENABLED: 'true',

@@ -1,37 +1,30 @@
 /**
  * AWS over real HTTP on 127.0.0.1, answered from a simulated account: the wire face of
  * the services the packaged Lambda bundles call, so that a bundle run in a child Node
- * process with `AWS_ENDPOINT_URL=<face.url>` goes through its own SigV4 signer, HTTP
- * layer and protocol (de)serialisers exactly as it would against AWS.
+ * process with `AWS_ENDPOINT_URL=<face.url>` goes through the AWS SDK inside it (its
+ * signer, HTTP handler, serializers and parsers) exactly as it would against AWS.
  *
- * - awsJson (ACM PCA 1.1, Step Functions 1.0): `POST /`, operation from `x-amz-target`,
- *   input the JSON body; output JSON with timestamps as epoch seconds; errors with
- *   `x-amzn-errortype` and `{"__type", "message"}`.
- * - awsQuery (SNS Publish): a form body in, a `PublishResponse` XML document out,
- *   errors as `ErrorResponse` (Type Sender or Receiver).
- * - S3 REST-XML, path-style (`/<bucket>/?policy`, `/<bucket>/<key>`): the bucket policy
- *   as the body, the three configurations as S3's XML documents, HEAD with
- *   `Last-Modified` in RFC 1123, 204 for writing and deleting a policy; errors as
- *   `<Error>` documents, and for HEAD the status alone.
- *
- * S3, ACM PCA and SNS are answered by `SimulatedAccount.send`; Step Functions'
- * StartExecution by the face itself (the simulated account does not model it), with the
- * service's idempotency: the same name and input answer the same execution, the same
- * name with another input is ExecutionAlreadyExists.
+ * The protocols are read and written by the simulated account's own codec
+ * (src/local/wire.ts). S3, ACM PCA and SNS are answered by `SimulatedAccount.send`; Step
+ * Functions' StartExecution by the face itself (the simulated account does not model
+ * it), with the service's idempotency: the same name and input answer the same
+ * execution, the same name with another input is ExecutionAlreadyExists.
  *
  * Every request must be signed as AWS requires, and the signature is verified here with
- * an implementation of SigV4 independent of the product's (src/lib/aws/sigv4.ts): the
- * access key, the scope (date, region, signing name), `x-amz-date` within 15 minutes,
- * the session token, `x-amz-content-sha256` equal to the body's SHA-256 for S3, a correct
- * `content-md5` on PutBucketPolicy, every `x-amz-*` header signed, and the signature
+ * an implementation of SigV4 independent of the SDK's: the access key, the scope (date,
+ * region, signing name), `x-amz-date` within 15 minutes, the session token,
+ * `x-amz-content-sha256` equal to the body's SHA-256 for S3, a correct `content-md5` or
+ * `x-amz-checksum-*` on PutBucketPolicy, every `x-amz-*` header signed, and the signature
  * itself over the request as received. Anything else is answered 403 in the protocol's
  * own error format and recorded in `rejections`, so a broken signer fails its test.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { crc32 } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { ServiceName } from '../../src/lib/clients/registry';
 import type { SimulatedAccount } from '../../src/local/simulated-account';
+import { answerWire, WireError, type Route, type WireRequest } from '../../src/local/wire';
 
 export interface FaceCredentials {
   accessKeyId: string;
@@ -79,48 +72,9 @@ export interface StartedExecution {
   startDate: Date;
 }
 
-const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
-const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 
-type Protocol = 'awsJson' | 'awsQuery' | 'restXml';
-
-interface Route {
-  service: ServiceName;
-  signingName: string;
-  protocol: Protocol;
-}
-
-/** A route with, for awsJson, the content type, error namespace and operation. */
-type RouteInfo = Route & { contentType?: string; namespace?: string; operation?: string };
-
-const JSON_SERVICES: Record<string, Route & { contentType: string; namespace: string }> = {
-  ACMPrivateCA: { service: 'ACM PCA', signingName: 'acm-pca', protocol: 'awsJson', contentType: 'application/x-amz-json-1.1', namespace: 'com.amazonaws.acmpca' },
-  AWSStepFunctions: { service: 'SFN', signingName: 'states', protocol: 'awsJson', contentType: 'application/x-amz-json-1.0', namespace: 'com.amazonaws.swf.service.v2.model' },
-};
-
-/** An error the face answers with, before or after the account. */
-class WireError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface ReceivedRequest {
-  method: string;
-  /** The raw path, still encoded. */
-  path: string;
-  /** The raw query string, without `?`. */
-  query: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+type ReceivedRequest = WireRequest;
 
 /** RFC 3986 percent-encoding (unreserved characters kept), as SigV4 canonicalises. */
 function rfc3986(text: string): string {
@@ -128,30 +82,12 @@ function rfc3986(text: string): string {
 }
 
 function header(request: ReceivedRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(',') : value;
+  return request.headers[name];
 }
 
-function requestId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
-}
-
-/** Output values as JSON carries them for awsJson: Dates as epoch seconds, `$metadata` dropped. */
-function toWireJson(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toWireJson);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([key, item]) => key !== '$metadata' && item !== undefined).map(([key, item]) => [key, toWireJson(item)]));
-  }
-  return value;
-}
-
-function serviceErrorOf(error: unknown): WireError {
-  if (error instanceof WireError) return error;
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
-  // NotModelled and plain errors: a 501 the test will see, never a silent success.
-  const status = e.$metadata?.httpStatusCode ?? (e.name === 'NotModelled' ? 501 : 500);
-  return new WireError(e.name ?? 'InternalError', status, e.message ?? String(error));
+/** The headers as one string each, lower-case names (Node joins repeated ones with a comma). */
+function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value!]));
 }
 
 export class AwsHttpFace {
@@ -182,9 +118,10 @@ export class AwsHttpFace {
         const mark = url.indexOf('?');
         const request: ReceivedRequest = {
           method: req.method ?? 'GET',
+          hostname: (req.headers.host ?? '').replace(/:\d+$/, ''),
           path: mark === -1 ? url : url.slice(0, mark),
           query: mark === -1 ? '' : url.slice(mark + 1),
-          headers: req.headers,
+          headers: flatHeaders(req.headers),
           body: Buffer.concat(chunks),
         };
         this.#handle(request, res).catch((error: unknown) => {
@@ -216,61 +153,26 @@ export class AwsHttpFace {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  // ---- Routing ----
-
-  #route(request: ReceivedRequest): RouteInfo {
-    const target = header(request, 'x-amz-target');
-    if (target !== undefined) {
-      const [prefix, operation] = target.split('.', 2);
-      const json = JSON_SERVICES[prefix ?? ''];
-      // DynamoDB (DynamoDB_20120810.*) must go to dynalite, not here: refused like anything unknown.
-      if (!json || !operation) throw new WireError('UnknownOperationException', 400, `x-amz-target ${target} is not a service this face answers`);
-      return { ...json, operation };
-    }
-    if (request.method === 'POST' && request.path === '/' && (header(request, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return { service: 'SNS', signingName: 'sns', protocol: 'awsQuery' };
-    }
-    return { service: 'S3', signingName: 's3', protocol: 'restXml' };
-  }
+  // ---- Answering ----
 
   async #handle(request: ReceivedRequest, res: ServerResponse): Promise<void> {
-    let route: RouteInfo;
-    try {
-      route = this.#route(request);
-    } catch (error) {
-      const wire = serviceErrorOf(error);
-      this.#reject(request, 'unknown', wire);
-      return this.#sendJsonError(res, wire, 'com.amazonaws.unknown', 'application/x-amz-json-1.1');
-    }
-    let problem: WireError | null;
-    try {
-      problem = this.#verify(request, route);
-    } catch (error) {
-      // A path or query that does not even decode.
-      problem = new WireError('InvalidRequest', 400, `the request cannot be read: ${String(error)}`);
-    }
-    if (problem) {
-      this.#reject(request, route.service, problem);
-      return this.#sendError(res, route, request, problem);
-    }
-    switch (route.protocol) {
-      case 'awsJson':
-        return this.#answerJson(request, res, route as Route & { contentType: string; namespace: string; operation: string });
-      case 'awsQuery':
-        return this.#answerQuery(request, res);
-      case 'restXml':
-        return this.#answerS3(request, res);
-    }
+    const answer = await answerWire(request, (decoded) => this.#call(decoded.route.service, decoded.operation, decoded.input, request), {
+      verify: (received, route) => {
+        try {
+          return this.#verify(received, route);
+        } catch (error) {
+          // A path or query that does not even decode.
+          return new WireError('InvalidRequest', 400, `the request cannot be read: ${String(error)}`);
+        }
+      },
+      refused: (received, route, error) => this.#reject(received, route?.service ?? 'unknown', error),
+    });
+    res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
   }
 
   #reject(request: ReceivedRequest, service: string, error: WireError): void {
     this.rejections.push({ method: request.method, url: `${request.path}${request.query ? `?${request.query}` : ''}`, service, code: error.code, reason: error.message });
-  }
-
-  #sendError(res: ServerResponse, route: RouteInfo, request: ReceivedRequest, error: WireError): void {
-    if (route.protocol === 'awsJson') return this.#sendJsonError(res, error, route.namespace ?? 'com.amazonaws', route.contentType ?? 'application/x-amz-json-1.1');
-    if (route.protocol === 'awsQuery') return this.#sendQueryError(res, error);
-    return this.#sendS3Error(res, request, error);
   }
 
   // ---- SigV4 ----
@@ -307,10 +209,8 @@ export class AwsHttpFace {
       const declared = header(request, 'x-amz-content-sha256');
       if (declared !== bodyHash) return signatureError(`x-amz-content-sha256 ${declared} is not the SHA-256 of the body (${bodyHash})`);
       if (request.method === 'PUT' && /(^|&)policy(=|&|$)/.test(request.query)) {
-        const md5 = createHash('md5').update(request.body).digest('base64');
-        // S3 answers a missing Content-MD5 on PutBucketPolicy with InvalidRequest, a wrong one with BadDigest.
-        if (header(request, 'content-md5') === undefined) return new WireError('InvalidRequest', 400, 'Missing required header for this request: Content-MD5');
-        if (header(request, 'content-md5') !== md5) return new WireError('BadDigest', 400, `The Content-MD5 you specified did not match what we received (expected ${md5}).`);
+        const problem = integrityProblem(request);
+        if (problem) return problem;
       }
     } else if ((request.method === 'GET' || request.method === 'HEAD') && bodyHash !== EMPTY_SHA256) {
       return signatureError('a body on a GET or HEAD request');
@@ -347,17 +247,16 @@ export class AwsHttpFace {
 
   // ---- The account ----
 
-  async #call(service: ServiceName, operation: string, input: Record<string, unknown>, request: ReceivedRequest): Promise<{ output?: Record<string, unknown>; error?: WireError }> {
+  async #call(service: ServiceName, operation: string, input: Record<string, unknown>, request: ReceivedRequest): Promise<Record<string, unknown>> {
     const call: FaceCall = { service, operation, input, status: 200, method: request.method, path: request.path };
     this.calls.push(call);
     try {
-      const output = service === 'SFN' ? this.#stepFunctions(operation, input) : ((await this.account.send(service, operation, input)) as Record<string, unknown>);
-      return { output };
+      return service === 'SFN' ? this.#stepFunctions(operation, input) : ((await this.account.send(service, operation, input)) as Record<string, unknown>);
     } catch (caught) {
-      const error = serviceErrorOf(caught);
-      call.status = error.status;
-      call.error = error.code;
-      return { error };
+      const e = caught as { name?: string; $metadata?: { httpStatusCode?: number } };
+      call.status = caught instanceof WireError ? caught.status : (e.$metadata?.httpStatusCode ?? 500);
+      call.error = caught instanceof WireError ? caught.code : (e.name ?? 'Error');
+      throw caught;
     }
   }
 
@@ -389,178 +288,36 @@ export class AwsHttpFace {
     return { executionArn, startDate: started.startDate };
   }
 
-  // ---- awsJson ----
-
-  async #answerJson(request: ReceivedRequest, res: ServerResponse, route: Route & { contentType: string; namespace: string; operation: string }): Promise<void> {
-    if (request.method !== 'POST' || request.path !== '/') {
-      return this.#refuse(request, res, route, new WireError('UnknownOperationException', 404, `${request.method} ${request.path}: awsJson requests are POST /`));
-    }
-    if (header(request, 'content-type') !== route.contentType) {
-      return this.#refuse(request, res, route, new WireError('SerializationException', 400, `content-type ${header(request, 'content-type')}, expected ${route.contentType}`));
-    }
-    let input: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(request.body.toString('utf8') || '{}');
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-      input = parsed as Record<string, unknown>;
-    } catch {
-      return this.#refuse(request, res, route, new WireError('SerializationException', 400, 'the body is not a JSON object'));
-    }
-    const { output, error } = await this.#call(route.service, route.operation, input, request);
-    if (error) return this.#sendJsonError(res, error, route.namespace, route.contentType);
-    const body = JSON.stringify(toWireJson(output ?? {}));
-    res.writeHead(200, { 'content-type': route.contentType, 'x-amzn-requestid': requestId(), 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  }
-
-  #sendJsonError(res: ServerResponse, error: WireError, namespace: string, contentType: string): void {
-    const body = JSON.stringify({ __type: `${namespace}#${error.code}`, message: error.message });
-    res.writeHead(error.status, {
-      'content-type': contentType,
-      'x-amzn-requestid': requestId(),
-      'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/${namespace}/`,
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
-  }
-
-  /** A request the service would refuse on its form: recorded as a rejection and answered as an error. */
-  #refuse(request: ReceivedRequest, res: ServerResponse, route: RouteInfo, error: WireError): void {
-    this.#reject(request, route.service, error);
-    this.#sendError(res, route, request, error);
-  }
-
-  // ---- awsQuery (SNS) ----
-
-  async #answerQuery(request: ReceivedRequest, res: ServerResponse): Promise<void> {
-    const route = { service: 'SNS' as const, signingName: 'sns', protocol: 'awsQuery' as const };
-    const form = new URLSearchParams(request.body.toString('utf8'));
-    const action = form.get('Action');
-    if (form.get('Version') !== '2010-03-31') return this.#refuse(request, res, route, new WireError('InvalidParameterValue', 400, `Version ${form.get('Version')} is not 2010-03-31`));
-    if (action !== 'Publish') return this.#refuse(request, res, route, new WireError('InvalidAction', 400, `The action ${action} is not valid for this web service.`));
-    const input: Record<string, unknown> = {};
-    for (const [name, value] of form) if (name !== 'Action' && name !== 'Version') input[name] = value;
-    const { output, error } = await this.#call('SNS', action, input, request);
-    if (error) return this.#sendQueryError(res, error);
-    const id = requestId();
-    const body =
-      `<PublishResponse xmlns="${SNS_NAMESPACE}">\n  <PublishResult>\n    <MessageId>${escapeXml(String(output?.MessageId ?? ''))}</MessageId>\n  </PublishResult>\n` +
-      `  <ResponseMetadata>\n    <RequestId>${id}</RequestId>\n  </ResponseMetadata>\n</PublishResponse>\n`;
-    res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': id, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  }
-
-  #sendQueryError(res: ServerResponse, error: WireError): void {
-    const id = requestId();
-    const body =
-      `<ErrorResponse xmlns="${SNS_NAMESPACE}">\n  <Error>\n    <Type>${error.status >= 500 ? 'Receiver' : 'Sender'}</Type>\n    <Code>${escapeXml(error.code)}</Code>\n` +
-      `    <Message>${escapeXml(error.message)}</Message>\n  </Error>\n  <RequestId>${id}</RequestId>\n</ErrorResponse>\n`;
-    res.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': id, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  }
-
-  // ---- S3 (REST-XML, path-style) ----
-
-  async #answerS3(request: ReceivedRequest, res: ServerResponse): Promise<void> {
-    const route = { service: 'S3' as const, signingName: 's3', protocol: 'restXml' as const };
-    const [, bucketSegment = '', ...pathRest] = request.path.split('/');
-    // `/<bucket>/` (as the SDK and the product write bucket requests) addresses the bucket itself.
-    const keySegments = pathRest.length === 1 && pathRest[0] === '' ? [] : pathRest;
-    const bucket = decodeURIComponent(bucketSegment);
-    const key = keySegments.map((segment) => decodeURIComponent(segment)).join('/');
-    const subresources = new URLSearchParams(request.query);
-    const input: Record<string, unknown> = { Bucket: bucket };
-    const owner = header(request, 'x-amz-expected-bucket-owner');
-    if (owner !== undefined) input.ExpectedBucketOwner = owner;
-    let operation: string | undefined;
-    if (bucket === '') operation = undefined;
-    else if (keySegments.length > 0) {
-      if (request.method === 'HEAD' && request.query === '') {
-        operation = 'HeadObject';
-        input.Key = key;
-      }
-    } else if (subresources.has('policy') && [...subresources.keys()].length === 1) {
-      operation = { GET: 'GetBucketPolicy', PUT: 'PutBucketPolicy', DELETE: 'DeleteBucketPolicy' }[request.method];
-      if (operation === 'PutBucketPolicy') {
-        input.Policy = request.body.toString('utf8');
-        if (header(request, 'x-amz-confirm-remove-self-bucket-access') === 'true') input.ConfirmRemoveSelfBucketAccess = true;
-      }
-    } else if (request.method === 'GET' && [...subresources.keys()].length === 1) {
-      operation = ({ publicAccessBlock: 'GetPublicAccessBlock', ownershipControls: 'GetBucketOwnershipControls', encryption: 'GetBucketEncryption' } as Record<string, string>)[[...subresources.keys()][0]!];
-    }
-    if (!operation) return this.#refuse(request, res, route, new WireError('NotImplemented', 501, `${request.method} ${request.path}?${request.query} is not an S3 request this face answers`));
-
-    const { output, error } = await this.#call('S3', operation, input, request);
-    if (error) return this.#sendS3Error(res, request, error);
-    const id = requestId();
-    const common = { 'x-amz-request-id': id, 'x-amz-id-2': randomBytes(24).toString('base64'), server: 'AmazonS3' };
-    switch (operation) {
-      case 'PutBucketPolicy':
-      case 'DeleteBucketPolicy':
-        res.writeHead(204, common);
-        return void res.end();
-      case 'HeadObject': {
-        const head: Record<string, string> = { ...common };
-        if (output?.LastModified instanceof Date) head['last-modified'] = output.LastModified.toUTCString();
-        if (typeof output?.AcceptRanges === 'string') head['accept-ranges'] = output.AcceptRanges;
-        res.writeHead(200, head);
-        return void res.end();
-      }
-      case 'GetBucketPolicy': {
-        const body = String(output?.Policy ?? '');
-        res.writeHead(200, { ...common, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        return void res.end(body);
-      }
-      default: {
-        const body = `<?xml version="1.0" encoding="UTF-8"?>\n${s3Document(operation, output ?? {})}`;
-        res.writeHead(200, { ...common, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-        return void res.end(body);
-      }
-    }
-  }
-
-  #sendS3Error(res: ServerResponse, request: ReceivedRequest, error: WireError): void {
-    const id = requestId();
-    const common = { 'x-amz-request-id': id, 'x-amz-id-2': randomBytes(24).toString('base64'), server: 'AmazonS3' };
-    // HEAD answers carry no body: the status says it all.
-    if (request.method === 'HEAD') {
-      res.writeHead(error.status, common);
-      return void res.end();
-    }
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message><RequestId>${id}</RequestId><HostId>${common['x-amz-id-2']}</HostId></Error>`;
-    res.writeHead(error.status, { ...common, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  }
 }
 
-function element(name: string, value: unknown): string {
-  return value === undefined || value === null ? '' : `<${name}>${escapeXml(String(value))}</${name}>`;
-}
+/** The checksums this face can verify, header → the body's value as S3 expects it (base64). */
+const CHECKSUMS: Record<string, (body: Buffer) => string> = {
+  'content-md5': (body) => createHash('md5').update(body).digest('base64'),
+  'x-amz-checksum-crc32': (body) => {
+    const value = Buffer.alloc(4);
+    value.writeUInt32BE(crc32(body));
+    return value.toString('base64');
+  },
+  'x-amz-checksum-sha1': (body) => createHash('sha1').update(body).digest('base64'),
+  'x-amz-checksum-sha256': (body) => createHash('sha256').update(body).digest('base64'),
+};
 
-/** The XML document S3 answers for a bucket configuration GET. */
-function s3Document(operation: string, output: Record<string, unknown>): string {
-  switch (operation) {
-    case 'GetPublicAccessBlock': {
-      const c = (output.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
-      return `<PublicAccessBlockConfiguration xmlns="${S3_NAMESPACE}">${['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].map((name) => element(name, c[name])).join('')}</PublicAccessBlockConfiguration>`;
-    }
-    case 'GetBucketOwnershipControls': {
-      const rules = ((output.OwnershipControls as { Rules?: Array<{ ObjectOwnership?: string }> } | undefined)?.Rules ?? []);
-      return `<OwnershipControls xmlns="${S3_NAMESPACE}">${rules.map((rule) => `<Rule>${element('ObjectOwnership', rule.ObjectOwnership)}</Rule>`).join('')}</OwnershipControls>`;
-    }
-    case 'GetBucketEncryption': {
-      type Rule = { ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string }; BucketKeyEnabled?: boolean };
-      const rules = ((output.ServerSideEncryptionConfiguration as { Rules?: Rule[] } | undefined)?.Rules ?? []);
-      const rule = (r: Rule) => {
-        const byDefault = r.ApplyServerSideEncryptionByDefault;
-        const inner = byDefault ? `<ApplyServerSideEncryptionByDefault>${element('SSEAlgorithm', byDefault.SSEAlgorithm)}${element('KMSMasterKeyID', byDefault.KMSMasterKeyID)}</ApplyServerSideEncryptionByDefault>` : '';
-        return `<Rule>${inner}${element('BucketKeyEnabled', r.BucketKeyEnabled)}</Rule>`;
-      };
-      return `<ServerSideEncryptionConfiguration xmlns="${S3_NAMESPACE}">${rules.map(rule).join('')}</ServerSideEncryptionConfiguration>`;
-    }
-    default:
-      throw new WireError('NotImplemented', 501, `no XML document for ${operation}`);
+/**
+ * PutBucketPolicy requires an integrity check of its body: Content-MD5, or (S3's flexible
+ * checksums, what current SDKs send) an `x-amz-checksum-<algorithm>` header in its place.
+ * A missing one is InvalidRequest, a wrong one BadDigest; an algorithm this face cannot
+ * compute is refused rather than passed unchecked.
+ */
+function integrityProblem(request: ReceivedRequest): WireError | null {
+  const sent = Object.keys(request.headers).filter((name) => name === 'content-md5' || name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type');
+  if (sent.length === 0) return new WireError('InvalidRequest', 400, 'Missing required header for this request: Content-MD5');
+  for (const name of sent) {
+    const compute = CHECKSUMS[name];
+    if (!compute) return new WireError('InvalidRequest', 400, `the face cannot verify ${name}`);
+    const expected = compute(request.body);
+    if (header(request, name) !== expected) return new WireError('BadDigest', 400, `The ${name} you specified did not match what we received (expected ${expected}).`);
   }
+  return null;
 }
 
 /** A face on a free port of 127.0.0.1, answering from `options.account`. */

@@ -12,6 +12,8 @@
  * through AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_DYNAMODB. Nothing leaves 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -67,6 +69,8 @@ try {
   result = { error: { name: error?.name, message: error?.message, httpStatusCode: error?.$metadata?.httpStatusCode, fault: error?.$fault, cause: error?.cause?.name } };
 }
 writeFileSync(resultFile, JSON.stringify(result));
+// Let the last UDP datagrams to the X-Ray daemon leave (Lambda freezes, rather than ends, the process).
+await new Promise((resolve) => setTimeout(resolve, 20));
 process.exit(0);
 `;
 
@@ -76,6 +80,19 @@ interface Invocation<T> {
   /** The AWS calls the face answered during the invocation. */
   calls: FaceCall[];
   rejections: FaceRejection[];
+  /** The X-Ray subsegments the invocation sent to the daemon (Powertools Tracer), in its trace. */
+  subsegments: XraySubsegment[];
+}
+
+/** What this test reads of an X-Ray subsegment document. */
+interface XraySubsegment {
+  id: string;
+  name: string;
+  trace_id: string;
+  parent_id?: string;
+  namespace?: string;
+  aws?: { operation?: string; region?: string };
+  http?: { response?: { status?: number } };
 }
 
 let work: string;
@@ -86,6 +103,9 @@ let childScript: string;
 let history: LocalHistoryTable;
 let face: AwsHttpFace;
 let invocations = 0;
+/** A stand-in for the X-Ray daemon on 127.0.0.1: every UDP document the bundles send. */
+let xrayDaemon: Socket;
+const xrayDocuments: XraySubsegment[] = [];
 /** Simulated time of the account, ahead of the wall clock by this much (Private CA's background work). */
 let accountOffsetMs = 0;
 
@@ -120,11 +140,14 @@ function environmentOf(fn: PackagedFunction): Record<string, string> {
 async function invoke<T = Record<string, any>>(key: string, event: unknown, overrides: Record<string, string> = {}): Promise<Invocation<T>> {
   const fn = functions.get(key);
   if (!fn) throw new Error(`no packaged function ${key} (have ${[...functions.keys()].join(', ')})`);
+  const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
   const env: Record<string, string> = {
     ...lambdaEnvironment({ ...fn, variables: environmentOf(fn) }, REGION),
-    // X-Ray's daemon address stays on 127.0.0.1 too (nothing should send to it).
-    AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+    // X-Ray's daemon is this test's UDP socket on 127.0.0.1; the trace is the invocation's own.
+    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xrayDaemon.address().port}`,
     _AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1',
+    _AWS_XRAY_DAEMON_PORT: String(xrayDaemon.address().port),
+    _X_AMZN_TRACE_ID: `Root=${traceId};Parent=${randomBytes(8).toString('hex')};Sampled=1`,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
@@ -151,7 +174,10 @@ async function invoke<T = Record<string, any>>(key: string, event: unknown, over
   } catch {
     throw new Error(`${key}: the child wrote no result (exit ${child.code}): ${child.stderr.trim().split('\n').slice(0, 8).join('\n')}`);
   }
-  return { ...result, calls: face.calls.slice(callsBefore), rejections: face.rejections.slice(rejectionsBefore) };
+  // UDP datagrams the child sent before it exited may still be on their way to the socket.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const subsegments = xrayDocuments.filter((document) => document.trace_id === traceId);
+  return { ...result, calls: face.calls.slice(callsBefore), rejections: face.rejections.slice(rejectionsBefore), subsegments };
 }
 
 /** A successful invocation: no error, every request signed and formed as AWS requires. */
@@ -203,10 +229,15 @@ beforeAll(async () => {
   childScript = join(work, 'invoke-handler.mjs');
   writeFileSync(childScript, CHILD_SOURCE);
   history = await createHistoryTable(`pca-remediation-packaged-${process.pid}`);
+  xrayDaemon = createSocket('udp4');
+  // Each datagram is a JSON header line, then the segment document.
+  xrayDaemon.on('message', (message) => xrayDocuments.push(JSON.parse(message.toString('utf8').split('\n').slice(1).join('\n')) as XraySubsegment));
+  await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve));
   face = await startAwsHttpFace({ account: simulatedAccount(accountFile('test/fixtures/accounts/crl-missing-grant.json')), credentials: CREDENTIALS, region: REGION });
 }, 120_000);
 
 afterAll(async () => {
+  xrayDaemon?.close();
   await face?.close();
   await stopDynalite();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -297,6 +328,19 @@ describe('a CRL S3 permission failure, step by step', () => {
     // The lease went through dynalite (DynamoDB never reached the face) and was let go.
     expect(await historyItem(`LEASE#bucket#${CRL_BUCKET}`)).toBeUndefined();
     document.repair = repair;
+  });
+
+  it('repairBucket: every AWS call it made is an X-Ray subsegment of the invocation, DynamoDB included', async () => {
+    // The repair found its own write already in place: the same calls, without the write.
+    const { calls, subsegments } = await step('repairBucket', { target: document.target, inspection: document.inspection, executionArn: EXECUTION_ARN });
+    const traced = subsegments.filter((segment) => segment.namespace === 'aws').map((segment) => `${segment.name} ${segment.aws?.operation}`);
+    expect(traced.filter((line) => line.startsWith('S3 ')).sort()).toEqual(calls.filter((call) => call.service === 'S3').map((call) => `S3 ${call.operation}`).sort());
+    // The lease: a conditional put and its release, straight to dynalite.
+    expect(traced.filter((line) => line.startsWith('DynamoDB '))).toEqual(expect.arrayContaining(['DynamoDB PutItem', 'DynamoDB DeleteItem']));
+    // Each is a child of the handler's own subsegment (`## <handler>`, from captureLambdaHandler).
+    const handlerSegment = subsegments.find((segment) => segment.name.startsWith('## '));
+    expect(handlerSegment, subsegments.map((segment) => segment.name).join(', ')).toBeDefined();
+    for (const segment of subsegments.filter((candidate) => candidate.namespace === 'aws')) expect(segment.parent_id).toBe(handlerSegment!.id);
   });
 
   it('checkCrlRepublished: HEADs the CRL object and reads Last-Modified (RFC 1123) and a body-less 404', async () => {
