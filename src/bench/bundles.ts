@@ -4,12 +4,11 @@
  *
  * - bundle: the `.mjs` inside the function's zip, extracted outside the repository (so
  *   it cannot lean on node_modules, as on Lambda);
- * - naive: the same handler as a naive build would ship it: its AWS clients are the AWS
- *   SDK v3's (src/lib/clients/sdk/, swapped in for the product's own client modules
- *   src/lib/clients/*.ts), compiled by esbuild with `packages: 'external'`, so our code is
- *   one file and every npm package (the SDK clients, Powertools, middy) is imported whole
- *   from node_modules at run time through its package entry, as a deployment that zips
- *   node_modules would load it. Written under node_modules/.cache so resolution works.
+ * - naive: the same handler as a naive build would ship it: compiled by esbuild with
+ *   `packages: 'external'`, so our code is one file and every npm package (the AWS SDK
+ *   clients, Powertools, middy) is imported whole from node_modules at run time through
+ *   its package entry, as a deployment that zips node_modules would load it. Written
+ *   under node_modules/.cache so resolution works.
  *
  * Both are imported by fresh Node processes with the function's Lambda environment
  * (./import-child.ts), alternating which goes first in each round.
@@ -17,18 +16,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import type { Composition } from './composition';
 import { lambdaEnvironment, runImportChild, writeChildScript, type ChildRun, type LambdaFunctionInfo } from './import-child';
 import { ratio, summarize, type Sample } from './stats';
-import { KIB } from './table';
 import { withSlsLock } from './sls-lock';
 import { readZip } from './zip';
 
-/** The size target of a bundle: 150 KiB, in bytes. */
-export const BUNDLE_LIMIT_BYTES = 150 * KIB;
-/** The init target: the bundle's median at most this fraction of the naive build's. */
-export const INIT_RATIO_LIMIT = 0.5;
+import { BUNDLE_LIMIT_BYTES, INIT_RATIO_LIMIT } from './targets';
+
+export { BUNDLE_LIMIT_BYTES, INIT_RATIO_LIMIT };
 
 export interface PackagedFunction extends LambdaFunctionInfo {
   /** The function's key in serverless.yml, e.g. classifyEvent. */
@@ -125,30 +122,9 @@ export function writeBundles(functions: readonly PackagedFunction[], directory: 
   return files;
 }
 
-/** The product's client modules (src/lib/clients/<service>.ts) and their SDK twins (src/lib/clients/sdk/<service>.ts). */
-export const CLIENT_MODULES = ['s3', 'acm-pca', 'sns', 'dynamodb', 'sfn'] as const;
-
-/** An esbuild plugin that resolves each product client module to its SDK twin; `swapped` collects what it swapped. */
-export function sdkClientsPlugin(root: string, swapped: Set<string> = new Set()): Plugin {
-  const clients = resolve(root, 'src/lib/clients');
-  return {
-    name: 'sdk-clients',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /\/clients\/[a-z0-9-]+$/ }, (args) => {
-        const target = resolve(args.resolveDir, args.path);
-        const name = basename(target);
-        if (dirname(target) !== clients || !(CLIENT_MODULES as readonly string[]).includes(name)) return undefined;
-        swapped.add(name);
-        return { path: join(clients, 'sdk', `${name}.ts`) };
-      });
-    },
-  };
-}
-
-/** The naive builds: the SDK's clients in place of the product's, our code bundled, every package external; returns key → file. */
+/** The naive builds: our code bundled, every package (the SDK clients among them) external; returns key → file. */
 export async function buildNaive(functions: readonly PackagedFunction[], root: string, directory: string): Promise<Map<string, string>> {
   await build({
-    plugins: [sdkClientsPlugin(root)],
     entryPoints: Object.fromEntries(functions.map((fn) => [fn.key, resolve(root, fn.source)])),
     outdir: directory,
     bundle: true,

@@ -17,7 +17,8 @@ import { executionCost, type ExecutionCost } from './pricing';
 
 /** The repair of a CRL bucket's policy: the path the targets are set for. */
 export const REPAIR_PATH = 'crl-missing-grant';
-export const REPAIR_TARGETS = { maxStateTransitions: 12, maxLambdaInvocations: 4 } as const;
+export { REPAIR_TARGETS } from './targets';
+import { REPAIR_TARGETS } from './targets';
 /** What each invocation is assumed to take in the sensitivity column: real AWS calls take milliseconds each. */
 export const ASSUMED_INVOCATION_MS = 100;
 

@@ -2,9 +2,10 @@
 import { BENCH_PACKAGE_PARAM, type BundleReport } from './bundles';
 import type { Machine } from './machine';
 import type { PathReport } from './paths';
+import { REPAIR_TARGETS } from './targets';
 import { PRICES, formatUsd } from './pricing';
 import type { StormRow } from './storms';
-import { formatBytes, formatCount, formatMs, passMiss, renderTable } from './table';
+import { formatBytes, formatCount, formatMs, KIB, passMiss, renderTable } from './table';
 
 export const SECTIONS = ['bundles', 'paths', 'storms'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -29,14 +30,14 @@ export function collectTargets(report: Pick<BenchReport, 'bundles' | 'paths' | '
   const targets: BenchReport['targets'] = [];
   if (report.bundles) {
     for (const row of report.bundles.rows) {
-      targets.push({ section: 'bundles', target: `${row.key}: bundle ≤ 150 KiB (${formatCount(report.bundles.limitBytes)} bytes)`, pass: row.sizePass, detail: `${formatCount(row.bundle.fileBytes)} bytes` });
+      targets.push({ section: 'bundles', target: `${row.key}: bundle ≤ ${formatCount(report.bundles.limitBytes / KIB)} KiB (${formatCount(report.bundles.limitBytes)} bytes)`, pass: row.sizePass, detail: `${formatCount(row.bundle.fileBytes)} bytes` });
       targets.push({ section: 'bundles', target: `${row.key}: init ≤ ½ naive init`, pass: row.initPass, detail: row.initRatio === null ? 'not measured' : `ratio ${row.initRatio.toFixed(2)}` });
     }
   }
   if (report.paths?.target) {
     const target = report.paths.target;
-    targets.push({ section: 'paths', target: `${target.path}: ≤ 12 state transitions`, pass: target.transitionsPass, detail: `${target.billedTransitions} billed` });
-    targets.push({ section: 'paths', target: `${target.path}: ≤ 4 Lambda invocations`, pass: target.invocationsPass, detail: `${target.lambdaInvocations}` });
+    targets.push({ section: 'paths', target: `${target.path}: ≤ ${REPAIR_TARGETS.maxStateTransitions} state transitions`, pass: target.transitionsPass, detail: `${target.billedTransitions} billed` });
+    targets.push({ section: 'paths', target: `${target.path}: ≤ ${REPAIR_TARGETS.maxLambdaInvocations} Lambda invocations`, pass: target.invocationsPass, detail: `${target.lambdaInvocations}` });
   }
   for (const storm of report.storms ?? []) {
     targets.push({ section: 'storms', target: `${storm.id}: one remediation per distinct event`, pass: storm.onePerEventPass, detail: `${storm.remediated} REMEDIATED for ${storm.distinctEvents} event(s)` });
@@ -101,9 +102,8 @@ function renderBundles(bundles: BundleReport): string[] {
     '',
     `  packaged  ${packaged}`,
     `  bundle    the handler .mjs in each function's zip (esbuild: bundled, minified, ESM); size uncompressed, zip as packaged`,
-    `  naive     the same handler with the AWS SDK v3 clients in place of the product's own AWS client (src/lib/clients/sdk/),`,
-    `            through esbuild with packages: 'external': our code in one file, every npm package (the SDK clients it uses,`,
-    `            Powertools, middy) imported whole through its package entry from node_modules at run time`,
+    `  naive     the same handler through esbuild with packages: 'external': our code in one file, every npm package (the AWS`,
+    `            SDK v3 clients it uses, Powertools, middy) imported whole through its package entry from node_modules at run time`,
     `  init      median of ${bundles.runs} fresh Node processes per variant, each importing the file once: \`await import(file)\` timed`,
     `            with performance.now() inside the child; wall = the child process from spawn to exit, timed by the parent`,
     `  env       each child gets only the function's packaged environment and Lambda's (AWS_EXECUTION_ENV=AWS_Lambda_nodejs24.x,`,
@@ -122,7 +122,7 @@ function renderBundles(bundles: BundleReport): string[] {
         { title: 'naive init', align: 'right' },
         { title: 'naive wall', align: 'right' },
         { title: 'init ratio', align: 'right' },
-        { title: '≤150 KiB' },
+        { title: `≤${formatCount(bundles.limitBytes / KIB)} KiB` },
         { title: 'init ≤½' },
       ],
       rows,
@@ -131,7 +131,7 @@ function renderBundles(bundles: BundleReport): string[] {
     ...renderComposition(bundles),
     `  network   ${network.length === 0 ? 'no import attempted a network call (probe: net/tls connect, UDP send, DNS, http(s).request, fetch; during the import and 200 ms after)' : `ATTEMPTED: ${network.join('; ')}`}`,
     ...(errors.length > 0 ? [`  errors    ${errors.join('\n            ')}`] : []),
-    `  targets   bundle ≤ 150 KiB = ${formatCount(bundles.limitBytes)} bytes (KiB = 1,024 bytes), uncompressed .mjs: ${summaryLine(sizePass, bundles.rows.length)}`,
+    `  targets   bundle ≤ ${formatCount(bundles.limitBytes / KIB)} KiB = ${formatCount(bundles.limitBytes)} bytes (KiB = 1,024 bytes), uncompressed .mjs: ${summaryLine(sizePass, bundles.rows.length)}`,
     `            init ≤ ½ naive init (median bundle init / median naive init ≤ ${bundles.initRatioLimit}): ${summaryLine(initPass, bundles.rows.length)}`,
     `  note      times are this machine's (see above), not Lambda's: a 256 MB function gets a fraction of a vCPU; compare the ratios.`,
     `            Medians in the table; min and max in --json. Lambda bills the INIT phase of on-demand ZIP functions on managed runtimes`,
@@ -189,7 +189,7 @@ function renderPaths(paths: PathReport): string[] {
     '              data), X-Ray traces, cold-start INIT.',
     ...(target
       ? [
-          `  target      ${target.path}: ${target.billedTransitions} billed state transitions ≤ 12: ${passMiss(target.transitionsPass)}; ${target.lambdaInvocations} Lambda invocations ≤ 4: ${passMiss(target.invocationsPass)}`,
+          `  target      ${target.path}: ${target.billedTransitions} billed state transitions ≤ ${REPAIR_TARGETS.maxStateTransitions}: ${passMiss(target.transitionsPass)}; ${target.lambdaInvocations} Lambda invocations ≤ ${REPAIR_TARGETS.maxLambdaInvocations}: ${passMiss(target.invocationsPass)}`,
         ]
       : []),
   ];

@@ -24,7 +24,7 @@ export const KIB = 1024;
 export const MIB = 1024 * 1024;
 export const GIB = 1024 * MIB;
 
-/** `1.5 KiB`, `2.61 MiB`, `23.5 GiB`: binary units, as the 150 KiB bundle target. */
+/** `1.5 KiB`, `2.61 MiB`, `23.5 GiB`: binary units, as the 512 KiB bundle target. */
 export function formatBytes(bytes: number): string {
   if (bytes < KIB) return `${bytes} B`;
   if (bytes < MIB) return `${(bytes / KIB).toFixed(1)} KiB`;

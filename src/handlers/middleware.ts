@@ -1,22 +1,25 @@
 /**
  * Every handler is a typed function wrapped the same way: Powertools logger (Lambda
- * context on every line), the Powertools Tracer (a `## handler` subsegment with the
- * cold-start annotation; each AWS SDK call is a subsegment of it, see
- * src/lib/clients/registry.ts) and, for the handler that emits metrics, the EMF flush.
+ * context on every line) and, for the handler that emits metrics, the EMF flush.
+ *
+ * Tracing: Lambda's active tracing gives each invocation a segment in the state
+ * machine's X-Ray trace, and every AWS SDK call is a subsegment of it (the clients are
+ * wrapped by the Powertools Tracer in src/lib/clients/registry.ts). The Tracer's
+ * `captureLambdaHandler` middleware is not used: it would load the X-Ray SDK into
+ * classifyEvent too, which calls no AWS service, and break its init target (npm run bench).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { InvalidStepInput } from '../lib/errors';
-import { logger, metrics, tracer } from '../lib/powertools';
+import { logger, metrics } from '../lib/powertools';
 import type { Target } from '../lib/types';
 
 export type StepHandler<I, O> = (input: I, context: Context) => Promise<O>;
 
 export function withPowertools<I, O>(handler: StepHandler<I, O>, options: { emitsMetrics?: boolean } = {}) {
-  const wrapped = middy(handler).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
+  const wrapped = middy(handler).use(injectLambdaContext(logger));
   return options.emitsMetrics ? wrapped.use(logMetrics(metrics)) : wrapped;
 }
 

@@ -69,8 +69,8 @@ describe('the packaged functions', () => {
     expect(hasPackage(mkdtempSync(join(directory, 'empty-')))).toBe(false);
   });
 
-  it('sets the size target at 150 KiB: 153,600 bytes', () => {
-    expect(BUNDLE_LIMIT_BYTES).toBe(153_600);
+  it('sets the size target at 512 KiB: 524,288 bytes', () => {
+    expect(BUNDLE_LIMIT_BYTES).toBe(524_288);
   });
 });
 

@@ -159,7 +159,7 @@ describe('the report', () => {
       ['classifyEvent: init ≤ ½ naive init', true],
       ['repairBucket: bundle ≤ 150 KiB (153,600 bytes)', false],
       ['repairBucket: init ≤ ½ naive init', false],
-      ['crl-missing-grant: ≤ 12 state transitions', true],
+      ['crl-missing-grant: ≤ 10 state transitions', true],
       ['crl-missing-grant: ≤ 4 Lambda invocations', true],
       ['duplicates: one remediation per distinct event', true],
       ['duplicates: ≤ 1 policy write per CA', true],
@@ -180,7 +180,7 @@ describe('the report', () => {
     expect(text).toMatch(/crl-missing-grant\s+REMEDIATED\s+10\s+0\s+10\s+4\s+8\+1\+3=12\s+0s\s+43\.7\s+\$0\.000251\s+\$250\.95/);
     expect(text).toContain('$0.025 per 1,000 state transitions  https://aws.amazon.com/step-functions/pricing/');
     expect(text).toContain('$0.0000133334 per GB-second  https://aws.amazon.com/lambda/pricing/');
-    expect(text).toContain('crl-missing-grant: 10 billed state transitions ≤ 12: PASS; 4 Lambda invocations ≤ 4: PASS');
+    expect(text).toContain('crl-missing-grant: 10 billed state transitions ≤ 10: PASS; 4 Lambda invocations ≤ 4: PASS');
     expect(text).toContain('━━ Targets: 7 of 10 PASS (3 MISS). Missed:');
     expect(text).toContain('  MISS  shared-buckets: ≤ 1 policy write per CA (2 writes, at most 2 for one CA)');
   });

@@ -68,6 +68,36 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     expect(ca.RevocationConfiguration?.OcspConfiguration).toEqual({ Enabled: false });
   });
 
+  it('sends back every RevocationConfiguration field on the wire when it switches the ACL, fields newer than the pinned SDK model included', async () => {
+    // Prepare: CustomPath, CrlType and the distribution point setting came after @aws-sdk/client-acm-pca 3.523.0's model.
+    const file = account();
+    const crl = { Enabled: true, ExpirationInDays: 7, S3BucketName: BUCKET, S3ObjectAcl: 'PUBLIC_READ', CustomCname: 'crl.example.com', CustomPath: 'pki/crls', CrlType: 'PARTITIONED', CrlDistributionPointExtensionConfiguration: { OmitExtension: false } };
+    const ocsp = { Enabled: true, OcspCustomCname: 'ocsp.example.com' };
+    file.certificateAuthorities[0].RevocationConfiguration = { CrlConfiguration: crl, OcspConfiguration: ocsp };
+    // Act
+    const run = await runScenario(permissionEvent, file);
+    // Assess: the request as the simulated Private CA read it off the wire (JSON body of awsJson 1.1).
+    const update = run.simulation.calls.find((call) => call.operation === 'UpdateCertificateAuthority');
+    expect(update?.input).toEqual({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: { CrlConfiguration: { ...crl, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' }, OcspConfiguration: ocsp } });
+    expect(run.after.certificateAuthorities[0]!.RevocationConfiguration).toEqual({ CrlConfiguration: { ...crl, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' }, OcspConfiguration: ocsp });
+  });
+
+  it('reads and repairs a CRL bucket in another region than the deployment, at its own region (S3 redirects, the SDK follows)', async () => {
+    // Prepare
+    const file = account();
+    file.buckets[0].Region = 'eu-west-1';
+    // Act
+    const run = await runScenario(permissionEvent, file);
+    // Assess
+    expect(run.outcome.status).toBe('REMEDIATED');
+    expect(run.mutatingCalls).toEqual(['PutBucketPolicy']);
+    // Each bucket call was first sent to us-east-1, redirected, and answered at eu-west-1.
+    const s3 = run.simulation.calls.filter((call) => call.service === 'S3');
+    expect(s3.some((call) => call.error === 'PermanentRedirect')).toBe(true);
+    expect(s3.filter((call) => !call.error).map((call) => call.operation)).toContain('PutBucketPolicy');
+    expect(policyOf(run.after).Statement.at(-1)).toMatchObject({ Principal: { Service: 'acm-pca.amazonaws.com' } });
+  });
+
   it.each<[string, (file: any) => void, Record<string, string>, string]>([
     ['an explicit Deny for principals outside the organization', (file) => file.buckets[0].Policy.Statement.push({ Sid: 'DenyOutsideOrg', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}/*`], Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } }), {}, 'POLICY_DENY_BLOCKS'],
     ['a PUBLIC_READ CA when CA updates are not allowed', (file) => { file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ'; }, { ALLOW_CA_UPDATES: 'false' }, 'CRL_ACL_REJECTED'],

@@ -13,7 +13,7 @@
  *
  * Clients are created once per Lambda container (module scope cache) and reused.
  */
-import { tracer } from '../powertools';
+import { tracer } from '../tracer';
 
 /** The bit of an SDK v3 client that a configurator may touch. */
 export interface ConfigurableClient {
