@@ -45,7 +45,7 @@ export interface DiagramOptions {
   hiddenErrors?: readonly string[];
 }
 
-const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const LAMBDA_SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
 const DYNAMODB_TRANSIENT_ERRORS = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded', 'DynamoDB.InternalServerError'];
 
@@ -73,7 +73,7 @@ function mermaidIds(names: readonly string[]): Map<string, string> {
   return ids;
 }
 
-/** The error names, once each, with the four Lambda service errors written `Lambda.*`. */
+/** The error names, once each, with the Lambda service errors written `Lambda.*`. */
 export function compactErrors(names: readonly string[]): string {
   const unique = [...new Set(names)];
   const allLambda = LAMBDA_SERVICE_ERRORS.every((name) => unique.includes(name));
