@@ -94,6 +94,8 @@ export const EXTERNAL_ERROR_NAMES = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
+  // The function's own timeout, running out of memory, a crash of the runtime.
+  'Lambda.Unknown',
   // The optimized DynamoDB integration (ClaimEvent).
   'DynamoDB.ConditionalCheckFailedException',
   'DynamoDB.ProvisionedThroughputExceededException',
