@@ -48,7 +48,16 @@ export interface DiagramOptions {
 /** Lambda's service errors and throttling, and a function that timed out or crashed (Lambda.Unknown). */
 const LAMBDA_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
 
-const DYNAMODB_TRANSIENT_ERRORS = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded', 'DynamoDB.InternalServerError'];
+/** What ClaimEvent retries: DynamoDB's throttling and 5xx in every spelling in use, and errors without a class of their own. */
+const DYNAMODB_TRANSIENT_ERRORS = [
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.ThrottlingException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.RequestLimitExceededException',
+  'DynamoDB.InternalServerError',
+  'DynamoDB.InternalServerErrorException',
+  'DynamoDB.AmazonDynamoDBException',
+];
 
 /** Lambda service errors and function failures, AWS throttling or 5xx (AwsTransientError, and DynamoDB's own names) and timeouts. */
 export const COMMON_ERRORS: readonly string[] = [...LAMBDA_ERRORS, 'AwsTransientError', ...DYNAMODB_TRANSIENT_ERRORS, 'States.Timeout'];

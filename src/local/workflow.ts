@@ -180,7 +180,12 @@ export type TaskFault =
   | 'Lambda.ClientExecutionTimeoutException'
   | 'Lambda.Unknown'
   | 'DynamoDB.ProvisionedThroughputExceededException'
+  | 'DynamoDB.ThrottlingException'
+  | 'DynamoDB.RequestLimitExceeded'
+  | 'DynamoDB.RequestLimitExceededException'
   | 'DynamoDB.InternalServerError'
+  | 'DynamoDB.InternalServerErrorException'
+  | 'DynamoDB.AmazonDynamoDBException'
   | 'States.Timeout';
 
 /** Faults that let the attempt run (its AWS calls made, its writes done) and then lose its result. */

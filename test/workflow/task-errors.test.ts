@@ -1,8 +1,9 @@
 /**
- * Task-level Lambda errors through the real state machine, one kind at a time: the
- * function timing out or crashing (Lambda.Unknown, after its work was done) and
- * Lambda's transient ClientExecutionTimeoutException. The seeded mix of every kind over
- * every scenario is in faults.test.ts.
+ * Task-level errors through the real state machine, one kind at a time: the function
+ * timing out or crashing (Lambda.Unknown, after its work was done), Lambda's transient
+ * ClientExecutionTimeoutException, and ClaimEvent's DynamoDB errors in every spelling
+ * the definition retries. The seeded mix of every kind over every scenario is in
+ * faults.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { TaskFault } from '../../src/local/workflow';
@@ -67,5 +68,37 @@ describe('Lambda.ClientExecutionTimeoutException (a transient Lambda service err
     expect(run.outcome.status).toBe('ESCALATED');
     expect(attemptsOf(run, 'InspectCrlBucket')).toHaveLength(7);
     expect(run.outcome.error?.name).toBe('Lambda.ClientExecutionTimeoutException');
+  });
+});
+
+describe('ClaimEvent (the optimized DynamoDB integration)', () => {
+  // Throttling and 5xx as the API's error code and as the SDK's class name, and the name
+  // of errors without a class: docs/aws-facts.md says which spellings are confirmed.
+  const spellings: TaskFault[] = [
+    'DynamoDB.ProvisionedThroughputExceededException',
+    'DynamoDB.ThrottlingException',
+    'DynamoDB.RequestLimitExceeded',
+    'DynamoDB.RequestLimitExceededException',
+    'DynamoDB.InternalServerError',
+    'DynamoDB.InternalServerErrorException',
+    'DynamoDB.AmazonDynamoDBException',
+  ];
+
+  it.each(spellings)('retries %s (2 s, then doubling) and the execution reaches its own outcome', async (fault) => {
+    const run = await runScenario(permissionEvent, account(), { taskFaults: failing('ClaimEvent', fault, 2) });
+    expect(run.outcome.status).toBe('REMEDIATED');
+    expect(run.execution.retries.map((retry) => [retry.state, retry.error, retry.backoffSeconds])).toEqual([
+      ['ClaimEvent', fault, 2],
+      ['ClaimEvent', fault, 4],
+    ]);
+  });
+
+  it.each(spellings)('escalates %s when its six retries run out, before acting', async (fault) => {
+    const run = await runScenario(permissionEvent, account(), { taskFaults: failing('ClaimEvent', fault) });
+    expect(run.outcome.status).toBe('ESCALATED');
+    expect(attemptsOf(run, 'ClaimEvent')).toHaveLength(7);
+    expect(run.outcome.error?.name).toBe(fault);
+    expect(run.states).not.toContain('InspectCrlBucket');
+    expect(run.mutatingCalls).toEqual([]);
   });
 });
