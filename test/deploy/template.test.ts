@@ -3,10 +3,13 @@
  * trigger, the dead-letter queue, alarms, logging, tracing, and least privilege.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stateMachineConsoleUrl } from '../../src/executions/console';
 import { OUTPUTS } from '../../src/executions/remote';
-import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged } from './package';
+import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
+
+const { TASK_TIMEOUT_MARGIN_SECONDS } = createRequire(import.meta.url)('../../deploy/limits.cjs') as { TASK_TIMEOUT_MARGIN_SECONDS: number };
 
 const sample = (path: string) => JSON.parse(readFileSync(`${ROOT}events/${path}`, 'utf8')) as Record<string, unknown>;
 const published = readdirSync(`${ROOT}events/published`);
@@ -20,6 +23,21 @@ let packaged: Packaged;
 beforeAll(() => {
   packaged = packageService();
 });
+
+/** Every Task state of the packaged definition, with the Lambda function its Resource resolves to (none for a service integration). */
+function taskStates(template: Template) {
+  const [, machine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]!;
+  const [text, references] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, { 'Fn::GetAtt'?: [string, string] }>];
+  const definition = JSON.parse(text) as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> };
+  return Object.entries(definition.States)
+    .filter(([, state]) => state.Type === 'Task')
+    .map(([name, state]) => {
+      const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];
+      const logicalId = placeholder ? references[placeholder]?.['Fn::GetAtt']?.[0] : undefined;
+      const fn = logicalId ? template.Resources[logicalId] : undefined;
+      return { name, state, logicalId, fn };
+    });
+}
 
 function roleStatements(): Array<[string, Statement]> {
   return resourcesOfType(packaged.template, 'AWS::IAM::Role').flatMap(([name, role]) =>
@@ -45,6 +63,23 @@ describe('the packaged service', () => {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.Role).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/^(Classify|Read|Repair|Audit|Record)Role$/), 'Arn'] });
     }
+  });
+
+  it(`gives every Lambda Task a TimeoutSeconds of at least its function's timeout + ${TASK_TIMEOUT_MARGIN_SECONDS} s (deploy/limits.cjs)`, () => {
+    const tasks = taskStates(packaged.template);
+    // Every Task invokes one of the packaged functions, except ClaimEvent (DynamoDB).
+    expect(tasks.filter((task) => !task.fn).map((task) => [task.name, task.state.Resource])).toEqual([['ClaimEvent', 'arn:aws:states:::dynamodb:putItem']]);
+    const lambdaTasks = tasks.filter((task) => task.fn);
+    expect(lambdaTasks).toHaveLength(12);
+    for (const { name, state, logicalId, fn } of lambdaTasks) {
+      expect(fn!.Type, `${name} -> ${logicalId}`).toBe('AWS::Lambda::Function');
+      expect(fn!.Properties.Timeout, `${logicalId}'s Timeout`).toBeGreaterThan(0);
+      expect(state.TimeoutSeconds, `${name} (${fn!.Properties.FunctionName}, timeout ${fn!.Properties.Timeout} s)`).toBeGreaterThanOrEqual(fn!.Properties.Timeout + TASK_TIMEOUT_MARGIN_SECONDS);
+    }
+  });
+
+  it('keeps a timeout margin that covers at least the 10 s Init phase Lambda leaves out of a function\'s timeout', () => {
+    expect(TASK_TIMEOUT_MARGIN_SECONDS).toBeGreaterThanOrEqual(10);
   });
 
   describe('the EventBridge rule', () => {
