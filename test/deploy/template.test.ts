@@ -124,6 +124,20 @@ describe('the packaged service', () => {
     expect(packaged.template.Resources.StateMachineLogGroup!.Properties.RetentionInDays).toBe(90);
   });
 
+  it('subscribes no email without notificationEmail, and has no condition at all', () => {
+    expect(resourcesOfType(packaged.template, 'AWS::SNS::Subscription')).toEqual([]);
+    expect((packaged.template as unknown as { Conditions?: unknown }).Conditions).toBeUndefined();
+    expect(Object.values(packaged.template.Resources).filter((resource) => resource.Condition)).toEqual([]);
+  });
+
+  it('subscribes the notificationEmail to the notification topic, unconditionally, when it is set', () => {
+    const { template } = packageService({ notificationEmail: 'pki-oncall@example.com' });
+    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual([
+      ['NotificationEmailSubscription', { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'email', Endpoint: 'pki-oncall@example.com' } }],
+    ]);
+    expect((template as unknown as { Conditions?: unknown }).Conditions).toBeUndefined();
+  });
+
   it('encrypts the notification topic with a key alarms can use, and the dead-letter queue', () => {
     expect(packaged.template.Resources.NotificationTopic!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationKey' });
     expect(packaged.template.Resources.DeadLetterQueue!.Properties.SqsManagedSseEnabled).toBe(true);
@@ -164,6 +178,7 @@ describe('the packaged service', () => {
     ['allowedBuckets', 'Not_A_Bucket', /allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/],
     ['crlRecoveryWindowMinutes', '-5', /crlRecoveryWindowMinutes must be a positive whole number/],
     ['sweepSchedule', 'rate(6 hour)', /sweepSchedule must be empty \(no sweep\), .*: write "rate\(6 hours\)"/],
+    ['notificationEmail', 'pki-oncall', /notificationEmail must be empty \(no subscription\) or an email address, not "pki-oncall"/],
   ])('refuses to package with %s=%s, naming the parameter', (name, value, message) => {
     expect(() => packageService({ [name]: value })).toThrow(message);
   });
