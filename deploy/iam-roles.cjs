@@ -15,6 +15,8 @@
 // buckets owned by this account (s3:ResourceAccount), and PutBucketPolicy further to
 // the allowedBuckets parameter when it is set.
 
+const { checkStageName, generatedNames } = require('./names.cjs');
+
 const CA_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' };
 const HISTORY_TABLE = { 'Fn::GetAtt': ['HistoryTable', 'Arn'] };
 /** Only items whose partition key starts with `prefix` (dynamodb:LeadingKeys). */
@@ -120,6 +122,8 @@ async function roles({ resolveVariable }) {
     historyRetentionDays: await resolveVariable('param:historyRetentionDays'),
     sweepSchedule,
   });
+  // Every name that holds the stage must fit AWS's limit for its kind (deploy/names.cjs).
+  checkStageName(stage, await generatedNames(resolveVariable));
   const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };
   const allObjects = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*/*' };
   return {

@@ -45,12 +45,22 @@ export interface DiagramOptions {
   hiddenErrors?: readonly string[];
 }
 
-const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** Lambda's service errors and throttling, and a function that timed out or crashed (Lambda.Unknown). */
+const LAMBDA_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
 
-const DYNAMODB_TRANSIENT_ERRORS = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded', 'DynamoDB.InternalServerError'];
+/** What ClaimEvent retries: DynamoDB's throttling and 5xx in every spelling in use, and errors without a class of their own. */
+const DYNAMODB_TRANSIENT_ERRORS = [
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.ThrottlingException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.RequestLimitExceededException',
+  'DynamoDB.InternalServerError',
+  'DynamoDB.InternalServerErrorException',
+  'DynamoDB.AmazonDynamoDBException',
+];
 
-/** Lambda service errors, AWS throttling or 5xx (AwsTransientError, and DynamoDB's own names) and timeouts. */
-export const COMMON_ERRORS: readonly string[] = [...LAMBDA_SERVICE_ERRORS, 'AwsTransientError', ...DYNAMODB_TRANSIENT_ERRORS, 'States.Timeout'];
+/** Lambda service errors and function failures, AWS throttling or 5xx (AwsTransientError, and DynamoDB's own names) and timeouts. */
+export const COMMON_ERRORS: readonly string[] = [...LAMBDA_ERRORS, 'AwsTransientError', ...DYNAMODB_TRANSIENT_ERRORS, 'States.Timeout'];
 
 // ---------------------------------------------------------------------------
 // The graph
@@ -73,14 +83,14 @@ function mermaidIds(names: readonly string[]): Map<string, string> {
   return ids;
 }
 
-/** The error names, once each, with the four Lambda service errors written `Lambda.*`. */
+/** The error names, once each, with the Lambda errors the workflow retries written `Lambda.*`. */
 export function compactErrors(names: readonly string[]): string {
   const unique = [...new Set(names)];
-  const allLambda = LAMBDA_SERVICE_ERRORS.every((name) => unique.includes(name));
+  const allLambda = LAMBDA_ERRORS.every((name) => unique.includes(name));
   const allDynamoDb = DYNAMODB_TRANSIENT_ERRORS.every((name) => unique.includes(name));
   const out: string[] = [];
   for (const name of unique) {
-    if (allLambda && LAMBDA_SERVICE_ERRORS.includes(name)) {
+    if (allLambda && LAMBDA_ERRORS.includes(name)) {
       if (!out.includes('Lambda.*')) out.push('Lambda.*');
     } else if (allDynamoDb && DYNAMODB_TRANSIENT_ERRORS.includes(name)) {
       if (!out.includes('DynamoDB throttling/5xx')) out.push('DynamoDB throttling/5xx');

@@ -94,12 +94,18 @@ export const EXTERNAL_ERROR_NAMES = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
-  // The optimized DynamoDB integration (ClaimEvent).
+  // The function's own timeout, running out of memory, a crash of the runtime.
+  'Lambda.Unknown',
+  // The optimized DynamoDB integration (ClaimEvent); both spellings in use of throttling
+  // and 5xx, and the name of errors the SDK behind it has no class for (docs/aws-facts.md).
   'DynamoDB.ConditionalCheckFailedException',
   'DynamoDB.ProvisionedThroughputExceededException',
   'DynamoDB.ThrottlingException',
   'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.RequestLimitExceededException',
   'DynamoDB.InternalServerError',
+  'DynamoDB.InternalServerErrorException',
+  'DynamoDB.AmazonDynamoDBException',
 ] as const;
 
 const TRANSIENT_AWS_ERROR_NAMES = new Set([

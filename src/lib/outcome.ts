@@ -74,6 +74,11 @@ const ESCALATION_STEPS: Readonly<Record<string, string[]>> = {
   AuditReportRequestInProgress: ['Private CA kept refusing a new audit report (one per CA every 30 minutes). Request the report by hand later.'],
   BucketBusy: ['Other executions kept changing this bucket\'s policy (its lease stayed taken) until the retries ran out. Look at the other executions for this bucket in the console, then run this remediation again (`npm run invoke -- <event file> --rerun`).'],
   BucketPolicyChanged: ['The bucket policy kept changing while the workflow tried to add the Private CA statement. Find the other writer (CloudTrail PutBucketPolicy), then run the remediation again (`npm run invoke -- <event file> --rerun`).'],
+  // Lambda's timeout of the function, running out of memory, or a crash of the runtime.
+  'Lambda.Unknown': [
+    'The step\'s function timed out, ran out of memory or crashed on every attempt. The execution history names the step; its function\'s log group (/aws/lambda/pca-remediation-<stage>-<function>) says which: "Task timed out", or the REPORT line\'s Max Memory Used at the Memory Size.',
+    'Fix the cause (raise the function\'s timeout or memory in serverless.yml, with its Task\'s TimeoutSeconds), then run the remediation again: `npm run invoke -- <event file> --rerun`.',
+  ],
 };
 
 function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclusion['actions']): Conclusion {

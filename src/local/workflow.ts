@@ -171,26 +171,48 @@ export interface RunOptions {
   /**
    * Faults of the Lambda service or the DynamoDB integration, before each Task attempt:
    * an error name makes the attempt fail with it without running (Lambda.ServiceException,
-   * DynamoDB.ThrottlingException…); `States.Timeout` runs it and then fails, the result lost.
+   * DynamoDB.ThrottlingException…); `States.Timeout` (Step Functions stopped waiting) and
+   * `Lambda.Unknown` (the function timed out or crashed) run it and then fail, the result lost.
    */
   taskFaults?: (state: string, service: ServiceTask | undefined) => TaskFault | null;
 }
 
-export type TaskFault = 'Lambda.ServiceException' | 'Lambda.TooManyRequestsException' | 'DynamoDB.ProvisionedThroughputExceededException' | 'DynamoDB.InternalServerError' | 'States.Timeout';
+export type TaskFault =
+  | 'Lambda.ServiceException'
+  | 'Lambda.TooManyRequestsException'
+  | 'Lambda.ClientExecutionTimeoutException'
+  | 'Lambda.Unknown'
+  | 'DynamoDB.ProvisionedThroughputExceededException'
+  | 'DynamoDB.ThrottlingException'
+  | 'DynamoDB.RequestLimitExceeded'
+  | 'DynamoDB.RequestLimitExceededException'
+  | 'DynamoDB.InternalServerError'
+  | 'DynamoDB.InternalServerErrorException'
+  | 'DynamoDB.AmazonDynamoDBException'
+  | 'States.Timeout';
+
+/** Faults that let the attempt run (its AWS calls made, its writes done) and then lose its result. */
+const FAULTS_AFTER_RUNNING: ReadonlySet<TaskFault> = new Set(['States.Timeout', 'Lambda.Unknown']);
 
 function taskFault(name: TaskFault, state: string): Error {
-  const error = new Error(name === 'States.Timeout' ? `${state} did not answer within its TimeoutSeconds (injected)` : `${name} (injected into ${state})`);
+  const messages: Partial<Record<TaskFault, string>> = {
+    'States.Timeout': `${state} did not answer within its TimeoutSeconds (injected)`,
+    'Lambda.Unknown': `${state}'s function timed out or crashed before it returned; Lambda reported no error type (injected)`,
+  };
+  const error = new Error(messages[name] ?? `${name} (injected into ${state})`);
   error.name = name;
   return error;
 }
 
-/** A seeded injector of task faults at `rate`: Lambda errors for functions, DynamoDB errors for ClaimEvent, timeouts for both. */
+/** A seeded injector of task faults at `rate`: Lambda errors (service errors, throttling, the function timing out) for functions, DynamoDB errors for ClaimEvent, timeouts for both. */
 export function taskFaultsAt(rate: number, random: () => number): NonNullable<RunOptions['taskFaults']> & { counts: Record<string, number> } {
   const counts: Record<string, number> = {};
   const injected = { service: 0, lambda: 0 };
   const inject = (_state: string, service: ServiceTask | undefined): TaskFault | null => {
     if (random() >= rate) return null;
-    const kinds: TaskFault[] = service ? ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerError', 'States.Timeout'] : ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.Timeout'];
+    const kinds: TaskFault[] = service
+      ? ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerError', 'States.Timeout']
+      : ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.Timeout', 'Lambda.ClientExecutionTimeoutException', 'Lambda.Unknown'];
     // The kinds in turn: whether a fault happens is random, which one is not, so every kind occurs.
     const turn = service ? injected.service++ : injected.lambda++;
     const kind = kinds[turn % kinds.length]!;
@@ -319,11 +341,11 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       attempts.push(attempt);
       try {
         const fault = options.taskFaults?.(stateName, service);
-        if (fault && fault !== 'States.Timeout') throw taskFault(fault, stateName);
+        if (fault && !FAULTS_AFTER_RUNNING.has(fault)) throw taskFault(fault, stateName);
         attempt.output = await run(stateInput);
         attempt.endedAt = clock.now();
-        // The work was done, but Step Functions did not hear back in time.
-        if (fault === 'States.Timeout') throw taskFault(fault, stateName);
+        // The work was done, but its result never reached Step Functions.
+        if (fault) throw taskFault(fault, stateName);
         return attempt.output;
       } catch (error) {
         const name = (error as Error).name;

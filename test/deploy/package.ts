@@ -22,9 +22,9 @@ export interface Packaged {
   artifacts: string[];
 }
 
-export function packageService(params: Record<string, string> = {}): Packaged {
+export function packageService(params: Record<string, string> = {}, { stage = 'test' }: { stage?: string } = {}): Packaged {
   const directory = mkdtempSync(join(tmpdir(), 'pca-remediation-package-'));
-  const args = ['sls', 'package', '--stage', 'test', '--region', 'us-east-1', '--package', directory];
+  const args = ['sls', 'package', '--stage', stage, '--region', 'us-east-1', '--package', directory];
   for (const [key, value] of Object.entries(params)) args.push(`--param=${key}=${value}`);
   try {
     // One packaging of this checkout at a time: the test files run in parallel.

@@ -16,8 +16,9 @@ const iamRoles = require('../../deploy/iam-roles.cjs') as ((context: { resolveVa
 const sweepFunctions = (require('../../deploy/sweep.cjs') as { functions: (context: { resolveVariable: (name: string) => Promise<unknown> }) => Promise<Record<string, unknown>> }).functions;
 
 const DEFAULT_PARAMS: Record<string, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75', historyRetentionDays: '365', sweepSchedule: '' };
+/** Parameters, the stage and the service name; the rest of the configuration (self:functions, ...) is absent. */
 const resolver = (params: Record<string, string>) => ({
-  resolveVariable: async (name: string) => (name === 'sls:stage' ? 'test' : { ...DEFAULT_PARAMS, ...params }[name.replace(/^param:/, '')]),
+  resolveVariable: async (name: string) => ({ 'sls:stage': 'test', 'self:service': 'pca-remediation' } as Record<string, string>)[name] ?? { ...DEFAULT_PARAMS, ...params }[name.replace(/^param:/, '')],
 });
 
 describe('the sweepSchedule parameter', () => {

@@ -3,10 +3,13 @@
  * trigger, the dead-letter queue, alarms, logging, tracing, and least privilege.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stateMachineConsoleUrl } from '../../src/executions/console';
 import { OUTPUTS } from '../../src/executions/remote';
-import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged } from './package';
+import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
+
+const { TASK_TIMEOUT_MARGIN_SECONDS } = createRequire(import.meta.url)('../../deploy/limits.cjs') as { TASK_TIMEOUT_MARGIN_SECONDS: number };
 
 const sample = (path: string) => JSON.parse(readFileSync(`${ROOT}events/${path}`, 'utf8')) as Record<string, unknown>;
 const published = readdirSync(`${ROOT}events/published`);
@@ -20,6 +23,21 @@ let packaged: Packaged;
 beforeAll(() => {
   packaged = packageService();
 });
+
+/** Every Task state of the packaged definition, with the Lambda function its Resource resolves to (none for a service integration). */
+function taskStates(template: Template) {
+  const [, machine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]!;
+  const [text, references] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, { 'Fn::GetAtt'?: [string, string] }>];
+  const definition = JSON.parse(text) as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> };
+  return Object.entries(definition.States)
+    .filter(([, state]) => state.Type === 'Task')
+    .map(([name, state]) => {
+      const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];
+      const logicalId = placeholder ? references[placeholder]?.['Fn::GetAtt']?.[0] : undefined;
+      const fn = logicalId ? template.Resources[logicalId] : undefined;
+      return { name, state, logicalId, fn };
+    });
+}
 
 function roleStatements(): Array<[string, Statement]> {
   return resourcesOfType(packaged.template, 'AWS::IAM::Role').flatMap(([name, role]) =>
@@ -45,6 +63,23 @@ describe('the packaged service', () => {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.Role).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/^(Classify|Read|Repair|Audit|Record)Role$/), 'Arn'] });
     }
+  });
+
+  it(`gives every Lambda Task a TimeoutSeconds of at least its function's timeout + ${TASK_TIMEOUT_MARGIN_SECONDS} s (deploy/limits.cjs)`, () => {
+    const tasks = taskStates(packaged.template);
+    // Every Task invokes one of the packaged functions, except ClaimEvent (DynamoDB).
+    expect(tasks.filter((task) => !task.fn).map((task) => [task.name, task.state.Resource])).toEqual([['ClaimEvent', 'arn:aws:states:::dynamodb:putItem']]);
+    const lambdaTasks = tasks.filter((task) => task.fn);
+    expect(lambdaTasks).toHaveLength(12);
+    for (const { name, state, logicalId, fn } of lambdaTasks) {
+      expect(fn!.Type, `${name} -> ${logicalId}`).toBe('AWS::Lambda::Function');
+      expect(fn!.Properties.Timeout, `${logicalId}'s Timeout`).toBeGreaterThan(0);
+      expect(state.TimeoutSeconds, `${name} (${fn!.Properties.FunctionName}, timeout ${fn!.Properties.Timeout} s)`).toBeGreaterThanOrEqual(fn!.Properties.Timeout + TASK_TIMEOUT_MARGIN_SECONDS);
+    }
+  });
+
+  it('keeps a timeout margin that covers at least the 10 s Init phase Lambda leaves out of a function\'s timeout', () => {
+    expect(TASK_TIMEOUT_MARGIN_SECONDS).toBeGreaterThanOrEqual(10);
   });
 
   describe('the EventBridge rule', () => {
@@ -89,6 +124,20 @@ describe('the packaged service', () => {
     expect(packaged.template.Resources.StateMachineLogGroup!.Properties.RetentionInDays).toBe(90);
   });
 
+  it('subscribes no email without notificationEmail, and has no condition at all', () => {
+    expect(resourcesOfType(packaged.template, 'AWS::SNS::Subscription')).toEqual([]);
+    expect((packaged.template as unknown as { Conditions?: unknown }).Conditions).toBeUndefined();
+    expect(Object.values(packaged.template.Resources).filter((resource) => resource.Condition)).toEqual([]);
+  });
+
+  it('subscribes the notificationEmail to the notification topic, unconditionally, when it is set', () => {
+    const { template } = packageService({ notificationEmail: 'pki-oncall@example.com' });
+    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual([
+      ['NotificationEmailSubscription', { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'email', Endpoint: 'pki-oncall@example.com' } }],
+    ]);
+    expect((template as unknown as { Conditions?: unknown }).Conditions).toBeUndefined();
+  });
+
   it('encrypts the notification topic with a key alarms can use, and the dead-letter queue', () => {
     expect(packaged.template.Resources.NotificationTopic!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationKey' });
     expect(packaged.template.Resources.DeadLetterQueue!.Properties.SqsManagedSseEnabled).toBe(true);
@@ -129,6 +178,7 @@ describe('the packaged service', () => {
     ['allowedBuckets', 'Not_A_Bucket', /allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/],
     ['crlRecoveryWindowMinutes', '-5', /crlRecoveryWindowMinutes must be a positive whole number/],
     ['sweepSchedule', 'rate(6 hour)', /sweepSchedule must be empty \(no sweep\), .*: write "rate\(6 hours\)"/],
+    ['notificationEmail', 'pki-oncall', /notificationEmail must be empty \(no subscription\) or an email address, not "pki-oncall"/],
   ])('refuses to package with %s=%s, naming the parameter', (name, value, message) => {
     expect(() => packageService({ [name]: value })).toThrow(message);
   });

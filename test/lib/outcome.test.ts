@@ -50,6 +50,7 @@ describe('concludeOutcome', () => {
     ['a creation failure', { target: target('CA_CREATION'), diagnosis: { caStatus: 'FAILED', findings: [needsPerson], nextSteps: ['create again'] } }, 'NEEDS_ATTENTION'],
     ['an unexpected error after a repair', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' } }, 'FAILED'],
     ['transient AWS errors that ran out', { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'AwsTransientError', Cause: 'throttled' } }, 'ESCALATED'],
+    ['a function that kept timing out or crashing', { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } }, 'ESCALATED'],
   ])('concludes %s as %s', (_name, state, status) => {
     expect(concludeOutcome(state).status).toBe(status);
   });
@@ -71,6 +72,13 @@ describe('concludeOutcome', () => {
   it('lists what a person must do from the findings that need one', () => {
     const conclusion = concludeOutcome({ target: target('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson, fixable]) });
     expect(conclusion.nextSteps).toEqual(['statement 1 denies']);
+  });
+
+  it('tells a person to read the function\'s log when its function kept timing out or crashing (Lambda.Unknown)', () => {
+    const conclusion = concludeOutcome({ target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } });
+    expect(conclusion.error).toEqual({ name: 'Lambda.Unknown', message: 'Task timed out after 30.00 seconds' });
+    expect(conclusion.nextSteps[0]).toMatch(/timed out, ran out of memory or crashed on every attempt.*\/aws\/lambda\/pca-remediation-<stage>-<function>/);
+    expect(conclusion.nextSteps[1]).toMatch(/timeout or memory in serverless\.yml, with its Task's TimeoutSeconds/);
   });
 
   it('names the error of an unexpected failure', () => {

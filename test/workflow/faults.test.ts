@@ -1,9 +1,10 @@
 /**
  * Faults, through the real state machine: throttling, 5xx, timeouts (some after the
  * write was applied) injected into the simulated account on every call, below the SDK's
- * own retries; Lambda service errors, DynamoDB errors and task timeouts injected at the
- * Task level. Every execution still ends with an outcome, never with a half-written
- * policy, and never with a change it does not report.
+ * own retries; Lambda service errors, functions that time out or crash (Lambda.Unknown),
+ * DynamoDB errors and task timeouts injected at the Task level. Every execution still
+ * ends with an outcome, never with a half-written policy, and never with a change it
+ * does not report.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +86,15 @@ describe(`faults on ${CALL_FAULT_RATE * 100}% of AWS calls and ${TASK_FAULT_RATE
     for (const kind of FAULT_KINDS) expect(byKind[kind], kind).toBeGreaterThan(0);
     expect(calls).toBeGreaterThan(100);
     expect(runs.reduce((sum, run) => sum + sdkRetries(run.simulation.calls), 0)).toBeGreaterThan(50);
-    expect(Object.keys(taskFaults.counts).sort()).toEqual(['DynamoDB.InternalServerError', 'DynamoDB.ProvisionedThroughputExceededException', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.Timeout']);
+    expect(Object.keys(taskFaults.counts).sort()).toEqual([
+      'DynamoDB.InternalServerError',
+      'DynamoDB.ProvisionedThroughputExceededException',
+      'Lambda.ClientExecutionTimeoutException',
+      'Lambda.ServiceException',
+      'Lambda.TooManyRequestsException',
+      'Lambda.Unknown',
+      'States.Timeout',
+    ]);
     expect(runs.reduce((sum, run) => sum + run.execution.retries.length, 0)).toBeGreaterThan(50);
   });
 

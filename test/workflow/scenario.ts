@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseAccountFile, type AccountFile } from '../../src/local/account-file';
 import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
 import { SimulatedAccount } from '../../src/local/simulated-account';
-import { loadDefinition, runExecution, SimulatedClock, type LocalExecution } from '../../src/local/workflow';
+import { loadDefinition, runExecution, SimulatedClock, type LocalExecution, type RunOptions } from '../../src/local/workflow';
 import type { OutcomeRecord } from '../../src/lib/types';
 
 export const CA_ARN = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11223344-1234-1122-2233-112233445566';
@@ -59,6 +59,8 @@ export interface ScenarioOptions {
   /** The history table; default: a new, empty one. */
   history?: LocalHistoryTable;
   executionName?: string;
+  /** Task-level faults (Lambda and DynamoDB errors, timeouts) before each Task attempt. */
+  taskFaults?: RunOptions['taskFaults'];
 }
 
 export async function runScenario(input: unknown, file: unknown, options: ScenarioOptions = {}): Promise<Scenario> {
@@ -67,7 +69,7 @@ export async function runScenario(input: unknown, file: unknown, options: Scenar
   const history = options.history ?? (await createHistoryTable());
   options.prepare?.(simulation);
   const env = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications', ...options.env };
-  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded, history, executionName: options.executionName });
+  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded, history, executionName: options.executionName, taskFaults: options.taskFaults });
   const output = execution.output as { outcome?: OutcomeRecord } | null;
   const outcome = output?.outcome ?? recordedOutcome(execution);
   const states = execution.events.filter((entry) => entry.type === 'StateEntered').map((entry) => (entry as { state: { name: string } }).state.name);
