@@ -25,7 +25,8 @@ const THIS_ACCOUNT = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::Accoun
 /** What InspectBucket reads of a bucket (src/lib/bucket-state.ts). */
 const BUCKET_SETTINGS_READS = ['s3:GetBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3:GetEncryptionConfiguration'];
 
-function bucketArns(allowedBuckets) {
+/** The ARNs of the allowed buckets (every bucket when none is named), with `suffix` (`/*` for their objects). */
+function bucketArns(allowedBuckets, suffix = '') {
   const names = String(allowedBuckets ?? '')
     .split(',')
     .map((name) => name.trim())
@@ -35,8 +36,8 @@ function bucketArns(allowedBuckets) {
       throw new Error(`allowedBuckets: "${name}" is not a valid S3 bucket name`);
     }
   }
-  if (names.length === 0) return [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }];
-  return names.map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${name}` }));
+  if (names.length === 0) return [{ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::*${suffix}` }];
+  return names.map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${name}${suffix}` }));
 }
 
 function role(service, stage, concern, functions, statements) {
@@ -146,17 +147,7 @@ async function roles({ resolveVariable }) {
         // HeadObject on CRL objects (LastModified); ListBucket above makes a missing object 404, not 403.
         { Sid: 'ReadCrlObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: allObjects, Condition: THIS_ACCOUNT },
       ]),
-      RepairRole: role(service, stage, 'repair bucket policies and CA CRL settings', ['repairBucket'], [
-        {
-          Sid: 'UpdateCertificateAuthorities',
-          Effect: 'Allow',
-          Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:UpdateCertificateAuthority'],
-          Resource: CA_ARN,
-        },
-        { Sid: 'ReadBucketPolicies', Effect: 'Allow', Action: ['s3:GetBucketPolicy'], Resource: allBuckets, Condition: THIS_ACCOUNT },
-        { Sid: 'WriteAllowedBucketPolicies', Effect: 'Allow', Action: ['s3:PutBucketPolicy'], Resource: bucketArns(allowedBuckets), Condition: THIS_ACCOUNT },
-        { Sid: 'HoldBucketLeases', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('LEASE#bucket#') },
-      ]),
+      RepairRole: role(service, stage, 'repair bucket policies and CA CRL settings', ['repairBucket'], repairStatements(allowedBuckets)),
       AuditRole: role(service, stage, 'request audit reports', ['requestAuditReport'], [
         { Sid: 'RequestAuditReports', Effect: 'Allow', Action: ['acm-pca:CreateCertificateAuthorityAuditReport'], Resource: CA_ARN },
       ]),
@@ -168,6 +159,32 @@ async function roles({ resolveVariable }) {
       ...(parseSweepSchedule(sweepSchedule) === '' ? {} : { SweepRole: sweepRole(service, stage) }),
     },
   };
+}
+
+/**
+ * What RepairRole may do (the local simulation reads these too, to decide whether the
+ * role passes Private CA's test of the caller: src/local/caller.ts).
+ */
+function repairStatements(allowedBuckets) {
+  const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };
+  return [
+    {
+      Sid: 'UpdateCertificateAuthorities',
+      Effect: 'Allow',
+      Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:UpdateCertificateAuthority'],
+      Resource: CA_ARN,
+    },
+    { Sid: 'ReadBucketPolicies', Effect: 'Allow', Action: ['s3:GetBucketPolicy'], Resource: allBuckets, Condition: THIS_ACCOUNT },
+    { Sid: 'WriteAllowedBucketPolicies', Effect: 'Allow', Action: ['s3:PutBucketPolicy'], Resource: bucketArns(allowedBuckets), Condition: THIS_ACCOUNT },
+    // UpdateCertificateAuthority refuses a caller that may not write to the CRL bucket
+    // ("Both AWS Private CA and the IAM principal must have permission to write to the S3
+    // bucket that you specify", docs.aws.amazon.com/privateca/latest/APIReference/API_UpdateCertificateAuthority.html).
+    // The role never writes an object itself: this is only for that check, on the buckets
+    // it may repair, owned by this account. Which S3 action the check asks for is not
+    // documented; "write" is s3:PutObject in S3's terms (see docs/aws-facts.md).
+    { Sid: 'PassPrivateCaCallerCheck', Effect: 'Allow', Action: ['s3:PutObject'], Resource: bucketArns(allowedBuckets, '/*'), Condition: THIS_ACCOUNT },
+    { Sid: 'HoldBucketLeases', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('LEASE#bucket#') },
+  ];
 }
 
 /** The scheduled sweep (deploy/sweep.cjs): read what InspectCrlBucket reads, and start the workflow. */
@@ -189,4 +206,5 @@ function sweepRole(service, stage) {
 
 module.exports = roles;
 module.exports.bucketArns = bucketArns;
+module.exports.repairStatements = repairStatements;
 module.exports.parseSweepSchedule = parseSweepSchedule;

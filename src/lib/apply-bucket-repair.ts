@@ -9,9 +9,22 @@
  * run this step again, which reads, merges and writes afresh.
  *
  * CA setting: UpdateCertificateAuthority with the CA's own revocation settings and
- * only S3ObjectAcl changed, then DescribeCertificateAuthority to confirm.
+ * only S3ObjectAcl changed, then DescribeCertificateAuthority until it shows the change.
+ *
+ * Order: the policy first, the CA second. Private CA tests the bucket whenever a CA's
+ * CRL settings change, and so does the caller's own S3 permission: "Both AWS Private CA
+ * and the IAM principal must have permission to write to the S3 bucket that you
+ * specify. If the IAM principal making the call does not have permission to write to
+ * the bucket, then an exception is thrown."
+ * (https://docs.aws.amazon.com/privateca/latest/APIReference/API_UpdateCertificateAuthority.html;
+ * AWS's knowledge-center article on the "requires 's3:GetBucketAcl' permissions" error
+ * shows the update refused while the policy lacks Private CA's grant:
+ * https://repost.aws/knowledge-center/acm-ca-crl-s3-getbucketacl). So an update that
+ * Private CA accepts after the grant is also Private CA's own proof that it can write
+ * to the bucket: the grant's action records that verification. The CA's state is checked
+ * before anything is written, so a CA that cannot be updated leaves the bucket as it was.
  */
-import { UpdateCertificateAuthorityCommand, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
+import { UpdateCertificateAuthorityCommand, type CertificateAuthority, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { readPolicy } from './bucket-state';
 import { crlObjectAcl, describeCertificateAuthority, withOwnerFullControlCrls } from './certificate-authority';
@@ -138,30 +151,75 @@ async function repairPolicy(target: Target, inspection: Inspection, planned: Pla
   throw new BucketPolicyChanged(`S3 still shows the old policy of ${bucket} ${READ_BACK_ATTEMPTS} reads after our write`);
 }
 
-async function repairCrlAcl(target: Target, planned: PlannedAction): Promise<Step> {
-  const arn = target.certificateAuthorityArn!;
+/** How often, and how far apart, the CA is described again after its update before giving up. */
+export const CA_READ_BACK_ATTEMPTS = 5;
+export const CA_READ_BACK_DELAY_MS = 2000;
+
+/** The update's documented refusals that a person must look at (ConcurrentModificationException is retried instead). */
+const UPDATE_REFUSALS = new Set(['InvalidArgsException', 'InvalidPolicyException', 'AccessDeniedException', 'InvalidRequestException', 'InvalidArnException', 'ResourceNotFoundException']);
+
+function refusedUpdate(arn: string, bucket: string, error: unknown): Finding {
+  const name = awsErrorName(error) ?? 'an error';
+  const said = error instanceof Error && error.message ? `: "${error.message}"` : '';
+  return {
+    code: 'CA_UPDATE_REFUSED',
+    severity: 'action-required',
+    message:
+      `Private CA refused to set S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL on CA ${arn} (${name}${said}). ` +
+      `Private CA tests the bucket when a CA's CRL settings change: both Private CA (the bucket policy's grant, Block Public Access, Object Ownership, encryption) ` +
+      `and this deployment's RepairRole (s3:PutObject on ${bucket}) must be able to write to ${bucket}. ` +
+      'Fix what the message names, then set the CA\'s CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL (or run the remediation again).',
+    detail: { error: name },
+  };
+}
+
+/** The CA, described before anything is written: it must exist and be updatable. */
+async function caToUpdate(arn: string): Promise<{ ca?: CertificateAuthority; finding?: Finding }> {
   const ca = await describeCertificateAuthority(arn);
   if (ca === null) {
     return { finding: { code: 'CA_NOT_FOUND', severity: 'action-required', message: `CA ${arn} disappeared before its CRL ACL could be changed.` } };
   }
+  if (ca.Status !== 'ACTIVE' && ca.Status !== 'DISABLED') {
+    return {
+      finding: {
+        code: 'CA_NOT_UPDATABLE',
+        severity: 'action-required',
+        message: `CA ${arn} is ${ca.Status}: Private CA updates a CA only when it is ACTIVE or DISABLED. Nothing was changed; set its CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL once it is.`,
+      },
+    };
+  }
+  return { ca };
+}
+
+async function repairCrlAcl(target: Target, inspection: Inspection, ca: CertificateAuthority, planned: PlannedAction): Promise<Step> {
+  const arn = target.certificateAuthorityArn!;
   if (crlObjectAcl(ca.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL') return {};
   const before: RevocationConfiguration = ca.RevocationConfiguration ?? {};
   const after = withOwnerFullControlCrls(before);
   try {
     await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: after }));
   } catch (error) {
-    if (awsErrorName(error) === 'InvalidStateException') {
+    const name = awsErrorName(error);
+    if (name === 'InvalidStateException') {
       return {
         finding: {
           code: 'CA_NOT_UPDATABLE',
           severity: 'action-required',
-          message: `Private CA refused to update CA ${arn} (status ${ca.Status}): a CA can be updated only when ACTIVE or DISABLED. Set its CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL once it is.`,
+          message: `Private CA refused to update CA ${arn} (InvalidStateException): a CA can be updated only when ACTIVE or DISABLED. Set its CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL once it is.`,
         },
       };
     }
+    if (name !== undefined && UPDATE_REFUSALS.has(name)) return { finding: refusedUpdate(arn, inspection.bucket!, error) };
     return rethrowAws(error, `UpdateCertificateAuthority ${arn}`);
   }
-  const readBack = await describeCertificateAuthority(arn);
+  // Private CA may apply an update a moment later (ConcurrentModificationException exists
+  // for an update still in progress): describe again until it shows, before calling it unverified.
+  let readBack: CertificateAuthority | null = null;
+  for (let attempt = 1; attempt <= CA_READ_BACK_ATTEMPTS; attempt += 1) {
+    readBack = await describeCertificateAuthority(arn);
+    if (readBack !== null && crlObjectAcl(readBack.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL') break;
+    if (attempt < CA_READ_BACK_ATTEMPTS) await sleep(CA_READ_BACK_DELAY_MS);
+  }
   const verified = readBack !== null && crlObjectAcl(readBack.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL';
   return {
     action: {
@@ -171,7 +229,7 @@ async function repairCrlAcl(target: Target, planned: PlannedAction): Promise<Ste
       appliedAt: now().toISOString(),
       verified,
     },
-    ...(verified ? {} : { finding: { code: 'REPAIR_NOT_VERIFIED', severity: 'action-required', message: `CA ${arn} still reports PUBLIC_READ after the update.` } }),
+    ...(verified ? {} : { finding: { code: 'REPAIR_NOT_VERIFIED', severity: 'action-required', message: `CA ${arn} still reports PUBLIC_READ ${CA_READ_BACK_ATTEMPTS} reads after the update.` } }),
   };
 }
 
@@ -181,15 +239,26 @@ export async function applyBucketRepair(target: Target, inspection: Inspection):
   }
   const actions: AppliedAction[] = [];
   const findings: Finding[] = [];
-  // The CA's ACL first: the policy grant is evaluated with the ACL the CA will send.
-  const ordered = [...inspection.plan].sort((a, b) => (a.type === b.type ? 0 : a.type === 'UpdateCertificateAuthority' ? -1 : 1));
+  const caUpdate = inspection.plan.find((planned) => planned.type === 'UpdateCertificateAuthority');
+  let ca: CertificateAuthority | undefined;
+  if (caUpdate) {
+    const checked = await caToUpdate(target.certificateAuthorityArn!);
+    if (checked.finding) return { actions, findings: [checked.finding] };
+    ca = checked.ca;
+  }
+  // The policy first: Private CA tests the bucket when the CA update comes.
+  const ordered = [...inspection.plan].sort((a, b) => (a.type === b.type ? 0 : a.type === 'PutBucketPolicy' ? -1 : 1));
   for (const planned of ordered) {
-    const step = planned.type === 'PutBucketPolicy' ? await repairPolicy(target, inspection, planned) : await repairCrlAcl(target, planned);
+    const step = planned.type === 'PutBucketPolicy' ? await repairPolicy(target, inspection, planned) : await repairCrlAcl(target, inspection, ca!, planned);
     if (step.action) actions.push(step.action);
     if (step.finding) {
       findings.push(step.finding);
       break;
     }
   }
+  // An update Private CA accepted after the grant was written is Private CA's own test of the bucket.
+  const grant = actions.find((action) => action.type === 'PutBucketPolicy');
+  const updated = actions.find((action) => action.type === 'UpdateCertificateAuthority');
+  if (grant && updated) grant.verification = 'Private CA accepted the CA update after this write, and it tests that it can write to the bucket when a CA\'s CRL settings change.';
   return { actions, findings };
 }

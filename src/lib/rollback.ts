@@ -120,7 +120,17 @@ async function restore(change: HistoryChange, owner: string): Promise<RestoredCh
     return { change, how: change.before === null ? 'deleted' : 'restored', verified: sameValue(readBack, change.before) };
   }
   const before = JSON.parse(change.before ?? '{}') as RevocationConfiguration;
-  await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: change.resource, RevocationConfiguration: before }));
+  try {
+    await acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: change.resource, RevocationConfiguration: before }));
+  } catch (error) {
+    // Private CA tests the bucket on every update of the CRL settings: a PUBLIC_READ setting
+    // is refused while the bucket rejects public-read ACLs (Block Public Access, ACLs disabled).
+    const name = awsErrorName(error);
+    if (name === 'InvalidArgsException' || name === 'InvalidPolicyException' || name === 'AccessDeniedException' || name === 'InvalidStateException') {
+      throw new RollbackRefused(`Private CA refused to restore the CRL settings of ${change.resource} (${name}: "${(error as Error).message}")`);
+    }
+    throw error;
+  }
   const readBack = await currentRevocation(change.resource);
   const crl = (value: RevocationConfiguration | null) => value?.CrlConfiguration?.S3ObjectAcl ?? null;
   return { change, how: 'restored', verified: readBack !== null && crl(readBack) === (crl(before) ?? 'PUBLIC_READ') };
@@ -157,10 +167,15 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   }
   const owner = ownerOf(item);
   const restored: RestoredChange[] = [];
-  // Newest change first: the policy was written after the CA setting.
+  // Newest change first: the CA setting was changed after the policy (the grant had to be there for Private CA's bucket test).
   for (const change of [...undoable].reverse()) {
     if (change.type !== 'PutBucketPolicy') {
-      restored.push(await restore(change, owner));
+      try {
+        restored.push(await restore(change, owner));
+      } catch (error) {
+        if (!(error instanceof RollbackRefused)) throw error;
+        throw new RollbackRefused(`${error.message}; ${restored.length ? `${restored.length} change(s) were already restored` : 'nothing was changed'}`);
+      }
       continue;
     }
     const lease = { table: options.table, bucket: bucketOf(change), holder: `${options.by} (event ${options.eventId})`, seconds: options.leaseSeconds };

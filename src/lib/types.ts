@@ -77,6 +77,8 @@ export interface PlannedAction {
 export interface AppliedAction extends PlannedAction {
   appliedAt: string;
   verified: boolean;
+  /** How the change was proven to work beyond reading it back, when it was. */
+  verification?: string;
 }
 
 /** Output of InspectBucket: what the bucket looks like and what would fix it. */

@@ -26,6 +26,7 @@ import { acmPcaOperations } from './simulated-acm-pca';
 import { s3Operations } from './simulated-s3';
 import { snsOperations } from './simulated-sns';
 import { answerWire, UnknownRequest, type WireRequest } from './wire';
+import { repairRoleCaller, type CallerPermissions } from './caller';
 import { toModel, type AccountModel, type Operation, type OperationInput, type OperationOutput } from './simulation-model';
 
 export { NotModelled } from './aws-errors';
@@ -53,6 +54,8 @@ export interface SimulatedAccountOptions {
   now?: () => Date;
   /** Faults to inject (over the account file's `Simulation.Faults`). Default: the file's, else none. */
   faults?: FaultPlan;
+  /** The caller's permissions, for Private CA's update-time test of the caller. Default: the deployment's RepairRole for any bucket. */
+  caller?: CallerPermissions;
 }
 
 /** What `send` knows about the SDK call it answers, when it answers one through `requestHandler`. */
@@ -90,11 +93,13 @@ export class SimulatedAccount {
   readonly faults: FaultCounts = noFaults();
   readonly #model: AccountModel;
   readonly #now: () => Date;
+  readonly #caller: CallerPermissions;
   #injector: FaultInjector | null = null;
 
   constructor(file: AccountFile, options: SimulatedAccountOptions = {}) {
     this.#model = toModel(parseAccountFile(structuredClone(file)));
     this.#now = options.now ?? (() => new Date());
+    this.#caller = options.caller ?? repairRoleCaller();
     if (options.faults) this.setFaults(options.faults);
     else if (this.#model.Simulation?.Faults) this.#useFileFaults(this.#model.Simulation.Faults);
   }
@@ -163,7 +168,7 @@ export class SimulatedAccount {
     try {
       if (!answer) throw new NotModelled(service, operation);
       fault = this.#injector?.next(service, operation) ?? null;
-      const apply = () => answer({ model: this.#model, now, service, ...(sdk?.region ? { region: sdk.region } : {}), warn: (message) => warnings.push(message) }, input as OperationInput);
+      const apply = () => answer({ model: this.#model, now, service, caller: this.#caller, ...(sdk?.region ? { region: sdk.region } : {}), warn: (message) => warnings.push(message) }, input as OperationInput);
       if (fault === null) return { ...apply(), $metadata: responseMetadata(200) };
       if (fault.kind === 'timeout-after-apply') {
         try {

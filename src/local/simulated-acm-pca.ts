@@ -8,7 +8,7 @@ import { parseCaArn, parseCertificateArn } from '../lib/arn';
 import { AccountFileError, parseRevocationConfiguration, type CertificateAuthorityEntry } from './account-file';
 import { pcaErrors, responseMetadata } from './aws-errors';
 import { caIdOf, checkPrivateCaWrite, PERMISSION_TEST_KEY } from './private-ca-writes';
-import { findCertificateAuthority, minutes, type Operation, type OperationContext, type OperationInput } from './simulation-model';
+import { findBucket, findCertificateAuthority, minutes, type Operation, type OperationContext, type OperationInput } from './simulation-model';
 
 export const AUDIT_REPORT_INTERVAL_MS = minutes(30);
 
@@ -92,13 +92,12 @@ const updateCertificateAuthority: Operation = (context, input) => {
     throw pcaErrors.invalidArgs(`Status must be ACTIVE or DISABLED, not ${String(status)}.`);
   }
   const crl = revocation?.CrlConfiguration;
-  if (ca.Simulation?.UpdateTestsBucketWrite && crl?.Enabled && crl.S3BucketName) {
-    const test = checkPrivateCaWrite(context.model, ca, {
-      bucket: crl.S3BucketName,
-      objectKeys: [PERMISSION_TEST_KEY],
-      objectAcl: crl.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'bucket-owner-full-control' : 'public-read',
-    });
-    if (!test.allowed) throw pcaErrors.invalidArgs(`Private CA could not write to the S3 bucket: ${test.reasons.join('; ')}.`);
+  // Private CA tests the bucket whenever an update sets a CRL configuration, for itself
+  // and for the caller (API reference: "Both AWS Private CA and the IAM principal must
+  // have permission to write to the S3 bucket that you specify"). On by default; an
+  // account file may turn it off per CA (Simulation.UpdateTestsBucketWrite: false).
+  if (ca.Simulation?.UpdateTestsBucketWrite !== false && input.RevocationConfiguration !== undefined && crl?.Enabled && crl.S3BucketName) {
+    testBucketForUpdate(context, ca, crl);
   }
   if (revocation === undefined) delete ca.RevocationConfiguration;
   else ca.RevocationConfiguration = revocation;
@@ -108,6 +107,26 @@ const updateCertificateAuthority: Operation = (context, input) => {
   }
   return {};
 };
+
+/**
+ * Private CA's update-time test of the CRL bucket. The error names and messages AWS
+ * gives are not documented; InvalidArgsException is the refusal the API reference lists
+ * for arguments Private CA cannot use (see docs/aws-facts.md).
+ */
+function testBucketForUpdate(context: OperationContext, ca: CertificateAuthorityEntry, crl: NonNullable<NonNullable<CertificateAuthorityEntry['RevocationConfiguration']>['CrlConfiguration']>): void {
+  const bucketName = crl.S3BucketName!;
+  const test = checkPrivateCaWrite(context.model, ca, {
+    bucket: bucketName,
+    objectKeys: [PERMISSION_TEST_KEY],
+    objectAcl: crl.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'bucket-owner-full-control' : 'public-read',
+  });
+  if (!test.allowed) throw pcaErrors.invalidArgs(`The ACM Private CA Service Principal 'acm-pca.amazonaws.com' could not write to the S3 bucket ${bucketName}: ${test.reasons.join('; ')}.`);
+  const bucket = findBucket(context.model, bucketName);
+  const callerMayWrite =
+    bucket !== undefined &&
+    context.caller.canPutObject({ name: bucket.Name, owner: bucket.Owner, partition: context.model.partition }, PERMISSION_TEST_KEY, { account: context.model.account, region: context.model.region });
+  if (!callerMayWrite) throw pcaErrors.invalidArgs(`The caller (${context.caller.name}) does not have permission to write to the S3 bucket ${bucketName}.`);
+}
 
 /** The SDK leaves unset optional members as `undefined`; the wire never carries them. */
 function withoutUndefined(value: unknown): unknown {

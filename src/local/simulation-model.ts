@@ -3,6 +3,7 @@
  * operation. The state is an account file with every bucket policy held as the JSON
  * text S3 returns.
  */
+import type { CallerPermissions } from './caller';
 import type { ServiceName } from '../lib/clients/registry';
 import type { AccountFile, BucketEntry, CertificateAuthorityEntry } from './account-file';
 
@@ -19,6 +20,8 @@ export interface OperationContext {
   service: ServiceName;
   /** The region the request was signed for, when it came over the wire. */
   region?: string;
+  /** Who makes the calls (the deployment's RepairRole unless the account was told otherwise). */
+  caller: CallerPermissions;
   /** Note something the real service would not complain about but a reader should know. */
   warn(message: string): void;
 }

@@ -1,6 +1,9 @@
 import {
   ACMPCAClient,
+  ConcurrentModificationException,
   DescribeCertificateAuthorityCommand,
+  InvalidArgsException,
+  InvalidPolicyException,
   InvalidStateException,
   UpdateCertificateAuthorityCommand,
 } from '@aws-sdk/client-acm-pca';
@@ -9,7 +12,7 @@ import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handlers/repair-bucket';
-import { READ_BACK_ATTEMPTS, READ_BACK_DELAY_MS } from '../../src/lib/apply-bucket-repair';
+import { CA_READ_BACK_ATTEMPTS, CA_READ_BACK_DELAY_MS, READ_BACK_ATTEMPTS, READ_BACK_DELAY_MS } from '../../src/lib/apply-bucket-repair';
 import { resetClients } from '../../src/lib/clients/registry';
 import { resetClock, setClock } from '../../src/lib/clock';
 import type { Inspection, PlannedAction, Repair } from '../../src/lib/types';
@@ -234,22 +237,78 @@ describe('RepairBucket: the CA\'s CRL object ACL', () => {
     expect(result.actions).toEqual([expect.objectContaining({ type: 'UpdateCertificateAuthority', verified: true, before: JSON.stringify(publicRead.RevocationConfiguration) })]);
   });
 
-  it('the ACL first, then the policy: both applied', async () => {
+  it('the policy first, then the ACL: both applied, and the grant counts as proven by Private CA accepting the update', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolvesOnce({ CertificateAuthority: publicRead }).resolves({ CertificateAuthority: ownerFullControl });
     statefulPolicy(oldPolicy);
-    const result = await repair(crlInspection([putPolicyAction, updateCaAction], { crl: { enabled: true, s3ObjectAcl: 'PUBLIC_READ' } }));
-    expect(result.actions.map((action) => action.type)).toEqual(['UpdateCertificateAuthority', 'PutBucketPolicy']);
+    // Private CA tests the bucket during the update: it must come after the write.
+    pcaMock.on(UpdateCertificateAuthorityCommand).callsFake(() => {
+      if (s3Mock.commandCalls(PutBucketPolicyCommand).length === 0) throw new InvalidArgsException({ $metadata: { httpStatusCode: 400 }, message: 'the bucket policy does not grant Private CA' });
+      return {};
+    });
+    const result = await repair(crlInspection([updateCaAction, putPolicyAction], { crl: { enabled: true, s3ObjectAcl: 'PUBLIC_READ' } }));
+    expect(result.actions.map((action) => action.type)).toEqual(['PutBucketPolicy', 'UpdateCertificateAuthority']);
+    expect(result.actions[0]!.verification).toMatch(/Private CA accepted the CA update/);
     expectPcaGrantAdded(writtenPolicy(), existing);
   });
 
-  it('client error: InvalidStateException → CA_NOT_UPDATABLE, and the policy is not written', async () => {
+  it('a CA that is not ACTIVE or DISABLED: CA_NOT_UPDATABLE before anything is written', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: { ...publicRead, Status: 'PENDING_CERTIFICATE' } });
-    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' }));
     statefulPolicy(oldPolicy);
     const result = await repair(crlInspection([putPolicyAction, updateCaAction]));
     expect(result.actions).toEqual([]);
     expect(codesOf(result.findings)).toEqual(['CA_NOT_UPDATABLE']);
     expect(s3Mock.commandCalls(PutBucketPolicyCommand)).toHaveLength(0);
+    expect(pcaMock.commandCalls(UpdateCertificateAuthorityCommand)).toHaveLength(0);
+  });
+
+  it('client error: InvalidStateException on the update (the CA changed state meanwhile) → CA_NOT_UPDATABLE, the grant kept and reported', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
+    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' }));
+    statefulPolicy(oldPolicy);
+    const result = await repair(crlInspection([putPolicyAction, updateCaAction]));
+    expect(result.actions.map((action) => action.type)).toEqual(['PutBucketPolicy']);
+    expect(result.actions[0]!.verification).toBeUndefined();
+    expect(codesOf(result.findings)).toEqual(['CA_NOT_UPDATABLE']);
+  });
+
+  it.each([
+    ['InvalidArgsException', () => new InvalidArgsException({ $metadata: { httpStatusCode: 400 }, message: "The ACM Private CA Service Principal 'acm-pca.amazonaws.com' requires 's3:GetBucketAcl' permissions" })],
+    ['InvalidPolicyException', () => new InvalidPolicyException({ $metadata: { httpStatusCode: 400 }, message: 'The S3 bucket policy is not valid.' })],
+    ['AccessDeniedException', () => Object.assign(new Error('User is not authorized to perform: s3:PutObject'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } })],
+  ])('client error: Private CA refuses the update with %s → CA_UPDATE_REFUSED quoting it, naming both writers', async (name, error) => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
+    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(error());
+    statefulPolicy(oldPolicy);
+    const result = await repair(crlInspection([putPolicyAction, updateCaAction]));
+    expect(codesOf(result.findings)).toEqual(['CA_UPDATE_REFUSED']);
+    expect(result.findings[0]!.message).toContain(`(${name}: "${error().message}")`);
+    expect(result.findings[0]!.message).toMatch(new RegExp(`both Private CA .* and this deployment's RepairRole \\(s3:PutObject on ${CRL_BUCKET}\\)`));
+    expect(result.actions.map((action) => action.type)).toEqual(['PutBucketPolicy']);
+  });
+
+  it('ConcurrentModificationException (an update still in progress) → rejects AwsTransientError, so the state machine retries', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
+    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new ConcurrentModificationException({ $metadata: { httpStatusCode: 400 }, message: 'A previous update to your private CA is still ongoing.' }));
+    await expect(repair(crlInspection([updateCaAction]))).rejects.toMatchObject({ name: 'AwsTransientError' });
+  });
+
+  it('an update Private CA applies a moment later is read again until it shows, not reported unverified', async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand)
+      .resolvesOnce({ CertificateAuthority: publicRead })
+      .resolvesOnce({ CertificateAuthority: publicRead })
+      .resolvesOnce({ CertificateAuthority: publicRead })
+      .resolves({ CertificateAuthority: ownerFullControl });
+    const result = await repair(crlInspection([updateCaAction]));
+    expect(result.findings).toEqual([]);
+    expect(result.actions).toEqual([expect.objectContaining({ type: 'UpdateCertificateAuthority', verified: true })]);
+    expect(sleeps).toEqual([CA_READ_BACK_DELAY_MS, CA_READ_BACK_DELAY_MS]);
+  });
+
+  it(`still PUBLIC_READ after ${CA_READ_BACK_ATTEMPTS} reads → REPAIR_NOT_VERIFIED`, async () => {
+    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
+    const result = await repair(crlInspection([updateCaAction]));
+    expect(codesOf(result.findings)).toEqual(['REPAIR_NOT_VERIFIED']);
+    expect(pcaMock.commandCalls(DescribeCertificateAuthorityCommand)).toHaveLength(1 + CA_READ_BACK_ATTEMPTS);
   });
 
   it('a CA already on BUCKET_OWNER_FULL_CONTROL is not updated', async () => {

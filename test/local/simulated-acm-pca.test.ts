@@ -9,7 +9,10 @@ import {
 } from '@aws-sdk/client-acm-pca';
 import { describe, expect, it } from 'vitest';
 import type { CertificateAuthorityEntry } from '../../src/local/account-file';
-import { AUDIT_BUCKET, CA_ARN, CA_ID, caOf, simulate } from './helpers';
+import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { repairRoleCaller } from '../../src/local/caller';
+import { SimulatedAccount } from '../../src/local/simulated-account';
+import { attachedClients, AUDIT_BUCKET, CA_ARN, CA_ID, caOf, CRL_BUCKET, fixture, pcaGrantPolicy, simulate } from './helpers';
 
 const CERTIFICATE_ARN = `${CA_ARN}/certificate/6707447683a9b7f4055627ffd55cebcc`;
 const UNKNOWN_CA_ARN = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566';
@@ -126,7 +129,7 @@ describe('UpdateCertificateAuthority', () => {
   };
 
   it('replaces the RevocationConfiguration as given', async () => {
-    const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: false })));
     await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }));
     expect(caOf(account).RevocationConfiguration).toEqual(publicRead);
   });
@@ -157,11 +160,57 @@ describe('UpdateCertificateAuthority', () => {
     expect(caOf(account).RevocationConfiguration).toEqual(before);
   });
 
-  it('with UpdateTestsBucketWrite, refuses a CRL bucket Private CA could not write to', async () => {
-    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: true })));
-    await expect(
-      pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
-    ).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining('BlockPublicAcls') });
+});
+
+describe('UpdateCertificateAuthority tests the CRL bucket, as the API reference documents', () => {
+  const publicRead: RevocationConfiguration = { CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: CRL_BUCKET, S3ObjectAcl: 'PUBLIC_READ' } };
+  const ownerFullControl = { CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: CRL_BUCKET, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' as const } };
+
+  it('by default refuses a CRL bucket Private CA could not write to (InvalidArgsException), and changes nothing', async () => {
+    const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    const before = account.toAccountFile();
+    await expect(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }))).rejects.toMatchObject({
+      name: 'InvalidArgsException',
+      message: expect.stringContaining('BlockPublicAcls'),
+    });
+    expect(account.toAccountFile()).toEqual(before);
+  });
+
+  it('refuses the update before the bucket grants Private CA, and accepts it after (the order the repair must follow)', async () => {
+    const { pca, s3, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
+    const update = () => pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: ownerFullControl }));
+    // The old order: the CA first.
+    await expect(update()).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining(`does not let Private CA write`) });
+    // The new order: the grant, then the CA.
+    await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() }));
+    await expect(update()).resolves.toBeDefined();
+    expect(caOf(account).RevocationConfiguration?.CrlConfiguration?.S3ObjectAcl).toBe('BUCKET_OWNER_FULL_CONTROL');
+  });
+
+  it('refuses a caller whose role may not write to the bucket, naming it', async () => {
+    const account = new SimulatedAccount(fixture('crl-missing-grant'), { now: () => new Date('2026-11-20T10:05:00Z'), caller: repairRoleCaller('some-other-bucket') });
+    const { pca, s3 } = attachedClients(account);
+    await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() }));
+    await expect(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: ownerFullControl }))).rejects.toMatchObject({
+      name: 'InvalidArgsException',
+      message: expect.stringContaining('The caller (RepairRole) does not have permission to write to the S3 bucket'),
+    });
+  });
+
+  it.each([
+    ['any bucket of the account (allowedBuckets empty)', '', true],
+    ['the CRL bucket among the allowed buckets', `other-bucket,${CRL_BUCKET}`, true],
+    ['only other buckets', 'other-bucket', false],
+  ])("RepairRole as deploy/iam-roles.cjs writes it, for %s: may write the test object: %s", (_case, allowedBuckets, expected) => {
+    const caller = repairRoleCaller(allowedBuckets);
+    expect(caller.canPutObject({ name: CRL_BUCKET, owner: '111122223333', partition: 'aws' }, 'acm-pca-permission-test-key', { account: '111122223333', region: 'us-east-1' })).toBe(expected);
+    // Never a bucket of another account (s3:ResourceAccount).
+    expect(caller.canPutObject({ name: CRL_BUCKET, owner: '444455556666', partition: 'aws' }, 'acm-pca-permission-test-key', { account: '111122223333', region: 'us-east-1' })).toBe(false);
+  });
+
+  it('can be turned off per CA (Simulation.UpdateTestsBucketWrite: false)', async () => {
+    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: false })));
+    await expect(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }))).resolves.toBeDefined();
   });
 });
 

@@ -2,7 +2,9 @@
  * CRL_S3_PERMISSION through the real state machine: describe, inspect, plan,
  * apply, read back; and every way it stops without writing.
  */
+import type { AppliedAction } from '../../src/lib/types';
 import { describe, expect, it } from 'vitest';
+import { repairRoleCaller } from '../../src/local/caller';
 import { account, BUCKET, CA_ARN, CA_ID, documentedGrant, event, policyOf, runScenario } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');
@@ -66,6 +68,19 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     expect(ca.RevocationConfiguration?.CrlConfiguration?.S3ObjectAcl).toBe('BUCKET_OWNER_FULL_CONTROL');
     expect(ca.RevocationConfiguration?.CrlConfiguration).toMatchObject({ Enabled: true, ExpirationInDays: 7, S3BucketName: BUCKET });
     expect(ca.RevocationConfiguration?.OcspConfiguration).toEqual({ Enabled: false });
+    // The grant first, then the update, which Private CA's bucket test (on in the simulated account) accepted.
+    const mutating = run.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy' || call.operation === 'UpdateCertificateAuthority');
+    expect(mutating.map((call) => `${call.operation}${call.error ? ` → ${call.error}` : ''}`)).toEqual(['PutBucketPolicy', 'UpdateCertificateAuthority']);
+    expect((run.outcome.actions.find((action) => action.type === 'PutBucketPolicy') as AppliedAction | undefined)?.verification).toMatch(/Private CA accepted the CA update/);
+  });
+
+  it('is refused by Private CA when the bucket still cannot take its writes after the grant (the RepairRole may not write there): CA_UPDATE_REFUSED, NEEDS_ATTENTION', async () => {
+    const file = account();
+    file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ';
+    const run = await runScenario(permissionEvent, file, { caller: repairRoleCaller('some-other-bucket') });
+    expect(run.outcome.status).toBe('NEEDS_ATTENTION');
+    expect(run.outcome.findings.map((finding) => finding.code)).toContain('CA_UPDATE_REFUSED');
+    expect(run.outcome.nextSteps.join(' ')).toMatch(/The caller \(RepairRole\) does not have permission to write/);
   });
 
   it('sends back every RevocationConfiguration field on the wire when it switches the ACL, fields newer than the pinned SDK model included', async () => {

@@ -57,23 +57,35 @@ describe('npm run rollback, locally', () => {
     expect(policyText(run)).toBeNull();
   });
 
-  it("restores the CA's CRL setting and the policy, both changed by one remediation", async () => {
+  it("restores the CA's CRL setting, then the policy, both changed by one remediation (newest first)", async () => {
+    // Private CA's bucket test would refuse PUBLIC_READ on this bucket (ACLs disabled): see the next test.
     const file = exampleAccount('crl-public-read-acls-disabled');
+    file.certificateAuthorities[0]!.Simulation = { ...file.certificateAuthorities[0]!.Simulation, UpdateTestsBucketWrite: false };
     const run = await runScenario(permissionEvent, file);
     const before = run.simulation.toAccountFile();
-    expect(run.outcome.actions.map((action) => action.type)).toEqual(['UpdateCertificateAuthority', 'PutBucketPolicy']);
+    expect(run.outcome.actions.map((action) => action.type)).toEqual(['PutBucketPolicy', 'UpdateCertificateAuthority']);
 
     const result = await rollback({ table: run.history.name, eventId, by: 'test' });
 
     expect(result.restored.map((entry) => [entry.change.type, entry.verified])).toEqual([
-      ['PutBucketPolicy', true],
       ['UpdateCertificateAuthority', true],
+      ['PutBucketPolicy', true],
     ]);
     const after = run.simulation.toAccountFile();
     const ca = after.certificateAuthorities.find((entry) => entry.Arn === CA_ARN)!;
     expect(ca.RevocationConfiguration?.CrlConfiguration?.S3ObjectAcl).toBe('PUBLIC_READ');
     expect(after.buckets[0]!.Policy).toBe(JSON.stringify(file.buckets[0].Policy));
     expect(before.buckets[0]!.Policy).not.toBe(after.buckets[0]!.Policy);
+  });
+
+  it("is refused by Private CA, changing nothing, when the bucket cannot take the PUBLIC_READ setting it would restore", async () => {
+    const run = await runScenario(permissionEvent, exampleAccount('crl-public-read-acls-disabled'));
+    const before = run.simulation.toAccountFile();
+
+    const error = await refusal(rollback({ table: run.history.name, eventId, by: 'test' }));
+
+    expect(error.message).toMatch(/Private CA refused to restore the CRL settings of .*InvalidArgsException.*nothing was changed/);
+    expect(run.simulation.toAccountFile()).toEqual(before);
   });
 
   it('refuses, changes nothing and shows the difference when the policy changed since the remediation', async () => {

@@ -2,6 +2,7 @@
  * Run one event through the real definition and handlers against a simulated
  * account, and collect what a reviewer of the execution would look at.
  */
+import type { CallerPermissions } from '../../src/local/caller';
 import { readFileSync } from 'node:fs';
 import { parseAccountFile, type AccountFile } from '../../src/local/account-file';
 import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
@@ -48,6 +49,8 @@ export interface Scenario {
 const MUTATING = new Set(['PutBucketPolicy', 'UpdateCertificateAuthority', 'CreateCertificateAuthorityAuditReport', 'DeleteBucketPolicy', 'PutObject']);
 
 export interface ScenarioOptions {
+  /** Who calls the simulated account (default: the deployment's RepairRole). */
+  caller?: CallerPermissions;
   env?: Record<string, string>;
   random?: () => number;
   start?: string;
@@ -65,7 +68,7 @@ export interface ScenarioOptions {
 
 export async function runScenario(input: unknown, file: unknown, options: ScenarioOptions = {}): Promise<Scenario> {
   const clock = options.clock ?? new SimulatedClock(new Date(options.start ?? '2026-11-20T10:02:00Z'));
-  const simulation = options.simulation ?? new SimulatedAccount(parseAccountFile(file), { now: () => clock.now() });
+  const simulation = options.simulation ?? new SimulatedAccount(parseAccountFile(file), { now: () => clock.now(), ...(options.caller ? { caller: options.caller } : {}) });
   const history = options.history ?? (await createHistoryTable());
   options.prepare?.(simulation);
   const env = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications', ...options.env };
