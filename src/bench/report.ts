@@ -2,7 +2,7 @@
 import { BENCH_PACKAGE_PARAM, type BundleReport } from './bundles';
 import type { Machine } from './machine';
 import type { PathReport } from './paths';
-import { REPAIR_TARGETS } from './targets';
+import { FOLLOW_UP_STATES, REPAIR_TARGETS } from './targets';
 import { PRICES, formatUsd } from './pricing';
 import type { StormRow } from './storms';
 import { formatBytes, formatCount, formatMs, KIB, passMiss, renderTable } from './table';
@@ -147,6 +147,7 @@ function renderPaths(paths: PathReport): string[] {
     String(row.retries),
     String(row.billedTransitions),
     String(row.lambdaInvocations),
+    row.followUp.billedTransitions === 0 ? '-' : `+${row.followUp.billedTransitions} (${row.followUp.lambdaInvocations} λ)`,
     `${row.simulatedCalls}+${row.claimEventCalls}+${row.handlerDynamoDbCalls}=${row.awsCalls}`,
     seconds(row.simulatedSeconds),
     row.invocationMs.reduce((sum, ms) => sum + ms, 0).toFixed(1),
@@ -166,6 +167,7 @@ function renderPaths(paths: PathReport): string[] {
         { title: 'retries', align: 'right' },
         { title: 'billed', align: 'right' },
         { title: 'Lambdas', align: 'right' },
+        { title: 'follow-up', align: 'right' },
         { title: 'AWS calls', align: 'right' },
         { title: 'simulated', align: 'right' },
         { title: 'Lambda ms', align: 'right' },
@@ -190,6 +192,8 @@ function renderPaths(paths: PathReport): string[] {
     ...(target
       ? [
           `  target      ${target.path}: ${target.billedTransitions} billed state transitions ≤ ${REPAIR_TARGETS.maxStateTransitions}: ${passMiss(target.transitionsPass)}; ${target.lambdaInvocations} Lambda invocations ≤ ${REPAIR_TARGETS.maxLambdaInvocations}: ${passMiss(target.invocationsPass)}`,
+          `              the repair only; its follow-up (waiting for Private CA's next CRL: ${[...FOLLOW_UP_STATES].join(', ')}) took`,
+          `              ${target.followUp.billedTransitions} more billed transitions and ${target.followUp.lambdaInvocations} Lambda invocations, retries included (the "follow-up" column)`,
         ]
       : []),
   ];

@@ -40,6 +40,19 @@ export function customPathOf(revocation: RevocationConfiguration | undefined): s
 }
 
 /** Where Private CA writes a CA's CRL. Under CustomPath the exact layout is unconfirmed, so both candidates are returned. */
+/**
+ * Where a CA's CRL objects can be, as key prefixes: `crl/<CA id>` by default, and under
+ * a CustomPath `<path>/<CA id>` or `<path>/crl/<CA id>` (which of the two is not
+ * documented). A partitioned CRL (CrlType PARTITIONED) is several objects whose layout
+ * is not documented either; every key under these prefixes counts, so one file or many
+ * are followed alike.
+ */
+export function crlObjectPrefixes(caId: string, customPath?: string): string[] {
+  if (!customPath) return [`crl/${caId}`];
+  const prefix = customPath.replace(/^\/+|\/+$/g, '');
+  return [`${prefix}/${caId}`, `${prefix}/crl/${caId}`];
+}
+
 export function crlObjectKeys(caId: string, customPath?: string): string[] {
   if (!customPath) return [`crl/${caId}.crl`];
   const prefix = customPath.replace(/^\/+|\/+$/g, '');

@@ -1,72 +1,109 @@
 /**
- * CheckCrlPublished: has Private CA written a CRL newer than the failure event?
+ * CheckCrlPublished: has Private CA written a CRL newer than a moment: the failure event
+ * (an internal failure, or a permission failure whose bucket was already compliant) or
+ * the repair (`since`: the last change the repair applied)?
  *
  * There is no API that regenerates a CRL; Private CA retries a failed CRL update by
- * itself every 15 minutes. So this step looks at the CRL object's LastModified:
- * newer than the event means recovered. Older or missing, while the recovery window
- * (default 75 minutes after the event) is open, throws CrlNotYetPublished and the
- * state machine retries with exponential backoff and full jitter. Once the window
- * has closed it answers `published: false`, and the workflow escalates.
+ * itself every 15 minutes. So this step lists the CA's CRL objects (every key under the
+ * CA's prefixes, which covers a CustomPath and partitioned CRLs: see
+ * crlObjectPrefixes) and takes the newest LastModified: newer than `since` means
+ * Private CA wrote. Older or missing, while the window (crlRecoveryWindowMinutes after
+ * `since`) is open, throws CrlNotYetPublished and the state machine retries with
+ * exponential backoff and full jitter. Once the window has closed it answers
+ * `published: false` (with `found: false` when no object of the CA was seen at all),
+ * and the workflow escalates.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { crlObjectKeys } from './certificate-authority';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { crlObjectPrefixes } from './certificate-authority';
 import { s3 } from './clients/s3';
 import { now } from './clock';
 import type { Config } from './config';
 import { AwsAccessDenied, awsErrorName, CrlNotYetPublished, InvalidStepInput, rethrowAws } from './errors';
-import type { Inspection, Target } from './types';
+import type { Inspection, Repair, Target } from './types';
 
 export interface CrlCheck {
   published: boolean;
   bucket: string;
+  /** The newest CRL object of the CA (the first prefix when none was found). */
   key: string;
   lastModified: string | null;
+  /** Whether any object of the CA was found under its prefixes. */
+  found: boolean;
+  /** Where the CRL objects were looked for. */
+  prefixes: string[];
+  /** How many objects of the CA were seen (several for a partitioned CRL). */
+  objects: number;
   eventTime: string;
+  /** The moment a newer CRL proves Private CA wrote: the event, or the repair. */
+  since: string;
+  /** What `since` is. */
+  sinceWhat: 'event' | 'repair';
   checkedAt: string;
   windowEndsAt: string;
 }
 
-async function lastModified(bucket: string, key: string, owner: string): Promise<Date | null> {
-  try {
-    const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }));
-    return head.LastModified ?? null;
-  } catch (error) {
-    const name = awsErrorName(error);
-    if (name === 'NotFound' || name === 'NoSuchKey') return null;
-    // HEAD responses have no body: S3's 403 reaches the SDK as a nameless error with the status only.
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
-      throw new AwsAccessDenied(`HeadObject s3://${bucket}/${key} was denied (403): the bucket is not owned by ${owner}, or this deployment's role may not read it`, { cause: error });
-    }
-    return rethrowAws(error, `HeadObject s3://${bucket}/${key}`);
+/** The newest object under `prefixes` (every page), and how many there were. */
+async function newestObject(bucket: string, prefixes: readonly string[], owner: string): Promise<{ key: string; at: Date; count: number } | null> {
+  let newest: { key: string; at: Date } | null = null;
+  let count = 0;
+  for (const prefix of prefixes) {
+    let token: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, ExpectedBucketOwner: owner }));
+      } catch (error) {
+        if (awsErrorName(error) === 'AccessDenied') {
+          throw new AwsAccessDenied(`ListObjectsV2 s3://${bucket}/${prefix} was denied: the bucket is not owned by ${owner}, or this deployment's role may not list it`, { cause: error });
+        }
+        return rethrowAws(error, `ListObjectsV2 s3://${bucket}/${prefix}`);
+      }
+      for (const object of page.Contents ?? []) {
+        if (!object.Key || !object.LastModified) continue;
+        count += 1;
+        if (newest === null || object.LastModified > newest.at) newest = { key: object.Key, at: object.LastModified };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
+  return newest === null ? null : { ...newest, count };
 }
 
-export async function checkCrlPublished(target: Target, inspection: Inspection, config: Config): Promise<CrlCheck> {
+/** The last change the repair applied, if it applied any. */
+function repairedAt(repair: Repair | undefined): Date | null {
+  const times = (repair?.actions ?? []).map((action) => Date.parse(action.appliedAt)).filter((time) => Number.isFinite(time));
+  return times.length === 0 ? null : new Date(Math.max(...times));
+}
+
+export async function checkCrlPublished(target: Target, inspection: Inspection, config: Config, repair?: Repair): Promise<CrlCheck> {
   if (!inspection.bucket || !target.eventTime || !target.certificateAuthorityId) {
     throw new InvalidStepInput('CheckCrlPublished needs the event time, the CA id and the inspected bucket');
   }
   const eventTime = new Date(target.eventTime);
-  const windowEndsAt = new Date(eventTime.getTime() + config.crlRecoveryWindowMinutes * 60_000);
-  const keys = crlObjectKeys(target.certificateAuthorityId, inspection.crl?.customPath);
-  let newest: { key: string; at: Date | null } = { key: keys[0]!, at: null };
-  for (const key of keys) {
-    const at = await lastModified(inspection.bucket, key, target.account!);
-    if (at !== null && (newest.at === null || at > newest.at)) newest = { key, at };
-  }
+  const repaired = repairedAt(repair);
+  const since = repaired ?? eventTime;
+  const windowEndsAt = new Date(since.getTime() + config.crlRecoveryWindowMinutes * 60_000);
+  const prefixes = crlObjectPrefixes(target.certificateAuthorityId, inspection.crl?.customPath);
+  const newest = await newestObject(inspection.bucket, prefixes, target.account!);
   const checkedAt = now();
-  const published = newest.at !== null && newest.at > eventTime;
+  const published = newest !== null && newest.at > since;
   const result: CrlCheck = {
     published,
     bucket: inspection.bucket,
-    key: newest.key,
-    lastModified: newest.at?.toISOString() ?? null,
+    key: newest?.key ?? prefixes[0]!,
+    lastModified: newest?.at.toISOString() ?? null,
+    found: newest !== null,
+    prefixes,
+    objects: newest?.count ?? 0,
     eventTime: eventTime.toISOString(),
+    since: since.toISOString(),
+    sinceWhat: repaired ? 'repair' : 'event',
     checkedAt: checkedAt.toISOString(),
     windowEndsAt: windowEndsAt.toISOString(),
   };
   if (!published && checkedAt < windowEndsAt) {
-    const seen = newest.at ? `last written ${newest.at.toISOString()}` : 'not found';
-    throw new CrlNotYetPublished(`s3://${inspection.bucket}/${newest.key} is ${seen}, not after the failure at ${result.eventTime}; waiting for Private CA's own retry until ${result.windowEndsAt}`);
+    const seen = newest ? `s3://${inspection.bucket}/${newest.key} was last written ${newest.at.toISOString()}` : `no object under s3://${inspection.bucket}/${prefixes.join(' or ')}*`;
+    throw new CrlNotYetPublished(`${seen}, not after the ${result.sinceWhat} at ${result.since}; waiting for Private CA's own retry until ${result.windowEndsAt}`);
   }
   return result;
 }

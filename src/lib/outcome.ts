@@ -81,6 +81,32 @@ const ESCALATION_STEPS: Readonly<Record<string, string[]>> = {
   ],
 };
 
+/** What a person should check when the bucket was judged right and Private CA still wrote no CRL. */
+const UNVERIFIED_STEPS = [
+  'Account-level Block Public Access (S3 console, "Block Public Access settings for this account") overrides the bucket\'s own settings: with BlockPublicAcls on, a PUBLIC_READ CRL is refused.',
+  'A customer managed KMS key on the bucket must let acm-pca.amazonaws.com use kms:GenerateDataKey and kms:Decrypt in its key policy.',
+  'Service control policies and resource control policies of your organization can deny Private CA\'s writes to the bucket.',
+  'The AWS/ACMPrivateCA CloudWatch metrics CRLGenerated and MisconfiguredCRLBucket for this CA, and CloudTrail, show what Private CA did. Then run the remediation again: `npm run invoke -- <event file> --rerun`.',
+];
+
+/** The bucket was judged to let Private CA write (and maybe repaired), but no newer CRL came. */
+function unverified(what: string, findings: Finding[], actions: Conclusion['actions'], error?: { name: string; message: string }): Conclusion {
+  return {
+    status: 'ESCALATED',
+    message: `The bucket policy was judged to let Private CA write, but Private CA still wrote no CRL: ${what}. Something the workflow cannot see may still block it.`,
+    findings: [...findings, { code: 'CRL_NOT_WRITTEN_AFTER_REPAIR', severity: 'action-required', message: `Private CA wrote no CRL for this CA: ${what}.` }],
+    actions,
+    nextSteps: UNVERIFIED_STEPS,
+    ...(error ? { error } : {}),
+  };
+}
+
+/** " Private CA wrote s3://b/k at T, 12 min after the repair." */
+function writtenAfter(crl: CrlCheck): string {
+  const minutes = Math.round((Date.parse(crl.lastModified!) - Date.parse(crl.since)) / 60_000);
+  return ` Private CA wrote s3://${crl.bucket}/${crl.key} at ${crl.lastModified}, ${minutes} min after the ${crl.sinceWhat}${crl.objects > 1 ? ` (${crl.objects} CRL objects of the CA)` : ''}.`;
+}
+
 function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclusion['actions']): Conclusion {
   const error = parseCaughtError(exhausted);
   return {
@@ -124,16 +150,23 @@ function bucketOutcome(state: WorkflowState, inspection: Inspection): Conclusion
     }
   }
   if (inspection.purpose === 'AUDIT_REPORT') return 'continue';
+  // A CRL bucket that is compliant or was repaired is proven by Private CA's next CRL (CheckCrlWrittenAfterRepair).
+  const crl = state.crl;
+  if (crl && !crl.published) {
+    const newest = crl.found ? `the newest, s3://${crl.bucket}/${crl.key}, was written ${crl.lastModified}` : `no object of the CA under s3://${crl.bucket}/${crl.prefixes.join(' or ')} (a CA writes CRLs once it has issued a certificate; its CRLs may also be written elsewhere)`;
+    return unverified(`nothing newer than the ${crl.sinceWhat} at ${crl.since} by ${crl.windowEndsAt}; ${newest}`, findings, actions);
+  }
+  const proven = crl?.published ? writtenAfter(crl) : ' Private CA retries the CRL within 15 minutes.';
   if (inspection.next === 'compliant') {
     return {
       status: 'ALREADY_COMPLIANT',
-      message: 'The bucket already lets Private CA write the CRL; nothing was changed. Private CA retries every 15 minutes.',
+      message: `The bucket already lets Private CA write the CRL; nothing was changed.${proven}`,
       findings,
       actions: [],
       nextSteps: [],
     };
   }
-  return { status: 'REMEDIATED', message: `Repaired: ${actions.map((action) => action.description).join('; ')}. Private CA retries the CRL within 15 minutes.`, findings, actions, nextSteps: [] };
+  return { status: 'REMEDIATED', message: `Repaired: ${actions.map((action) => action.description).join('; ')}.${proven}`, findings, actions, nextSteps: [] };
 }
 
 function auditOutcome(request: AuditRequest | undefined, findings: Finding[], actions: Conclusion['actions']): Conclusion {
@@ -186,7 +219,12 @@ export function concludeOutcome(state: WorkflowState, first: HistoryItem | null 
     };
   }
   if (state.exhausted) {
-    return escalation(state.exhausted, [...(state.inspection?.findings ?? []), ...(state.repair?.findings ?? [])], state.repair?.actions ?? []);
+    const findings = [...(state.inspection?.findings ?? []), ...(state.repair?.findings ?? [])];
+    if (state.exhausted.Error === 'CrlNotYetPublished' && target?.kind === 'CRL_S3_PERMISSION') {
+      const error = parseCaughtError(state.exhausted);
+      return unverified(error.message, findings, state.repair?.actions ?? [], error);
+    }
+    return escalation(state.exhausted, findings, state.repair?.actions ?? []);
   }
   if (!target || target.kind === 'UNRECOGNIZED') {
     const reason = target?.rejection ?? 'the event could not be classified';

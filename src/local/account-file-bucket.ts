@@ -67,7 +67,7 @@ function parsePolicy(value: unknown, path: string): string | Json {
   return anyObject(value, path);
 }
 
-function parsePublicAccessBlock(value: unknown, path: string): PublicAccessBlockConfiguration {
+export function parsePublicAccessBlock(value: unknown, path: string): PublicAccessBlockConfiguration {
   const fields = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
   const p = object(value, path, fields);
   return defined(Object.fromEntries(fields.map((f) => [f, optionalBoolean(p[f], `${path}.${f}`)])));

@@ -10,7 +10,7 @@
  */
 import { isAccountId, isRegion } from '../lib/arn';
 import type { Partition } from '../lib/types';
-import { parseBucket } from './account-file-bucket';
+import { parseBucket, parsePublicAccessBlock } from './account-file-bucket';
 import { CA_STATUSES, S3_OBJECT_ACLS, parseCertificateAuthority } from './account-file-ca';
 import {
   defined,
@@ -159,6 +159,12 @@ export interface AccountFile {
   certificateAuthorities: CertificateAuthorityEntry[];
   buckets: BucketEntry[];
   notifications: Notification[];
+  /**
+   * The account-level Block Public Access settings (S3 Control's GetPublicAccessBlock),
+   * which apply to every bucket on top of its own. The workflow does not read them (it
+   * has no s3:GetAccountPublicAccessBlock); the simulated Private CA obeys them.
+   */
+  AccountPublicAccessBlock?: PublicAccessBlockConfiguration;
   Simulation?: AccountSimulation;
 }
 
@@ -166,7 +172,7 @@ const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 
 /** Check an account file (parsed JSON) and return it with defaults filled in and times as ISO strings. */
 export function parseAccountFile(json: unknown): AccountFile {
-  const root = object(json, '$', ['account', 'region', 'partition', 'certificateAuthorities', 'buckets', 'notifications', 'Simulation']);
+  const root = object(json, '$', ['account', 'region', 'partition', 'certificateAuthorities', 'buckets', 'notifications', 'AccountPublicAccessBlock', 'Simulation']);
   const account = string(root.account, '$.account');
   if (!isAccountId(account)) fail('$.account', `must be a 12-digit account id, not ${describe(account)}`);
   const region = string(root.region, '$.region');
@@ -182,7 +188,8 @@ export function parseAccountFile(json: unknown): AccountFile {
   rejectDuplicates(buckets.map((bucket) => bucket.Name), '$.buckets', 'Name');
   const notifications = optionalList(root.notifications, '$.notifications').map((n, i) => parseNotification(n, `$.notifications[${i}]`));
   const simulation = root.Simulation === undefined ? undefined : parseAccountSimulation(root.Simulation, '$.Simulation');
-  return { account, region, partition, certificateAuthorities, buckets, notifications, ...(simulation ? { Simulation: simulation } : {}) };
+  const accountBlock = root.AccountPublicAccessBlock === undefined ? undefined : parsePublicAccessBlock(root.AccountPublicAccessBlock, '$.AccountPublicAccessBlock');
+  return { account, region, partition, certificateAuthorities, buckets, notifications, ...(accountBlock ? { AccountPublicAccessBlock: accountBlock } : {}), ...(simulation ? { Simulation: simulation } : {}) };
 }
 
 function parseAccountSimulation(value: unknown, path: string): AccountSimulation {

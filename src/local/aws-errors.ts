@@ -73,6 +73,7 @@ export const s3Errors = {
     s3Error('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found'),
   malformedPolicy: (message: string) => s3Error('MalformedPolicy', 400, message),
   accessDenied: () => s3Error('AccessDenied', 403, 'Access Denied'),
+  invalidArgument: (name: string, value: string) => s3Error('InvalidArgument', 400, `Invalid argument ${name}: ${value}`),
   /** A request sent to another region's endpoint than the bucket's: S3 names the bucket's region in a header. */
   permanentRedirect: (region: string) =>
     new SimulatedServiceError('PermanentRedirect', 301, 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', { 'x-amz-bucket-region': region }),

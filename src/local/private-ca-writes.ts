@@ -66,6 +66,8 @@ export function checkPrivateCaWrite(model: AccountModel, ca: CertificateAuthorit
   if (!analysis.compliant) reasons.push(`the policy of bucket ${bucket.Name} does not let Private CA write for ${ca.Arn}`);
   if (write.objectAcl === 'public-read') {
     if (bucket.PublicAccessBlockConfiguration?.BlockPublicAcls) reasons.push(`BlockPublicAcls on bucket ${bucket.Name} rejects the public-read ACL`);
+    // Account-level Block Public Access applies to every bucket of the account (S3 user guide, "Blocking public access to your Amazon S3 storage").
+    if (model.AccountPublicAccessBlock?.BlockPublicAcls) reasons.push(`the account's BlockPublicAcls rejects the public-read ACL in bucket ${bucket.Name}`);
     if (bucket.OwnershipControls?.Rules.some((rule) => rule.ObjectOwnership === 'BucketOwnerEnforced')) {
       reasons.push(`bucket ${bucket.Name} has ACLs disabled (BucketOwnerEnforced), which rejects the public-read ACL`);
     }

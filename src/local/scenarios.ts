@@ -59,6 +59,14 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: 'REMEDIATED', executionStatus: 'SUCCEEDED' },
   },
   {
+    id: 'crl-account-block-public-access',
+    title: 'PUBLIC_READ CRLs, blocked by the account\'s Block Public Access: the grant is added, Private CA still cannot write, escalated',
+    event: 'events/crl-s3-permission-failure.json',
+    account: 'events/accounts/crl-account-block-public-access.json',
+    kind: 'CRL_S3_PERMISSION',
+    expect: { status: 'ESCALATED', executionStatus: 'SUCCEEDED' },
+  },
+  {
     id: 'crl-internal-recovers',
     title: 'Internal failure writing the CRL; Private CA recovers',
     event: 'events/crl-s3-internal-failure.json',

@@ -96,6 +96,35 @@ const headObject: Operation = (context, input) => {
   return { LastModified: new Date(modified), AcceptRanges: 'bytes' };
 };
 
+/** S3 lists keys in UTF-8 binary order, at most 1,000 a page; the continuation token here is the next key, encoded. */
+const listObjectsV2: Operation = (context, input) => {
+  const bucket = bucketOf(context, input);
+  const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+  const maxKeys = input.MaxKeys === undefined ? 1000 : Number(input.MaxKeys);
+  if (!Number.isInteger(maxKeys) || maxKeys < 0) throw s3Errors.invalidArgument('max-keys', String(input.MaxKeys));
+  const keys = Object.keys(bucket.Objects)
+    .filter((key) => key.startsWith(prefix))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  let start = 0;
+  if (input.ContinuationToken !== undefined) {
+    const after = Buffer.from(String(input.ContinuationToken), 'base64').toString('utf8');
+    start = keys.indexOf(after);
+    if (start === -1) throw s3Errors.invalidArgument('continuation-token', String(input.ContinuationToken));
+  }
+  const page = keys.slice(start, start + Math.min(maxKeys, 1000));
+  const next = keys[start + page.length];
+  return {
+    Name: bucket.Name,
+    Prefix: prefix,
+    KeyCount: page.length,
+    MaxKeys: maxKeys,
+    IsTruncated: next !== undefined,
+    ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
+    ...(next !== undefined ? { NextContinuationToken: Buffer.from(next).toString('base64') } : {}),
+    Contents: page.map((key) => ({ Key: key, LastModified: new Date(bucket.Objects[key]!), Size: 0 })),
+  };
+};
+
 const getBucketLocation: Operation = (context, input) => {
   const bucket = bucketOf(context, input, { anyRegion: true });
   // S3 answers an empty LocationConstraint for us-east-1, which the SDK leaves out.
@@ -115,6 +144,7 @@ export const s3Operations: Record<string, Operation> = {
   GetBucketOwnershipControls: getBucketOwnershipControls,
   GetBucketEncryption: getBucketEncryption,
   HeadObject: headObject,
+  ListObjectsV2: listObjectsV2,
   GetBucketLocation: getBucketLocation,
   HeadBucket: headBucket,
 };

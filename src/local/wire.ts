@@ -170,7 +170,8 @@ function decodeS3(request: WireRequest): { operation: string; input: Record<stri
   const keySegments = segments.length === 1 && segments[0] === '' ? [] : segments;
   const bucket = decodeURIComponent(bucketSegment);
   const key = keySegments.map((segment) => decodeURIComponent(segment)).join('/');
-  const subresources = [...new URLSearchParams(request.query).keys()].filter((name) => name !== 'x-id');
+  const query = new URLSearchParams(request.query);
+  const subresources = [...query.keys()].filter((name) => name !== 'x-id');
   const input: Record<string, unknown> = { Bucket: bucket };
   const owner = request.headers['x-amz-expected-bucket-owner'];
   if (owner !== undefined) input.ExpectedBucketOwner = owner;
@@ -189,6 +190,14 @@ function decodeS3(request: WireRequest): { operation: string; input: Record<stri
     }
   } else if (request.method === 'HEAD' && subresources.length === 0) {
     operation = 'HeadBucket';
+  } else if (request.method === 'GET' && query.get('list-type') === '2') {
+    operation = 'ListObjectsV2';
+    const prefix = query.get('prefix');
+    const token = query.get('continuation-token');
+    const maxKeys = query.get('max-keys');
+    if (prefix !== null) input.Prefix = prefix;
+    if (token !== null) input.ContinuationToken = token;
+    if (maxKeys !== null) input.MaxKeys = Number(maxKeys);
   } else if (request.method === 'GET' && subresources.length === 1) {
     operation = ({ publicAccessBlock: 'GetPublicAccessBlock', ownershipControls: 'GetBucketOwnershipControls', encryption: 'GetBucketEncryption', location: 'GetBucketLocation' } as Record<string, string>)[subresources[0]!];
   }
@@ -296,6 +305,14 @@ function s3Document(operation: string, output: Record<string, unknown>): string 
         return `<Rule>${inner}${element('BucketKeyEnabled', r.BucketKeyEnabled)}</Rule>`;
       };
       return `<ServerSideEncryptionConfiguration xmlns="${S3_NAMESPACE}">${rules.map(rule).join('')}</ServerSideEncryptionConfiguration>`;
+    }
+    case 'ListObjectsV2': {
+      type Entry = { Key: string; LastModified: Date; Size?: number; ETag?: string };
+      const contents = ((output.Contents ?? []) as Entry[])
+        .map((entry) => `<Contents>${element('Key', entry.Key)}${element('LastModified', entry.LastModified.toISOString())}${element('ETag', entry.ETag)}${element('Size', entry.Size ?? 0)}<StorageClass>STANDARD</StorageClass></Contents>`)
+        .join('');
+      const fields = ['Name', 'Prefix', 'KeyCount', 'MaxKeys', 'IsTruncated', 'ContinuationToken', 'NextContinuationToken'].map((name) => element(name, output[name])).join('');
+      return `<ListBucketResult xmlns="${S3_NAMESPACE}">${fields}${contents}</ListBucketResult>`;
     }
     case 'GetBucketLocation':
       // us-east-1 is an empty LocationConstraint.

@@ -85,6 +85,7 @@ const pathRow = (id: string, outcome: string, statesEntered: number, invocationM
   handlerDynamoDbCalls: 3,
   awsCalls: 12,
   simulatedSeconds: 0,
+  followUp: { billedTransitions: 0, lambdaInvocations: 0 },
   invocationMs,
   cost: executionCost({ stateTransitions: statesEntered, invocationMs, memoryMb: 256 }),
   costAtAssumedMs: executionCost({ stateTransitions: statesEntered, invocationMs: invocationMs.map(() => 100), memoryMb: 256 }),
@@ -136,7 +137,7 @@ function report(): BenchReport {
       memoryMb: 256,
       assumedInvocationMs: 100,
       rows: [pathRow('crl-missing-grant', 'REMEDIATED', 10, [1.2, 22.8, 13.4, 6.3]), pathRow('crl-missing-grant (2nd delivery)', 'DUPLICATE', 6, [0.3, 4.1])],
-      target: { path: 'crl-missing-grant', billedTransitions: 10, lambdaInvocations: 4, transitionsPass: true, invocationsPass: true },
+      target: { path: 'crl-missing-grant', billedTransitions: 10, lambdaInvocations: 4, transitionsPass: true, invocationsPass: true, followUp: { billedTransitions: 3, lambdaInvocations: 2 } },
     },
     storms: [stormRow('duplicates', 1), stormRow('shared-buckets', 2)],
   };
@@ -177,7 +178,7 @@ describe('the report', () => {
     expect(text).toContain('every rebuild has exactly the packaged byte count');
     expect(text).toContain('classifyEvent  aws-xray-sdk-core 68.4 KiB, our code 29.3 KiB\n');
     expect(text).toContain('repairBucket   @aws-sdk/client-s3 293.0 KiB, @smithy/core 253.9 KiB, b 214.8 KiB, c 175.8 KiB, d 136.7 KiB, our code 58.6 KiB; 1 more packages');
-    expect(text).toMatch(/crl-missing-grant\s+REMEDIATED\s+10\s+0\s+10\s+4\s+8\+1\+3=12\s+0s\s+43\.7\s+\$0\.000251\s+\$250\.95/);
+    expect(text).toMatch(/crl-missing-grant\s+REMEDIATED\s+10\s+0\s+10\s+4\s+-\s+8\+1\+3=12\s+0s\s+43\.7\s+\$0\.000251\s+\$250\.95/);
     expect(text).toContain('$0.025 per 1,000 state transitions  https://aws.amazon.com/step-functions/pricing/');
     expect(text).toContain('$0.0000133334 per GB-second  https://aws.amazon.com/lambda/pricing/');
     expect(text).toContain('crl-missing-grant: 10 billed state transitions ≤ 10: PASS; 4 Lambda invocations ≤ 4: PASS');

@@ -344,29 +344,26 @@ describe('a CRL S3 permission failure, step by step', () => {
     for (const segment of subsegments.filter((candidate) => candidate.namespace === 'aws')) expect(segment.parent_id).toBe(parentId);
   });
 
-  it('checkCrlRepublished: HEADs the CRL object and reads Last-Modified (RFC 1123) and a body-less 404', async () => {
+  it('checkCrlRepublished: lists the CA\'s CRL objects (ListObjectsV2, an XML page) and reads their LastModified; an empty listing is "not written"', async () => {
     // Private CA retries every 15 minutes: let the simulated one run past its next retry, now that it may write.
     accountOffsetMs = 16 * 60_000;
     const { output: crl, calls } = await step('checkCrlRepublished', { target: document.target, inspection: document.inspection });
     const written = bucketOf(CRL_BUCKET).Objects[`crl/${CA_ID}.crl`]!;
     expect(Date.parse(written)).toBeGreaterThan(Date.parse('2026-11-20T10:00:00Z'));
-    expect(crl).toMatchObject({ published: true, bucket: CRL_BUCKET, key: `crl/${CA_ID}.crl`, eventTime: '2026-11-20T10:00:00.000Z' });
-    // HTTP dates have whole seconds.
-    expect(crl.lastModified).toBe(new Date(Math.floor(Date.parse(written) / 1000) * 1000).toISOString());
-    expect(calls.length).toBeGreaterThan(0);
-    for (const call of calls) expect(call).toMatchObject({ service: 'S3', operation: 'HeadObject', method: 'HEAD', input: { Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT } });
-    expect(calls.some((call) => call.input.Key === `crl/${CA_ID}.crl` && call.status === 200)).toBe(true);
+    expect(crl).toMatchObject({ published: true, bucket: CRL_BUCKET, key: `crl/${CA_ID}.crl`, eventTime: '2026-11-20T10:00:00.000Z', found: true, objects: 1 });
+    expect(crl.lastModified).toBe(new Date(Date.parse(written)).toISOString());
+    expect(calls).toEqual([expect.objectContaining({ service: 'S3', operation: 'ListObjectsV2', method: 'GET', status: 200, input: { Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT, Prefix: `crl/${CA_ID}` } })]);
     document.crl = crl;
 
-    // A CRL path with nothing in it yet: S3 answers HEAD 404 with no body, read as "not written" (the window has closed).
+    // A CRL path with nothing in it yet: an empty listing, read as "not written" (the window has closed).
     const moved = { ...document.inspection, crl: { ...document.inspection.crl, customPath: 'moved' } };
     const target = { ...document.target, eventTime: new Date(Date.now() - 2 * 3600_000).toISOString() };
     const { output: missing, calls: missingCalls } = await step('checkCrlRepublished', { target, inspection: moved });
-    expect(missingCalls.map((call) => [call.operation, call.input.Key, call.status, call.error])).toEqual([
-      ['HeadObject', `moved/${CA_ID}.crl`, 404, 'NotFound'],
-      ['HeadObject', `moved/crl/${CA_ID}.crl`, 404, 'NotFound'],
+    expect(missingCalls.map((call) => [call.operation, call.input.Prefix, call.status, call.error])).toEqual([
+      ['ListObjectsV2', `moved/${CA_ID}`, 200, undefined],
+      ['ListObjectsV2', `moved/crl/${CA_ID}`, 200, undefined],
     ]);
-    expect(missing).toMatchObject({ published: false, lastModified: null, key: `moved/${CA_ID}.crl` });
+    expect(missing).toMatchObject({ published: false, lastModified: null, found: false, key: `moved/${CA_ID}` });
   });
 
   it('recordOutcome: REMEDIATED, no notification, the history item completed in dynalite with the change', async () => {

@@ -70,7 +70,7 @@ describe('the packaged service', () => {
     // Every Task invokes one of the packaged functions, except ClaimEvent (DynamoDB).
     expect(tasks.filter((task) => !task.fn).map((task) => [task.name, task.state.Resource])).toEqual([['ClaimEvent', 'arn:aws:states:::dynamodb:putItem']]);
     const lambdaTasks = tasks.filter((task) => task.fn);
-    expect(lambdaTasks).toHaveLength(12);
+    expect(lambdaTasks).toHaveLength(13);
     for (const { name, state, logicalId, fn } of lambdaTasks) {
       expect(fn!.Type, `${name} -> ${logicalId}`).toBe('AWS::Lambda::Function');
       expect(fn!.Properties.Timeout, `${logicalId}'s Timeout`).toBeGreaterThan(0);

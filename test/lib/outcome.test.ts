@@ -25,7 +25,20 @@ const inspection = (next: Inspection['next'], purpose: Inspection['purpose'] = '
   ...(purpose === 'AUDIT_REPORT' ? { auditReport: { id: 'r-1', bucket: 'b', format: 'CSV' as const } } : {}),
 });
 const applied = [{ ...plan[0]!, appliedAt: '2026-11-20T10:01:00.000Z', verified: true }];
-const crl = (published: boolean) => ({ published, bucket: 'b', key: 'crl/x.crl', lastModified: published ? '2026-11-20T10:15:00.000Z' : null, eventTime: '2026-11-20T10:00:00.000Z', checkedAt: '2026-11-20T11:15:00.000Z', windowEndsAt: '2026-11-20T11:15:00.000Z' });
+const crl = (published: boolean, sinceWhat: 'event' | 'repair' = 'event') => ({
+  published,
+  bucket: 'b',
+  key: 'crl/x.crl',
+  lastModified: published ? '2026-11-20T10:15:00.000Z' : null,
+  found: published,
+  prefixes: ['crl/x'],
+  objects: published ? 1 : 0,
+  eventTime: '2026-11-20T10:00:00.000Z',
+  since: sinceWhat === 'event' ? '2026-11-20T10:00:00.000Z' : '2026-11-20T10:01:00.000Z',
+  sinceWhat,
+  checkedAt: '2026-11-20T11:15:00.000Z',
+  windowEndsAt: '2026-11-20T11:15:00.000Z',
+});
 const audit = (overrides: object) => ({ requested: true, bucket: 'b', format: 'JSON' as const, auditReportId: 'r-2', s3Key: 'audit-report/x/r-2.json', requestedAt: '2026-11-20T10:30:00.000Z', status: 'SUCCESS', polls: 1, findings: [], ...overrides });
 
 describe('concludeOutcome', () => {
@@ -34,6 +47,10 @@ describe('concludeOutcome', () => {
     ['no target at all (ClassifyEvent caught)', { error: { Error: 'Lambda.Unknown', Cause: 'boom' } }, 'FAILED'],
     ['a permission failure already compliant', { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant') }, 'ALREADY_COMPLIANT'],
     ['a permission failure repaired', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] } }, 'REMEDIATED'],
+    ['a permission failure repaired and proven by a newer CRL', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] }, crl: crl(true, 'repair') }, 'REMEDIATED'],
+    ['a permission failure repaired, but no newer CRL by the end of the window', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] }, crl: crl(false, 'repair') }, 'ESCALATED'],
+    ['a permission failure repaired, and the check retried out (CrlNotYetPublished)', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] }, exhausted: { Error: 'CrlNotYetPublished', Cause: 'no object under s3://b/crl/x*' } }, 'ESCALATED'],
+    ['a permission failure already compliant, and no newer CRL by the end of the window', { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant'), crl: crl(false) }, 'ESCALATED'],
     ['a permission failure blocked by a Deny', { target: target('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson]) }, 'NEEDS_ATTENTION'],
     ['a repair that stopped on a refusal', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), repair: { actions: [], findings: [needsPerson] } }, 'NEEDS_ATTENTION'],
     ['a permission failure in dry-run', { target: target('CRL_S3_PERMISSION'), inspection: inspection('dry-run') }, 'DRY_RUN'],

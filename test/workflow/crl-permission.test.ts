@@ -12,7 +12,7 @@ const permissionEvent = event('crl-s3-permission-failure.json');
 const publicReadCrls = { Sid: 'PublicReadCrls', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/crl/*` };
 
 describe('a CRL that could not be written because of bucket permissions', () => {
-  it('adds the Private CA statement, keeps every other statement, and ends REMEDIATED in 10 states (one a DynamoDB PutItem) and 4 Lambda invocations', async () => {
+  it('adds the Private CA statement, keeps every other statement, waits for Private CA\'s next CRL, and ends REMEDIATED: 10 states and 4 Lambda invocations for the repair, then 2 states and 1 invocation for the proof', async () => {
     // Prepare
     const file = account();
     const before = policyOf(file as never);
@@ -21,7 +21,9 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     // Assess
     expect(run.execution.status).toBe('SUCCEEDED');
     expect(run.outcome.status).toBe('REMEDIATED');
-    expect(run.states).toEqual(['ClassifyEvent', 'IsThereAFailureToHandle?', 'ClaimEvent', 'WhatFailed?', 'InspectCrlBucket', 'IsACrlRepairPlanned?', 'RepairCrlBucket', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    expect(run.states).toEqual(['ClassifyEvent', 'IsThereAFailureToHandle?', 'ClaimEvent', 'WhatFailed?', 'InspectCrlBucket', 'IsACrlRepairPlanned?', 'RepairCrlBucket', 'WasTheCrlBucketRepaired?', 'CheckCrlWrittenAfterRepair', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    // The simulated Private CA retries the failed CRL 15 minutes after the failure at 10:00; the repair was at 10:02.
+    expect(run.outcome.message).toMatch(/Private CA wrote s3:\/\/pca-crl-111122223333\/crl\/11223344-1234-1122-2233-112233445566\.crl at 2026-11-20T10:15:00\.000Z, 13 min after the repair\./);
     const after = policyOf(run.after);
     expect(after.Statement.slice(0, before.Statement.length)).toEqual(before.Statement);
     expect(after.Statement).toHaveLength(before.Statement.length + 1);
@@ -31,7 +33,11 @@ describe('a CRL that could not be written because of bucket permissions', () => 
       Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:SourceArn': CA_ARN } },
     });
     expect(run.mutatingCalls).toEqual(['PutBucketPolicy']);
-    expect(run.execution.attempts.filter((attempt) => !attempt.service)).toHaveLength(4);
+    const invocations = run.execution.attempts.filter((attempt) => !attempt.service);
+    expect(invocations.filter((attempt) => attempt.state !== 'CheckCrlWrittenAfterRepair')).toHaveLength(4);
+    // The proof: checked until Private CA's retry at 10:15 wrote the CRL, every retry a CrlNotYetPublished.
+    expect(invocations.filter((attempt) => attempt.state === 'CheckCrlWrittenAfterRepair').length).toBeGreaterThan(1);
+    expect(new Set(run.execution.retries.map((retry) => `${retry.state} ${retry.error}`))).toEqual(new Set(['CheckCrlWrittenAfterRepair CrlNotYetPublished']));
     expect(run.outcome.actions).toEqual([expect.objectContaining({ type: 'PutBucketPolicy', verified: true, before: JSON.stringify(before), after: expect.stringContaining('acm-pca.amazonaws.com') })]);
     expect(run.after.notifications).toEqual([]);
   });
@@ -56,6 +62,28 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     const run = await runScenario(permissionEvent, file);
     expect(run.outcome.status).toBe('ALREADY_COMPLIANT');
     expect(run.mutatingCalls).toEqual([]);
+    // Proven too: Private CA's retry at 10:15 wrote a CRL newer than the event.
+    expect(run.states).toContain('CheckCrlWrittenAfterRepair');
+    expect(run.outcome.message).toMatch(/Private CA wrote .* 15 min after the event\./);
+  });
+
+  it.each([
+    ['after a repair', (file: any) => file, 'the repair', ['PutBucketPolicy']],
+    ['for a bucket judged compliant', (file: any) => void file.buckets[0].Policy.Statement.push(documentedGrant()), 'the event', []],
+  ])('escalates %s when Private CA still writes no CRL within the window (something the workflow cannot see blocks it)', async (_case, edit, since, mutating) => {
+    // Prepare: what the workflow cannot see (account-level Block Public Access, a KMS key policy, an SCP) stands in as Private CA never writing.
+    const file = account();
+    edit(file);
+    file.certificateAuthorities[0].Simulation = { ...file.certificateAuthorities[0].Simulation, CrlInternalFailureUntil: 'forever' };
+    // Act
+    const run = await runScenario(permissionEvent, file);
+    // Assess
+    expect(run.outcome.status).toBe('ESCALATED');
+    expect(run.outcome.message).toMatch(new RegExp(`judged to let Private CA write, but Private CA still wrote no CRL: .*not after ${since}|nothing newer than ${since}`));
+    expect(run.outcome.findings.map((finding) => finding.code)).toContain('CRL_NOT_WRITTEN_AFTER_REPAIR');
+    expect(run.outcome.nextSteps.join(' ')).toMatch(/Account-level Block Public Access.*KMS key.*control policies/s);
+    expect(run.mutatingCalls).toEqual(mutating);
+    expect(run.after.notifications).toHaveLength(1);
   });
 
   it('switches a PUBLIC_READ CA to BUCKET_OWNER_FULL_CONTROL when ACLs are disabled, and adds the grant', async () => {

