@@ -48,7 +48,8 @@ describe('the demo scenarios', () => {
     expect(outcome.kind).toBe(scenario.kind);
   });
 
-  const unremediated = SCENARIOS.filter((scenario) => scenario.expect.status !== 'REMEDIATED' && scenario.id !== 'audit-report-fails-again');
+  // audit-report-fails-again repairs the bucket and the report still fails; crl-account-block-public-access adds the grant and Private CA still cannot write.
+  const unremediated = SCENARIOS.filter((scenario) => scenario.expect.status !== 'REMEDIATED' && scenario.id !== 'audit-report-fails-again' && scenario.id !== 'crl-account-block-public-access');
 
   it.each(unremediated)('$id changes neither a bucket policy nor the CA', async (scenario) => {
     // Act
