@@ -1,11 +1,24 @@
 /**
- * What the command-line tools share: the Powertools environment the handlers read at
- * import (so it is set before the runner is imported), clear errors instead of stack
- * traces, and the parts of a run shown under the execution view.
+ * What the command-line tools share: the Node version they need (checked before anything
+ * runs), the Powertools environment the handlers read at import (so it is set before the
+ * runner is imported), clear errors instead of stack traces, and the parts of a run shown
+ * under the execution view.
  */
+import { readFileSync } from 'node:fs';
+import semver from 'semver';
 import type { Paint } from '../executions/render';
 import type { AccountChange } from '../local/account-changes';
 import type { CallSummary } from '../local/runner';
+
+/** The Node versions the tools run on: package.json's engines.node (npm ci enforces it too, see .npmrc). */
+export const REQUIRED_NODE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
+
+/** Null when Node `running` (e.g. process.versions.node) satisfies `required`, else the one line to print. */
+export function nodeVersionProblem(running: string, required: string = REQUIRED_NODE): string | null {
+  // includePrerelease: a nightly or release candidate of a supported line counts as that line.
+  if (semver.satisfies(running, required, { includePrerelease: true })) return null;
+  return `pca-remediation needs Node ${required} (package.json engines.node); this is Node ${running}. Switch to Node 24 (\`nvm use\` reads .nvmrc) and run it again.`;
+}
 
 /** An error the user can fix; printed as `error: <message>` with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -34,8 +47,14 @@ async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
 }
 
-/** Run `main`; print known input errors as one line on stderr and exit 2, anything else as a crash. */
+/** Check the Node version, then run `main`; print known input errors as one line on stderr and exit 2, anything else as a crash. */
 export function runCli(main: () => Promise<number>, usage: string): void {
+  const problem = nodeVersionProblem(process.versions.node);
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exitCode = 2;
+    return;
+  }
   main()
     .finally(cleanUp)
     .then(
