@@ -25,9 +25,9 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The options that name a deployment, shared by the tools that talk to AWS. */
+/** The options that name a deployment, shared by the tools that talk to AWS (defaults: ./deployment.ts). */
 export const DEPLOYMENT_OPTIONS = {
-  stage: { type: 'string', default: 'dev' },
+  stage: { type: 'string' },
   region: { type: 'string' },
 } as const;
 

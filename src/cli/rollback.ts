@@ -16,12 +16,14 @@ import { parseArgs } from 'node:util';
 import { diffLines, prettyJson, withContext } from '../executions/diff';
 import { paintFor, type Paint } from '../executions/render';
 import { cleanups, DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { deploymentTarget, deploymentUsage } from './deployment';
 
+const deploymentLines = deploymentUsage(25);
 const USAGE = `usage: npm run rollback -- <event id> [options]
 
   on AWS (your credentials; the stack's HistoryTableName output):
-  --stage <s>            the stage you deployed (default dev)
-  --region <r>           its region (default: AWS_REGION or your profile's)
+  ${deploymentLines.stage}
+  ${deploymentLines.region}
 
   locally (a simulated account and a history file from npm run local --history):
   --account <file>       the account as the remediation left it (npm run local --save-account)
@@ -112,10 +114,11 @@ async function main(): Promise<number> {
     };
   } else {
     const { clients, findDeployment, RemoteError } = await import('../executions/remote');
-    const { cloudFormation } = clients({ stage: values.stage!, region: values.region });
-    const deployment = await findDeployment(cloudFormation, values.stage!);
+    const target = await deploymentTarget(values);
+    const { cloudFormation } = clients(target);
+    const deployment = await findDeployment(cloudFormation, target.stage, target.regionFrom);
     if (!deployment.historyTableName) throw new RemoteError(`stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``);
-    configureClients({ options: values.region ? { region: values.region } : {} });
+    configureClients({ options: { region: target.region } });
     table = deployment.historyTableName;
     where = `stack ${deployment.stackName} (${deployment.region}), table ${table}`;
   }
