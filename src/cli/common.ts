@@ -47,8 +47,29 @@ async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
 }
 
-/** Check the Node version, then run `main`; print known input errors as one line on stderr and exit 2, anything else as a crash. */
+/** Set once stdout or stderr was closed by its reader: nothing more is written. */
+let outputClosed = false;
+
+/**
+ * stdout or stderr failed. A reader that closed the pipe (`npm run demo | head -1`) has
+ * what it wanted: clean up and exit 0 quietly, as the tools around us do, instead of
+ * Node's EPIPE stack trace. Later writes to the closed stream fail too (ERR_STREAM_DESTROYED)
+ * and are ignored. Any other output error stays a crash.
+ */
+function onOutputError(error: NodeJS.ErrnoException): void {
+  if (outputClosed) return;
+  if (error.code !== 'EPIPE') throw error;
+  outputClosed = true;
+  void cleanUp().finally(() => process.exit(0));
+}
+
+/**
+ * Check the Node version, then run `main`; print known input errors as one line on stderr
+ * and exit 2, anything else as a crash; end quietly, exit 0, when the output pipe closes.
+ */
 export function runCli(main: () => Promise<number>, usage: string): void {
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   const problem = nodeVersionProblem(process.versions.node);
   if (problem) {
     process.stderr.write(`${problem}\n`);
@@ -59,9 +80,10 @@ export function runCli(main: () => Promise<number>, usage: string): void {
     .finally(cleanUp)
     .then(
       (code) => {
-        process.exitCode = code;
+        if (!outputClosed) process.exitCode = code;
       },
       (error: unknown) => {
+        if (outputClosed) return;
         const name = (error as Error)?.name;
         if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
           process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);

@@ -11,13 +11,11 @@ import semver from 'semver';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { nodeVersionProblem, REQUIRED_NODE } from '../../src/cli/common';
-import { ROOT, runCli } from './run-cli';
+import { COMMANDS, ROOT, runCli } from './run-cli';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as { engines: { node: string } };
 const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { optional?: boolean; engines?: { node?: string } | string[] }> };
-
-export const COMMANDS = ['local', 'demo', 'diagram', 'invoke', 'executions', 'rollback', 'bench'] as const;
 
 describe('the Node version check', () => {
   it('reads the requirement from package.json', () => {
