@@ -86,7 +86,9 @@ export function runCli(main: () => Promise<number>, usage: string): void {
         if (outputClosed) return;
         const name = (error as Error)?.name;
         if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-          process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
+          // parseArgs's advice on positionals that start with '-' (put them after '--') is not about a mistyped option.
+          const message = (error as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+          process.stderr.write(`error: ${message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
           process.exitCode = 2;
           return;
         }
