@@ -5,6 +5,7 @@
  * under the execution view.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import semver from 'semver';
 import type { Paint } from '../executions/render';
 import type { AccountChange } from '../local/account-changes';
@@ -23,6 +24,40 @@ export function nodeVersionProblem(running: string, required: string = REQUIRED_
 /** An error the user can fix; printed as `error: <message>` with the usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * npm's names in the environment for an option of ours that npm took: `npm run x --save-account`
+ * arrives as npm_config_save_account, and `--no-package` as npm_config_package (negated).
+ */
+function npmConfigNames(option: string): string[] {
+  const name = `npm_config_${option.replaceAll('-', '_')}`;
+  return option.startsWith('no-') ? [name, `npm_config_${option.slice(3).replaceAll('-', '_')}`] : [name];
+}
+
+/**
+ * parseArgs, for a CLI that npm starts as `npm run <script>`. npm reads every flag written
+ * before `--` as its own and passes it on only as npm_config_<flag> in the environment; a
+ * value after it becomes an argument (`npm run local x.json --history h.json` runs
+ * `local x.json h.json` with npm_config_history=true). So, when npm started this script:
+ * a --json that npm took is honoured (it only chooses the output, and `npm run local
+ * x.json --json` then does what it says); any other option of ours that npm took stops
+ * the CLI with a hint, before anything runs. `--help` never reaches us: npm answers it.
+ */
+export function parseCommandLine<const T extends ParseArgsConfig>(script: string, config: T, env: NodeJS.ProcessEnv = process.env): ReturnType<typeof parseArgs<T>> {
+  const options = config.options ?? {};
+  const taken = env.npm_lifecycle_event !== script ? [] : Object.keys(options).filter((option) => option !== 'help' && npmConfigNames(option).some((name) => env[name] !== undefined));
+  const honoured = taken.filter((option) => option === 'json' && options[option]!.type === 'boolean' && env.npm_config_json === 'true');
+  const refused = taken.filter((option) => !honoured.includes(option));
+  if (refused.length > 0) {
+    const list = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+    const names = refused.flatMap((option) => npmConfigNames(option).filter((name) => env[name] !== undefined));
+    const example = refused.map((option) => `--${option}${options[option]!.type === 'string' ? ' <value>' : ''}`).join(' ');
+    throw new UsageError(`npm took ${list(refused.map((option) => `--${option}`))} as its own: npm reads every flag before \`--\` and passes on only ${list(names)} (any value becomes an argument). Write npm run ${script} -- … ${example} (or, if an .npmrc sets ${refused.length > 1 ? 'them' : 'it'}, remove ${refused.length > 1 ? 'them' : 'it'} there)`);
+  }
+  const parsed = parseArgs(config);
+  if (honoured.length > 0) (parsed.values as Record<string, unknown>).json = true;
+  return parsed;
 }
 
 /** The options that name a deployment, shared by the tools that talk to AWS (defaults: ./deployment.ts). */

@@ -5,7 +5,6 @@
  * Recent executions of the deployed state machine as a table (kind and CA from each
  * input, outcome from each output), or one execution in the full view.
  */
-import { parseArgs } from 'node:util';
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { executionConsoleUrl } from '../executions/console';
 import { loadDefinition } from '../executions/definition';
@@ -13,7 +12,7 @@ import { clients, describeExecution, findDeployment, listExecutions, parseSince,
 import { paintFor, renderExecution } from '../executions/render';
 import { executionsTable } from '../executions/table';
 import { executionView } from '../executions/view';
-import { DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { DEPLOYMENT_OPTIONS, parseCommandLine, runCli, UsageError } from './common';
 import { deploymentTarget, deploymentUsage } from './deployment';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
@@ -33,7 +32,7 @@ const USAGE = `usage: npm run executions -- [options]
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('executions', {
     allowPositionals: true,
     options: {
       status: { type: 'string' },

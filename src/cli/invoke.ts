@@ -4,14 +4,13 @@
  * Start the deployed state machine with a Private CA event and print the execution's
  * console link; with --wait, follow it to the end and show it as the local runner does.
  */
-import { parseArgs } from 'node:util';
 import { executionConsoleUrl } from '../executions/console';
 import { loadDefinition } from '../executions/definition';
 import { checkEvent, clients, executionName, findDeployment, followExecution, rerunOf, startExecution } from '../executions/remote';
 import { readJsonFile } from '../local/json-file';
 import { paintFor, renderExecution } from '../executions/render';
 import { executionView } from '../executions/view';
-import { DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { DEPLOYMENT_OPTIONS, parseCommandLine, runCli, UsageError } from './common';
 import { deploymentTarget, deploymentUsage } from './deployment';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
@@ -28,7 +27,7 @@ const USAGE = `usage: npm run invoke -- <event.json> [options]
 
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('invoke', {
     allowPositionals: true,
     options: {
       ...DEPLOYMENT_OPTIONS,

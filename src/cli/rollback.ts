@@ -12,10 +12,9 @@
  */
 import { userInfo } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { diffLines, prettyJson, withContext } from '../executions/diff';
 import { paintFor, type Paint } from '../executions/render';
-import { cleanups, DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { cleanups, DEPLOYMENT_OPTIONS, parseCommandLine, runCli, UsageError } from './common';
 import { deploymentTarget, deploymentUsage } from './deployment';
 
 const deploymentLines = deploymentUsage(25);
@@ -25,8 +24,8 @@ const USAGE = `usage: npm run rollback -- <event id> [options]
   ${deploymentLines.stage}
   ${deploymentLines.region}
 
-  locally (a simulated account and a history file from npm run local --history):
-  --account <file>       the account as the remediation left it (npm run local --save-account)
+  locally (a simulated account and a history file from npm run local -- <event> --history <file>):
+  --account <file>       the account as the remediation left it (npm run local -- … --save-account <file>)
   --history <file>       the history file; the rollback is recorded in it
   --save-account <file>  write the account after the rollback
 
@@ -59,7 +58,7 @@ function renderDifference(difference: Difference, paint: Paint): string[] {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('rollback', {
     allowPositionals: true,
     options: {
       ...DEPLOYMENT_OPTIONS,
