@@ -45,6 +45,7 @@ describe('a closed output pipe', async () => {
     ['local', ['events/crl-s3-permission-failure.json', '--json']],
     ['diagram', ['--check']],
     ['bench', ['--json', '--only', 'paths']],
+    ['readme', ['--check']],
     ...COMMANDS.map((command): [string, string[]] => [command, ['--help']]),
   ])('npm run %s -- %j ends quietly, exit code 0', async (command, args) => {
     const ended = await withStdoutClosed(command, args);
