@@ -11,12 +11,11 @@
 import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { BundleReport } from '../bench/bundles';
 import { describeMachine } from '../bench/machine';
 import { PRICES } from '../bench/pricing';
 import { collectTargets, renderReport, SECTIONS, type BenchReport } from '../bench/report';
-import { cleanups, loadRunner, runCli, UsageError } from './common';
+import { cleanups, loadRunner, parseCommandLine, runCli, UsageError } from './common';
 
 const USAGE = `usage: npm run bench [-- --only bundles|paths|storms]... [--runs <n>] [--no-package] [--json]
 
@@ -80,7 +79,7 @@ async function benchBundles(root: string, options: { runs: number; noPackage: bo
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine('bench', {
     options: {
       only: { type: 'string', multiple: true },
       runs: { type: 'string' },

@@ -1,20 +1,68 @@
 /**
- * What the command-line tools share: the Powertools environment the handlers read at
- * import (so it is set before the runner is imported), clear errors instead of stack
- * traces, and the parts of a run shown under the execution view.
+ * What the command-line tools share: the Node version they need (checked before anything
+ * runs), the Powertools environment the handlers read at import (so it is set before the
+ * runner is imported), clear errors instead of stack traces, and the parts of a run shown
+ * under the execution view.
  */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import semver from 'semver';
 import type { Paint } from '../executions/render';
 import type { AccountChange } from '../local/account-changes';
 import type { CallSummary } from '../local/runner';
+
+/** The Node versions the tools run on: package.json's engines.node (npm ci enforces it too, see .npmrc). */
+export const REQUIRED_NODE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
+
+/** Null when Node `running` (e.g. process.versions.node) satisfies `required`, else the one line to print. */
+export function nodeVersionProblem(running: string, required: string = REQUIRED_NODE): string | null {
+  // includePrerelease: a nightly or release candidate of a supported line counts as that line.
+  if (semver.satisfies(running, required, { includePrerelease: true })) return null;
+  return `pca-remediation needs Node ${required} (package.json engines.node); this is Node ${running}. Switch to Node 24 (\`nvm use\` reads .nvmrc) and run it again.`;
+}
 
 /** An error the user can fix; printed as `error: <message>` with the usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The options that name a deployment, shared by the tools that talk to AWS. */
+/**
+ * npm's names in the environment for an option of ours that npm took: `npm run x --save-account`
+ * arrives as npm_config_save_account, and `--no-package` as npm_config_package (negated).
+ */
+function npmConfigNames(option: string): string[] {
+  const name = `npm_config_${option.replaceAll('-', '_')}`;
+  return option.startsWith('no-') ? [name, `npm_config_${option.slice(3).replaceAll('-', '_')}`] : [name];
+}
+
+/**
+ * parseArgs, for a CLI that npm starts as `npm run <script>`. npm reads every flag written
+ * before `--` as its own and passes it on only as npm_config_<flag> in the environment; a
+ * value after it becomes an argument (`npm run local x.json --history h.json` runs
+ * `local x.json h.json` with npm_config_history=true). So, when npm started this script:
+ * a --json that npm took is honoured (it only chooses the output, and `npm run local
+ * x.json --json` then does what it says); any other option of ours that npm took stops
+ * the CLI with a hint, before anything runs. `--help` never reaches us: npm answers it.
+ */
+export function parseCommandLine<const T extends ParseArgsConfig>(script: string, config: T, env: NodeJS.ProcessEnv = process.env): ReturnType<typeof parseArgs<T>> {
+  const options = config.options ?? {};
+  const taken = env.npm_lifecycle_event !== script ? [] : Object.keys(options).filter((option) => option !== 'help' && npmConfigNames(option).some((name) => env[name] !== undefined));
+  const honoured = taken.filter((option) => option === 'json' && options[option]!.type === 'boolean' && env.npm_config_json === 'true');
+  const refused = taken.filter((option) => !honoured.includes(option));
+  if (refused.length > 0) {
+    const list = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+    const names = refused.flatMap((option) => npmConfigNames(option).filter((name) => env[name] !== undefined));
+    const example = refused.map((option) => `--${option}${options[option]!.type === 'string' ? ' <value>' : ''}`).join(' ');
+    throw new UsageError(`npm took ${list(refused.map((option) => `--${option}`))} as its own: npm reads every flag before \`--\` and passes on only ${list(names)} (any value becomes an argument). Write npm run ${script} -- … ${example} (or, if an .npmrc sets ${refused.length > 1 ? 'them' : 'it'}, remove ${refused.length > 1 ? 'them' : 'it'} there)`);
+  }
+  const parsed = parseArgs(config);
+  if (honoured.length > 0) (parsed.values as Record<string, unknown>).json = true;
+  return parsed;
+}
+
+/** The options that name a deployment, shared by the tools that talk to AWS (defaults: ./deployment.ts). */
 export const DEPLOYMENT_OPTIONS = {
-  stage: { type: 'string', default: 'dev' },
+  stage: { type: 'string' },
   region: { type: 'string' },
 } as const;
 
@@ -34,18 +82,48 @@ async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
 }
 
-/** Run `main`; print known input errors as one line on stderr and exit 2, anything else as a crash. */
+/** Set once stdout or stderr was closed by its reader: nothing more is written. */
+let outputClosed = false;
+
+/**
+ * stdout or stderr failed. A reader that closed the pipe (`npm run demo | head -1`) has
+ * what it wanted: clean up and exit 0 quietly, as the tools around us do, instead of
+ * Node's EPIPE stack trace. Later writes to the closed stream fail too (ERR_STREAM_DESTROYED)
+ * and are ignored. Any other output error stays a crash.
+ */
+function onOutputError(error: NodeJS.ErrnoException): void {
+  if (outputClosed) return;
+  if (error.code !== 'EPIPE') throw error;
+  outputClosed = true;
+  void cleanUp().finally(() => process.exit(0));
+}
+
+/**
+ * Check the Node version, then run `main`; print known input errors as one line on stderr
+ * and exit 2, anything else as a crash; end quietly, exit 0, when the output pipe closes.
+ */
 export function runCli(main: () => Promise<number>, usage: string): void {
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
+  const problem = nodeVersionProblem(process.versions.node);
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exitCode = 2;
+    return;
+  }
   main()
     .finally(cleanUp)
     .then(
       (code) => {
-        process.exitCode = code;
+        if (!outputClosed) process.exitCode = code;
       },
       (error: unknown) => {
+        if (outputClosed) return;
         const name = (error as Error)?.name;
         if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-          process.stderr.write(`error: ${(error as Error).message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
+          // parseArgs's advice on positionals that start with '-' (put them after '--') is not about a mistyped option.
+          const message = (error as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+          process.stderr.write(`error: ${message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
           process.exitCode = 2;
           return;
         }

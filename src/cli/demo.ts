@@ -7,12 +7,11 @@
  * with the outcome it expects.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { colorStatus, formatSeconds, paintFor, renderExecution, type Paint } from '../executions/render';
 import { accountChanges } from '../local/account-changes';
 import type { LocalRun } from '../local/runner';
 import { SCENARIOS, type Scenario } from '../local/scenarios';
-import { loadRunner, renderChanges, runCli, UsageError } from './common';
+import { loadRunner, parseCommandLine, renderChanges, runCli, UsageError } from './common';
 
 const USAGE = `usage: npm run demo [-- --only <scenario>]... [--summary]
 
@@ -58,7 +57,7 @@ function table(rows: readonly Row[], paint: Paint): string[] {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, summary: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseCommandLine('demo', { options: { only: { type: 'string', multiple: true }, summary: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -9,10 +9,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadDefinition } from '../executions/definition';
 import { README_END, README_START, readmeDiagram, readmeDiagramBlock, withReadmeDiagram, workflowMermaid, workflowSvg } from '../executions/diagram';
-import { runCli, UsageError } from './common';
+import { parseCommandLine, runCli, UsageError } from './common';
 
 export const USAGE = `usage: npm run diagram [-- options]
 
@@ -29,7 +28,7 @@ function shown(file: string): string {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('diagram', {
     allowPositionals: true,
     options: {
       out: { type: 'string' },

@@ -5,7 +5,6 @@
  * Recent executions of the deployed state machine as a table (kind and CA from each
  * input, outcome from each output), or one execution in the full view.
  */
-import { parseArgs } from 'node:util';
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { executionConsoleUrl } from '../executions/console';
 import { loadDefinition } from '../executions/definition';
@@ -13,23 +12,27 @@ import { clients, describeExecution, findDeployment, listExecutions, parseSince,
 import { paintFor, renderExecution } from '../executions/render';
 import { executionsTable } from '../executions/table';
 import { executionView } from '../executions/view';
-import { DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { DEPLOYMENT_OPTIONS, parseCommandLine, runCli, UsageError } from './common';
+import { deploymentTarget, deploymentUsage } from './deployment';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
+const deploymentLines = deploymentUsage(20);
 const USAGE = `usage: npm run executions -- [options]
        npm run executions -- <execution ARN> [--diagram <file>]
 
   --status <s>      RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED
   --limit <n>       at most this many, newest first (default 20, at most 1000)
   --since <t>       started since: 1d, 12h, 30m or an ISO time
-  --stage <s>       the stage you deployed (default dev)
-  --region <r>      its region (default: AWS_REGION or your profile's)
-  --diagram <file>  with an ARN: draw the execution's path (.svg or .mmd)`;
+  ${deploymentLines.stage}
+  ${deploymentLines.region}
+  --diagram <file>  with an ARN: draw the execution's path (.svg or .mmd)
+
+  With an ARN, the region is the ARN's (unless --region is given).`;
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('executions', {
     allowPositionals: true,
     options: {
       status: { type: 'string' },
@@ -50,8 +53,8 @@ async function main(): Promise<number> {
   if (arn !== undefined) {
     if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new UsageError(`${arn} is not an execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`);
     if (values.diagram) checkDiagramFile(values.diagram);
-    const region = arn.split(':')[3];
-    const { sfn } = clients({ stage: values.stage, region: values.region ?? region });
+    // The ARN names its region; --region, if given, wins (as it would for the AWS CLI).
+    const { sfn } = clients({ stage: values.stage ?? '', region: values.region || arn.split(':')[3] });
     await describeExecution(sfn, arn);
     const view = executionView(await readHistory(sfn, arn));
     const { definition } = loadDefinition();
@@ -69,8 +72,9 @@ async function main(): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit ${values.limit}: a whole number from 1 to 1000`);
   const since = values.since === undefined ? undefined : parseSince(values.since);
 
-  const { cloudFormation, sfn } = clients({ stage: values.stage, region: values.region });
-  const deployment = await findDeployment(cloudFormation, values.stage);
+  const target = await deploymentTarget(values);
+  const { cloudFormation, sfn } = clients(target);
+  const deployment = await findDeployment(cloudFormation, target.stage, target.regionFrom);
   const rows = await listExecutions(sfn, deployment.stateMachineArn, { status: status as ExecutionStatus | undefined, limit, since });
   process.stdout.write(`${[`${paint.bold(deployment.stackName)} ${paint.dim(deployment.stateMachineArn)}`, ...executionsTable(rows, paint)].join('\n')}\n`);
   return 0;

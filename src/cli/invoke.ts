@@ -4,20 +4,21 @@
  * Start the deployed state machine with a Private CA event and print the execution's
  * console link; with --wait, follow it to the end and show it as the local runner does.
  */
-import { parseArgs } from 'node:util';
 import { executionConsoleUrl } from '../executions/console';
 import { loadDefinition } from '../executions/definition';
 import { checkEvent, clients, executionName, findDeployment, followExecution, rerunOf, startExecution } from '../executions/remote';
 import { readJsonFile } from '../local/json-file';
 import { paintFor, renderExecution } from '../executions/render';
 import { executionView } from '../executions/view';
-import { DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { DEPLOYMENT_OPTIONS, parseCommandLine, runCli, UsageError } from './common';
+import { deploymentTarget, deploymentUsage } from './deployment';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
+const deploymentLines = deploymentUsage(20);
 const USAGE = `usage: npm run invoke -- <event.json> [options]
 
-  --stage <s>       the stage you deployed (default dev)
-  --region <r>      its region (default: AWS_REGION or your profile's)
+  ${deploymentLines.stage}
+  ${deploymentLines.region}
   --wait            follow the execution to its end and show it, as npm run local does
   --force           start it even when the event is not a Private CA failure the workflow handles
   --rerun           run an event again that was already handled (its id is claimed in the history
@@ -26,7 +27,7 @@ const USAGE = `usage: npm run invoke -- <event.json> [options]
 
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('invoke', {
     allowPositionals: true,
     options: {
       ...DEPLOYMENT_OPTIONS,
@@ -49,8 +50,9 @@ async function main(): Promise<number> {
   if (!values.force) checkEvent(read, file);
   const event = values.rerun ? rerunOf(read) : read;
 
-  const { cloudFormation, sfn } = clients({ stage: values.stage, region: values.region });
-  const deployment = await findDeployment(cloudFormation, values.stage);
+  const target = await deploymentTarget(values);
+  const { cloudFormation, sfn } = clients(target);
+  const deployment = await findDeployment(cloudFormation, target.stage, target.regionFrom);
   const { executionArn } = await startExecution(sfn, deployment.stateMachineArn, event, executionName(event));
   const paint = paintFor(process.stdout);
   process.stdout.write(`started   ${executionArn}\nconsole   ${executionConsoleUrl(executionArn)}\n`);

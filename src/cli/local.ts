@@ -8,10 +8,10 @@
  * failed, 2 for bad input.
  */
 import { writeFileSync } from 'node:fs';
-import { format, parseArgs } from 'node:util';
+import { format } from 'node:util';
 import { paintFor, renderExecution } from '../executions/render';
 import { accountChanges } from '../local/account-changes';
-import { loadRunner, renderCalls, renderChanges, runCli, UsageError } from './common';
+import { loadRunner, parseCommandLine, renderCalls, renderChanges, runCli, UsageError } from './common';
 import { checkDiagramFile, writeDiagram } from './diagram-file';
 
 export const USAGE = `usage: npm run local -- <event.json> [options]
@@ -29,7 +29,7 @@ export const USAGE = `usage: npm run local -- <event.json> [options]
   --diagram <file>       draw the path the execution took: <file>.svg as a picture, <file>.mmd as Mermaid`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('local', {
     allowPositionals: true,
     options: {
       account: { type: 'string' },

@@ -12,19 +12,20 @@
  */
 import { userInfo } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { diffLines, prettyJson, withContext } from '../executions/diff';
 import { paintFor, type Paint } from '../executions/render';
-import { cleanups, DEPLOYMENT_OPTIONS, runCli, UsageError } from './common';
+import { cleanups, DEPLOYMENT_OPTIONS, parseCommandLine, runCli, UsageError } from './common';
+import { deploymentTarget, deploymentUsage } from './deployment';
 
+const deploymentLines = deploymentUsage(25);
 const USAGE = `usage: npm run rollback -- <event id> [options]
 
   on AWS (your credentials; the stack's HistoryTableName output):
-  --stage <s>            the stage you deployed (default dev)
-  --region <r>           its region (default: AWS_REGION or your profile's)
+  ${deploymentLines.stage}
+  ${deploymentLines.region}
 
-  locally (a simulated account and a history file from npm run local --history):
-  --account <file>       the account as the remediation left it (npm run local --save-account)
+  locally (a simulated account and a history file from npm run local -- <event> --history <file>):
+  --account <file>       the account as the remediation left it (npm run local -- … --save-account <file>)
   --history <file>       the history file; the rollback is recorded in it
   --save-account <file>  write the account after the rollback
 
@@ -57,7 +58,7 @@ function renderDifference(difference: Difference, paint: Paint): string[] {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('rollback', {
     allowPositionals: true,
     options: {
       ...DEPLOYMENT_OPTIONS,
@@ -112,10 +113,11 @@ async function main(): Promise<number> {
     };
   } else {
     const { clients, findDeployment, RemoteError } = await import('../executions/remote');
-    const { cloudFormation } = clients({ stage: values.stage!, region: values.region });
-    const deployment = await findDeployment(cloudFormation, values.stage!);
+    const target = await deploymentTarget(values);
+    const { cloudFormation } = clients(target);
+    const deployment = await findDeployment(cloudFormation, target.stage, target.regionFrom);
     if (!deployment.historyTableName) throw new RemoteError(`stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``);
-    configureClients({ options: values.region ? { region: values.region } : {} });
+    configureClients({ options: { region: target.region } });
     table = deployment.historyTableName;
     where = `stack ${deployment.stackName} (${deployment.region}), table ${table}`;
   }

@@ -36,7 +36,7 @@ export class RemoteError extends Error {
 
 export interface Target {
   stage: string;
-  /** Undefined: the SDK's default (AWS_REGION, the profile). */
+  /** Undefined: the SDK's default (AWS_REGION, the profile); the CLIs pass the one deploymentTarget found. */
   region?: string;
 }
 
@@ -84,8 +84,8 @@ export function clients(target: Target): { cloudFormation: CloudFormationClient;
   return { cloudFormation: new CloudFormationClient(options), sfn: new SFNClient(options) };
 }
 
-/** The deployed stack of `stage` and its outputs. */
-export async function findDeployment(cloudFormation: CloudFormationClient, stage: string): Promise<Deployment> {
+/** The deployed stack of `stage` and its outputs; `regionFrom` (e.g. AWS_REGION) is named when there is no stack. */
+export async function findDeployment(cloudFormation: CloudFormationClient, stage: string, regionFrom?: string): Promise<Deployment> {
   const name = stackName(stage);
   const region = await cloudFormation.config.region().catch(() => 'unknown');
   let stacks;
@@ -93,7 +93,7 @@ export async function findDeployment(cloudFormation: CloudFormationClient, stage
     stacks = (await cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks ?? [];
   } catch (error) {
     if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
-      throw new RemoteError(`no stack ${name} in ${region}: deploy it with \`npx sls deploy --stage ${stage} --region ${region}\`, or pass the --stage and --region you deployed with.`);
+      throw new RemoteError(`no stack ${name} in ${region}${regionFrom ? ` (the region from ${regionFrom})` : ''}: deploy it with \`npx sls deploy --stage ${stage} --region ${region}\`, or pass the --stage and --region you deployed with.`);
     }
     throw explain(error, `reading stack ${name}`);
   }
