@@ -56,7 +56,9 @@ export interface Plan {
 /**
  * The request Private CA makes when it writes to `bucket`, for policy evaluation.
  * CRLs carry the CA's S3ObjectAcl; audit reports are assumed to be written with
- * bucket-owner-full-control (undocumented; the simulated account does the same).
+ * bucket-owner-full-control (undocumented; the simulated account does the same). The
+ * bucket is read and written with ExpectedBucketOwner set to the CA's account, so that
+ * account owns it (aws:ResourceAccount).
  */
 export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: string, acl: CrlObjectAcl, options: { customPath?: string; auditReportKey?: string } = {}): PcaWriteRequest {
   const caId = target.certificateAuthorityId!;
@@ -72,6 +74,7 @@ export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: 
     caId,
     objectKeys,
     objectAcl: purpose === 'CRL' && acl === 'PUBLIC_READ' ? 'public-read' : 'bucket-owner-full-control',
+    bucketOwner: target.account!,
   };
 }
 
