@@ -10,14 +10,15 @@
  * - String operators compare strings (StringEquals case-sensitively, ...IgnoreCase
  *   ignoring case, StringLike with `*` and `?`); Numeric operators compare integers or
  *   decimals; Date operators compare instants written in ISO 8601 (W3C profile) or in
- *   epoch seconds; Bool compares "true"/"false"; BinaryEquals compares bytes, the
+ *   epoch seconds (a date without a time stands for every instant of that day, in any
+ *   time zone); Bool compares "true"/"false"; BinaryEquals compares bytes, the
  *   policy's written in base-64; IpAddress/NotIpAddress test CIDR ranges (IPv4 and
  *   IPv6, a bare address being /32); Arn operators compare ARNs component by component;
  * - policy variables are replaced in String and ARN operators only.
  *
  * A key whose value is not known before the request, an operator this module does not
- * know, or a value whose reading IAM does not document (a date without a time zone, a
- * bare IPv6 address, several Bool values, an empty value list, ...) makes the test
+ * know, or a value whose reading IAM does not document (a day compared with an instant
+ * of that day, a bare IPv6 address, several Bool values, an empty value list, ...) makes the test
  * `maybe`: the workflow then asks a person rather than guess.
  */
 import ipaddr from 'ipaddr.js';
@@ -190,8 +191,11 @@ function matchValue(base: BaseOperator, policyValue: string, requestValue: Reque
       return matchArn(policyValue, requestValue, { variables, resource: false }, context);
     case 'numeric':
       return compareWith(base.comparison, parseDecimal(policyValue), requestValue === UNKNOWN_VALUE ? null : parseDecimal(requestValue), compareDecimals);
-    case 'date':
-      return compareWith(base.comparison, parseInstant(policyValue), requestValue === UNKNOWN_VALUE ? null : parseInstant(requestValue), compareBigInts);
+    case 'date': {
+      const policy = parseInstant(policyValue);
+      const request = requestValue === UNKNOWN_VALUE ? null : parseInstant(requestValue);
+      return policy === null || request === null ? 'maybe' : compareRanges(base.comparison, request, policy);
+    }
     case 'bool': {
       // The operators page allows policy variables with Bool, the variables page does
       // not: a value holding one is not judged.
@@ -252,41 +256,90 @@ function compareDecimals(a: Decimal, b: Decimal): number {
   return x === y ? 0 : x < y ? -1 : 1;
 }
 
-function compareBigInts(a: bigint, b: bigint): number {
-  return a === b ? 0 : a < b ? -1 : 1;
-}
-
 // --- dates -------------------------------------------------------------------------
 
 const NANOS_PER_SECOND = 1_000_000_000n;
-/** W3C "Date and Time Formats" with a time: YYYY-MM-DDThh:mm[:ss[.s]]TZD. */
-const W3C_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+const NANOS_PER_HOUR = 3600n * NANOS_PER_SECOND;
+/** The time zones in use reach from UTC-12:00 to UTC+14:00. */
+const EARLIEST_ZONE = 14n * NANOS_PER_HOUR;
+const LATEST_ZONE = 12n * NANOS_PER_HOUR;
+/** W3C "Date and Time Formats": YYYY[-MM[-DD[Thh:mm[:ss[.s]][TZD]]]]. */
+const W3C_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))?)?)?)?$/;
+
+/** The instants, in nanoseconds since the epoch, that a date value may stand for. */
+export interface InstantRange {
+  earliest: bigint;
+  latest: bigint;
+}
+
+const nanosOf = (ms: number): bigint => BigInt(ms) * 1_000_000n;
 
 /**
- * An instant in nanoseconds since the epoch, from a W3C ISO 8601 date-time with its
- * time zone, or from epoch seconds. A date without a time (YYYY, YYYY-MM, YYYY-MM-DD)
- * or a time without a zone names no single instant, and IAM does not say which it
- * takes; four digits could be a year or epoch seconds: all null (`maybe`).
+ * Date values, "one of the W3C implementations of the ISO 8601 date formats or in epoch
+ * (UNIX) time". A complete date-time with its time zone, or epoch seconds, is one
+ * instant. IAM does not say which instant a date without a time (YYYY, YYYY-MM,
+ * YYYY-MM-DD) or a time without a zone stands for, nor whether four digits are a year
+ * or epoch seconds: such a value is read as every instant it could mean (any time of
+ * that period, in any time zone), and a comparison it cannot settle is `maybe`.
  */
-export function parseInstant(value: string): bigint | null {
-  if (/^\d+$/.test(value)) return value.length === 4 ? null : BigInt(value) * NANOS_PER_SECOND;
-  const match = W3C_DATE_TIME.exec(value);
-  if (match === null) return null;
-  const [, year, month, day, hour, minute, second = '0', fraction = '', zone, sign, zoneHours, zoneMinutes] = match;
-  const fields = [Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second)] as const;
-  const ms = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]);
-  const date = new Date(ms);
+export function parseInstant(value: string): InstantRange | null {
+  const epoch = /^\d+$/.test(value) ? BigInt(value) * NANOS_PER_SECOND : null;
+  const match = W3C_DATE.exec(value);
+  if (match === null) return epoch === null ? null : { earliest: epoch, latest: epoch };
+  const [, year, month, day, hour, minute, second, fraction, zone, sign, zoneHours, zoneMinutes] = match;
+  const y = Number(year);
+  const mo = month === undefined ? 1 : Number(month);
+  const d = day === undefined ? 1 : Number(day);
+  const h = hour === undefined ? 0 : Number(hour);
+  const mi = minute === undefined ? 0 : Number(minute);
+  const sec = second === undefined ? 0 : Number(second);
+  const start = Date.UTC(y, mo - 1, d, h, mi, sec);
+  const date = new Date(start);
   // Date.UTC rolls 31 February over to March: a value that does not round-trip is invalid.
-  if (date.getUTCFullYear() !== fields[0] || date.getUTCMonth() !== fields[1] - 1 || date.getUTCDate() !== fields[2] || date.getUTCHours() !== fields[3] || date.getUTCMinutes() !== fields[4] || date.getUTCSeconds() !== fields[5]) {
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== sec) {
     return null;
   }
-  let offsetMinutes = 0;
-  if (zone !== 'Z') {
-    if (Number(zoneHours) > 23 || Number(zoneMinutes) > 59) return null;
-    offsetMinutes = (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
+  let range: InstantRange;
+  if (hour === undefined) {
+    // A whole year, month or day, which starts and ends at different instants by zone.
+    const next = day !== undefined ? Date.UTC(y, mo - 1, d + 1) : month !== undefined ? Date.UTC(y, mo, 1) : Date.UTC(y + 1, 0, 1);
+    range = { earliest: nanosOf(start) - EARLIEST_ZONE, latest: nanosOf(next) + LATEST_ZONE };
+  } else {
+    const instant = nanosOf(start) + BigInt((fraction ?? '').padEnd(9, '0'));
+    if (zone === undefined) {
+      range = { earliest: instant - EARLIEST_ZONE, latest: instant + LATEST_ZONE };
+    } else {
+      let utc = instant;
+      if (zone !== 'Z') {
+        if (Number(zoneHours) > 23 || Number(zoneMinutes) > 59) return null;
+        utc -= (sign === '-' ? -1n : 1n) * (BigInt(zoneHours!) * 60n + BigInt(zoneMinutes!)) * 60n * NANOS_PER_SECOND;
+      }
+      range = { earliest: utc, latest: utc };
+    }
   }
-  const nanos = BigInt(ms) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
-  return nanos - BigInt(offsetMinutes) * 60n * NANOS_PER_SECOND;
+  if (epoch !== null) {
+    // Four digits: a year, or as many seconds after 1970.
+    range = { earliest: epoch < range.earliest ? epoch : range.earliest, latest: epoch > range.latest ? epoch : range.latest };
+  }
+  return range;
+}
+
+/** `request <comparison> policy` over the instants each may stand for. */
+function compareRanges(comparison: Comparison, request: InstantRange, policy: InstantRange): Truth {
+  const exact = request.earliest === request.latest && policy.earliest === policy.latest;
+  switch (comparison) {
+    case 'eq':
+      if (request.latest < policy.earliest || request.earliest > policy.latest) return 'no';
+      return exact && request.earliest === policy.earliest ? 'yes' : 'maybe';
+    case 'lt':
+      return request.latest < policy.earliest ? 'yes' : request.earliest >= policy.latest ? 'no' : 'maybe';
+    case 'le':
+      return request.latest <= policy.earliest ? 'yes' : request.earliest > policy.latest ? 'no' : 'maybe';
+    case 'gt':
+      return request.earliest > policy.latest ? 'yes' : request.latest <= policy.earliest ? 'no' : 'maybe';
+    case 'ge':
+      return request.earliest >= policy.latest ? 'yes' : request.latest < policy.earliest ? 'no' : 'maybe';
+  }
 }
 
 // --- booleans and binary -----------------------------------------------------------
