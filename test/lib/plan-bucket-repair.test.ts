@@ -75,6 +75,15 @@ describe('planBucketRepair: a policy that repeats a key', () => {
     expect(plan.findings.map((finding) => finding.code)).toEqual(['POLICY_GRANT_MISSING']);
   });
 
+  it.each([null, ''])('plans the documented policy for a bucket with no policy (%j)', (policy) => {
+    // Act
+    const plan = planFor(policy);
+
+    // Assess
+    expect(plan.next).toBe('repair');
+    expect(plan.findings.map((finding) => finding.code)).toEqual(['POLICY_GRANT_MISSING']);
+  });
+
   it('reports text that is not JSON as POLICY_UNREADABLE, as before', () => {
     // Act
     const plan = planFor('{"Statement": [');

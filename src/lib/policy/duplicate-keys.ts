@@ -10,8 +10,13 @@
  */
 import { parse, type ValueNode } from '@humanwhocodes/momoa';
 
-/** The JSON paths of every member name repeated within one object, in document order. */
+/**
+ * The JSON paths of every member name repeated within one object, in document order.
+ * Blank text (no policy, as parseBucketPolicy reads it) repeats nothing; text that is not
+ * JSON is parseBucketPolicy's to report, and throws here.
+ */
 export function repeatedKeys(text: string): string[] {
+  if (text.trim() === '') return [];
   const found: string[] = [];
   visit(parse(text, { mode: 'json' }).body, '$', found);
   return found;

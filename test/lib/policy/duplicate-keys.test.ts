@@ -7,6 +7,8 @@ const grant = JSON.stringify(documentedGrant());
 describe('repeatedKeys', () => {
   it.each<[string, string, string[]]>([
     ['a policy without repetition', policyText([documentedGrant()]), []],
+    ['no policy (an empty text)', '', []],
+    ['no policy (whitespace)', ' \n', []],
     ['Version twice at the top', `{"Version":"2012-10-17","Version":"2008-10-17","Statement":[${grant}]}`, ['$.Version']],
     ['Statement twice at the top (a whole list lost)', `{"Version":"2012-10-17","Statement":[${grant}],"Statement":[]}`, ['$.Statement']],
     [
