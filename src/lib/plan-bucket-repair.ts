@@ -14,6 +14,8 @@
  * - with Block Public Access (BlockPublicPolicy) on, S3 refuses any policy it considers
  *   public, and the merged policy keeps every existing statement: a public one must be
  *   removed or restricted by a person before the grant can be added.
+ * - a policy whose text repeats a key within one JSON object is not judged or merged:
+ *   re-serialising it would drop all but the last of the repeated members;
  * Whenever a person must act, nothing is written at all: a half repair would be
  * reported as fixed while Private CA still cannot write.
  */
@@ -30,6 +32,7 @@ import {
   PolicyParseError,
   PolicyTooLarge,
   publicStatements,
+  repeatedKeys,
   type PcaWriteRequest,
   type RequiredAccess,
 } from './policy';
@@ -56,7 +59,9 @@ export interface Plan {
 /**
  * The request Private CA makes when it writes to `bucket`, for policy evaluation.
  * CRLs carry the CA's S3ObjectAcl; audit reports are assumed to be written with
- * bucket-owner-full-control (undocumented; the simulated account does the same).
+ * bucket-owner-full-control (undocumented; the simulated account does the same). The
+ * bucket is read and written with ExpectedBucketOwner set to the CA's account, so that
+ * account owns it (aws:ResourceAccount).
  */
 export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: string, acl: CrlObjectAcl, options: { customPath?: string; auditReportKey?: string } = {}): PcaWriteRequest {
   const caId = target.certificateAuthorityId!;
@@ -72,6 +77,7 @@ export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: 
     caId,
     objectKeys,
     objectAcl: purpose === 'CRL' && acl === 'PUBLIC_READ' ? 'public-read' : 'bucket-owner-full-control',
+    bucketOwner: target.account!,
   };
 }
 
@@ -140,6 +146,7 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     findings.push(finding('POLICY_UNREADABLE', 'action-required', `The policy of bucket ${bucket.name} cannot be analysed (${error.message}); it was not changed.`));
     return;
   }
+  if (policyRepeatsKeys(bucket, findings)) return;
   for (const deny of analysis.blockingDenies) {
     const certain = deny.certainty === 'certain';
     findings.push(finding(certain ? 'POLICY_DENY_BLOCKS' : 'POLICY_DENY_MAY_BLOCK', 'action-required', `${describeStatement(deny)} of bucket ${bucket.name} ${certain ? 'denies' : 'may deny'} Private CA ${deny.actions.join(', ')}: ${deny.why}. An Allow cannot override an explicit Deny; exempt Private CA (for example with "aws:PrincipalIsAWSService": "false" in the Deny's condition) or remove the statement.`, { statementIndex: deny.index, sid: deny.sid ?? null }));
@@ -171,6 +178,26 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     if (!(error instanceof PolicyTooLarge)) throw error;
     findings.push(finding('POLICY_TOO_LARGE', 'action-required', `Adding the Private CA statement to bucket ${bucket.name} would make its policy ${error.sizeBytes} bytes, over the ${error.limitBytes}-byte limit; nothing was written. Shorten the policy, then run the remediation again.`));
   }
+}
+
+/**
+ * A policy text that repeats a member name within one JSON object: parsing keeps only the
+ * last, so the merge would write the policy back without the others, and IAM documents
+ * no reading of it. Nothing is judged or written; a person removes the repetition.
+ */
+function policyRepeatsKeys(bucket: Extract<BucketState, { status: 'found' }>, findings: Finding[]): boolean {
+  const paths = bucket.policy === null ? [] : repeatedKeys(bucket.policy);
+  if (paths.length === 0) return false;
+  const one = paths.length === 1;
+  findings.push(
+    finding(
+      'POLICY_DUPLICATE_KEYS',
+      'action-required',
+      `The policy of bucket ${bucket.name} repeats ${one ? 'a key' : `${paths.length} keys`} within one JSON object (${paths.join('; ')}). Reading it keeps only the last of each, so adding the Private CA statement would write the policy back without the others, and AWS does not say which one IAM applies; nothing was written. Edit the policy so that each key appears once in its object (keep the value meant, or merge the values into one list), then run the event again with \`npm run invoke -- <event file> --rerun\`.`,
+      { paths },
+    ),
+  );
+  return true;
 }
 
 /**

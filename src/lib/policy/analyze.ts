@@ -5,9 +5,10 @@
  * grants a pair only when it certainly applies; an explicit Deny that certainly or
  * possibly applies blocks, and no Allow can fix that.
  */
-import { lookupKey, parseOperator, type RequestContext } from './condition';
+import { parseOperator } from './condition';
 import { statementApplies, type PolicyRequest } from './evaluate';
-import { PCA_SERVICE_PRINCIPAL, pcaRequestContext, requiredAccess, type PcaWriteRequest, type RequiredAccess } from './pca';
+import { PCA_SERVICE_PRINCIPAL, requiredAccess, type PcaWriteRequest, type RequiredAccess } from './pca';
+import { lookupKey, pcaRequestContext, type RequestContext } from './request-context';
 import { describeStatement, parseBucketPolicy, type ParsedPolicy, type ParsedStatement, type StatementRef } from './statement';
 
 export interface BlockingDeny extends StatementRef {
@@ -117,6 +118,7 @@ function conditionNotes({ rule }: ParsedStatement, context: RequestContext): str
     const key = lookupKey(context, test.key);
     if (key.state === 'present') notes.push(`${test.key} is "${key.values.join('", "')}"`);
     else if (key.state === 'absent') notes.push(`${test.key} is absent from Private CA's request`);
+    else if (key.state === 'present-unknown') notes.push(`${test.key} is in Private CA's request with a value not known in advance`);
     else notes.push(`${test.key} is not known in advance`);
   }
   return notes;

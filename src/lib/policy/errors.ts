@@ -26,3 +26,20 @@ export class PolicyTooLarge extends TerminalError {
     this.limitBytes = limitBytes;
   }
 }
+
+/**
+ * The bucket policy's text repeats a member name within one JSON object: parsing keeps
+ * only the last, so writing the parsed policy back would drop the others.
+ */
+export class PolicyDuplicateKeys extends TerminalError {
+  /** JSON paths of the repeated members, e.g. `$.Statement[0].Condition.StringEquals["aws:SourceArn"]`. */
+  readonly paths: string[];
+  constructor(paths: string[]) {
+    super(
+      `the bucket policy repeats ${paths.length === 1 ? 'a key' : `${paths.length} keys`} within one JSON object (${paths.join(', ')}); ` +
+        'writing it back would keep only the last of each, so it is not merged',
+    );
+    this.name = 'PolicyDuplicateKeys';
+    this.paths = paths;
+  }
+}

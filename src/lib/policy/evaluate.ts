@@ -3,8 +3,9 @@
  * action and resource all match and its condition holds; `maybe` when the condition
  * (or a policy variable) depends on values not known before the request.
  */
-import { evaluateConditions, type RequestContext } from './condition';
-import { matchPattern } from './pattern';
+import { evaluateConditions } from './condition';
+import { matchResource, matchString } from './pattern';
+import type { RequestContext } from './request-context';
 import type { Rule } from './statement';
 import { all, any, not, truthOf, type Truth } from './truth';
 
@@ -20,7 +21,7 @@ export function statementApplies(rule: Rule, request: PolicyRequest): Truth {
   return all([
     principalMatches(rule, request.principalService),
     actionMatches(rule, request.action),
-    resourceMatches(rule, request.resource),
+    resourceMatches(rule, request.resource, request.context),
     evaluateConditions(rule.conditions, request.context, rule.variables),
   ]);
 }
@@ -38,18 +39,22 @@ export function principalMatches(rule: Rule, service: string): Truth {
   return truthOf(negated ? !named : named);
 }
 
-/** Action names are case-insensitive; `NotAction` matches actions none of its patterns match. */
+const NO_CONTEXT: RequestContext = { known: new Map(), absent: new Set(), absentPrefixes: [] };
+
+/**
+ * Action names, service prefix included, are case-insensitive, with `*` and `?`; policy
+ * variables are not read in Action. `NotAction` matches actions none of its patterns match.
+ */
 export function actionMatches(rule: Rule, action: string): Truth {
-  return anyPattern(rule.action, (pattern) =>
-    matchPattern(pattern, action, { wildcards: true, ignoreCase: true, variables: false }),
-  );
+  return anyPattern(rule.action, (pattern) => matchString(pattern, action, { wildcards: true, variables: false, ignoreCase: true }, NO_CONTEXT));
 }
 
-/** Resource ARNs are case-sensitive; `NotResource` matches resources none of its patterns match. */
-export function resourceMatches(rule: Rule, resource: string): Truth {
-  return anyPattern(rule.resource, (pattern) =>
-    matchPattern(pattern, resource, { wildcards: true, ignoreCase: false, variables: rule.variables }),
-  );
+/**
+ * Resource ARNs are case-sensitive and matched segment by segment, with policy variables
+ * in the resource part; `NotResource` matches resources none of its patterns match.
+ */
+export function resourceMatches(rule: Rule, resource: string, context: RequestContext = NO_CONTEXT): Truth {
+  return anyPattern(rule.resource, (pattern) => matchResource(pattern, resource, rule.variables, context));
 }
 
 function anyPattern(element: Rule['action'], match: (pattern: string) => Truth): Truth {

@@ -2,7 +2,8 @@
  * Analysis and merge of S3 bucket policies for AWS Private CA: pure functions, no I/O.
  */
 export { analyzeBucketPolicy, type BlockingDeny, type PolicyAnalysis } from './analyze';
-export { PolicyParseError, PolicyTooLarge } from './errors';
+export { repeatedKeys } from './duplicate-keys';
+export { PolicyDuplicateKeys, PolicyParseError, PolicyTooLarge } from './errors';
 export { GRANT_SID_PREFIX, mergePcaGrant, requiredPcaStatement, type MergeResult } from './merge';
 export {
   MAX_POLICY_BYTES,

@@ -1,11 +1,14 @@
 /**
  * Adding the Private CA grant to a bucket policy without disturbing anything else:
  * every existing statement and top-level key is written back as it was read, and the
- * grant is appended only when the policy does not already grant every required pair.
+ * grant is appended only when the policy does not already grant every required pair. A
+ * policy whose text repeats a key in one object is refused: the parsed form has lost
+ * all but the last of them.
  */
 import { bucketArn } from '../arn';
 import { analyzeParsedPolicy } from './analyze';
-import { PolicyTooLarge } from './errors';
+import { repeatedKeys } from './duplicate-keys';
+import { PolicyDuplicateKeys, PolicyTooLarge } from './errors';
 import { MAX_POLICY_BYTES, PCA_BUCKET_ACTIONS, PCA_OBJECT_ACTIONS, PCA_SERVICE_PRINCIPAL, type PcaWriteRequest } from './pca';
 import { parseBucketPolicy, statementList, type PolicyDocument, type Statement } from './statement';
 
@@ -34,8 +37,17 @@ export function requiredPcaStatement(req: PcaWriteRequest, sid: string): Stateme
   };
 }
 
+/**
+ * Throws PolicyParseError for a text that is not a policy, PolicyDuplicateKeys for one
+ * that repeats a key within an object (its re-serialisation would lose a member), and
+ * PolicyTooLarge when the merged policy would be over S3's limit.
+ */
 export function mergePcaGrant(text: string | null, req: PcaWriteRequest): MergeResult {
   const parsed = parseBucketPolicy(text);
+  if (parsed.document !== null && text !== null) {
+    const repeated = repeatedKeys(text);
+    if (repeated.length > 0) throw new PolicyDuplicateKeys(repeated);
+  }
   if (text !== null && analyzeParsedPolicy(parsed, req).missing.length === 0) {
     return { changed: false, policy: text, added: null, sid: null, sizeBytes: Buffer.byteLength(text, 'utf8') };
   }

@@ -1,11 +1,10 @@
 /**
- * What AWS Private CA does to a bucket: which (action, resource) pairs it needs, and
- * what its requests carry in their context. The grant AWS documents is in
- * "Access policies for CRLs in Amazon S3" and "Audit reports" of the Private CA guide.
+ * What AWS Private CA does to a bucket: which (action, resource) pairs it needs. What
+ * its requests carry in their context is in request-context.ts. The grant AWS documents
+ * is in "Access policies for CRLs in Amazon S3" and "Audit reports" of the Private CA guide.
  */
 import { bucketArn } from '../arn';
 import type { Partition } from '../types';
-import type { RequestContext } from './condition';
 
 export const PCA_SERVICE_PRINCIPAL = 'acm-pca.amazonaws.com';
 /** On `arn:<p>:s3:::<bucket>`. */
@@ -28,6 +27,11 @@ export interface PcaWriteRequest {
   objectKeys: string[];
   /** The canned ACL Private CA sends with its objects (s3:x-amz-acl). */
   objectAcl: 'public-read' | 'bucket-owner-full-control';
+  /**
+   * The account that owns the bucket (aws:ResourceAccount, s3:ResourceAccount), when it
+   * is known: the bucket was read with ExpectedBucketOwner. Unknown when left out.
+   */
+  bucketOwner?: string;
 }
 
 export interface RequiredAccess {
@@ -46,30 +50,4 @@ export function requiredAccess(req: PcaWriteRequest): RequiredAccess[] {
     for (const action of PCA_OBJECT_ACTIONS) pairs.push({ action, resource: `${bucket}/${key}` });
   }
   return pairs;
-}
-
-// A service principal has no organisation, account, ARN, user or tags of its own.
-const ABSENT_FOR_SERVICES = [
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:userid',
-  'aws:username',
-];
-
-/** The context of Private CA's request for `action`; keys not named here are unknown. */
-export function pcaRequestContext(req: PcaWriteRequest, action: string): RequestContext {
-  const known = new Map<string, string[]>([
-    ['aws:sourceaccount', [req.account]],
-    ['aws:sourcearn', [req.caArn]],
-    ['aws:principalisawsservice', ['true']],
-    ['aws:principalservicename', [PCA_SERVICE_PRINCIPAL]],
-    ['aws:securetransport', ['true']],
-  ]);
-  const absent = new Set(ABSENT_FOR_SERVICES);
-  // Only the object writes carry a canned ACL.
-  if ((PCA_OBJECT_ACTIONS as readonly string[]).includes(action)) known.set('s3:x-amz-acl', [req.objectAcl]);
-  else absent.add('s3:x-amz-acl');
-  return { known, absent, absentPrefixes: ['aws:principaltag/'] };
 }

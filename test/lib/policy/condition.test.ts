@@ -87,17 +87,10 @@ describe('conditions on keys absent for a service principal', () => {
   it.each<[string, ConditionElement, Outcome]>([
     ['StringEquals aws:PrincipalOrgID', { StringEquals: { 'aws:PrincipalOrgID': 'o-x' } }, 'not granted'],
     ['StringNotEquals aws:PrincipalOrgID', { StringNotEquals: { 'aws:PrincipalOrgID': 'o-x' } }, 'granted'],
-    ['StringLike aws:PrincipalArn "*"', { StringLike: { 'aws:PrincipalArn': '*' } }, 'not granted'],
-    ['StringNotLike aws:PrincipalArn', { StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*' } }, 'granted'],
-    ['ArnLike aws:PrincipalArn', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:*' } }, 'not granted'],
-    ['ArnNotEquals aws:PrincipalArn', { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::1:root' } }, 'granted'],
-    ['StringEquals aws:PrincipalAccount', { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } }, 'not granted'],
-    ['StringEquals aws:userid', { StringEquals: { 'aws:userid': 'AIDA' } }, 'not granted'],
     ['StringNotEquals aws:username', { StringNotEquals: { 'aws:username': 'alice' } }, 'granted'],
     ['StringEquals aws:PrincipalTag/team', { StringEquals: { 'aws:PrincipalTag/team': 'pki' } }, 'not granted'],
     ['StringEqualsIfExists aws:PrincipalOrgID', { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-x' } }, 'granted'],
     ['StringNotEqualsIfExists aws:PrincipalOrgID', { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-x' } }, 'granted'],
-    ['ArnLikeIfExists aws:PrincipalArn', { ArnLikeIfExists: { 'aws:PrincipalArn': 'arn:aws:iam::1:*' } }, 'granted'],
     ['ForAnyValue:StringLike aws:PrincipalOrgPaths', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-x/*' } }, 'not granted'],
     ['ForAnyValue:StringNotEquals aws:PrincipalOrgPaths', { 'ForAnyValue:StringNotEquals': { 'aws:PrincipalOrgPaths': 'o-x/' } }, 'not granted'],
     ['ForAllValues:StringLike aws:PrincipalOrgPaths', { 'ForAllValues:StringLike': { 'aws:PrincipalOrgPaths': 'o-x/*' } }, 'granted'],
@@ -105,6 +98,30 @@ describe('conditions on keys absent for a service principal', () => {
     ['Null aws:PrincipalOrgID true', { Null: { 'aws:PrincipalOrgID': 'true' } }, 'granted'],
     ['Null aws:PrincipalOrgID false', { Null: { 'aws:PrincipalOrgID': false } }, 'not granted'],
     ['Null aws:PrincipalOrgID [false, true] (ORed)', { Null: { 'aws:PrincipalOrgID': ['false', 'true'] } }, 'granted'],
+  ])('%s: %s', (_title, condition, expected) => {
+    // Act
+    const outcome = outcomeUnder(condition);
+
+    // Assess
+    expect(outcome).toBe(expected);
+  });
+});
+
+// These keys used to be read as absent for a service principal. The global condition
+// keys page says otherwise: aws:PrincipalAccount and aws:userid are "included in the
+// request context for all requests, including anonymous requests", and aws:PrincipalArn
+// "for all signed requests", while AWS gives no value for a service principal.
+describe('conditions on keys in every request, whose value for a service principal AWS does not give', () => {
+  it.each<[string, ConditionElement, Outcome]>([
+    ['StringLike aws:PrincipalArn "*"', { StringLike: { 'aws:PrincipalArn': '*' } }, 'uncertain'],
+    ['StringNotLike aws:PrincipalArn', { StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*' } }, 'uncertain'],
+    ['ArnLike aws:PrincipalArn', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:*' } }, 'uncertain'],
+    ['ArnNotEquals aws:PrincipalArn', { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::1:root' } }, 'uncertain'],
+    ['ArnLikeIfExists aws:PrincipalArn', { ArnLikeIfExists: { 'aws:PrincipalArn': 'arn:aws:iam::1:*' } }, 'uncertain'],
+    ['StringEquals aws:PrincipalAccount', { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } }, 'uncertain'],
+    ['StringEquals aws:userid', { StringEquals: { 'aws:userid': 'AIDA' } }, 'uncertain'],
+    ['StringLike aws:userid "*": present, so any value matches', { StringLike: { 'aws:userid': '*' } }, 'granted'],
+    ['Null aws:PrincipalAccount false: present', { Null: { 'aws:PrincipalAccount': 'false' } }, 'granted'],
   ])('%s: %s', (_title, condition, expected) => {
     // Act
     const outcome = outcomeUnder(condition);
@@ -125,15 +142,19 @@ describe('conditions that cannot be decided before the request', () => {
     ['StringEquals on an unknown key', { StringEquals: { 'custom:Thing': 'x' } }, 'uncertain'],
     ['Null aws:SourceIp', { Null: { 'aws:SourceIp': 'true' } }, 'uncertain'],
     ['StringEqualsIfExists aws:SourceVpce', { StringEqualsIfExists: { 'aws:SourceVpce': 'vpce-1' } }, 'uncertain'],
-    ['the unsupported operator IpAddress', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, 'uncertain'],
-    ['the unsupported operator NumericLessThan on a known key', { NumericLessThan: { 'aws:SourceAccount': '2' } }, 'uncertain'],
+    ['IpAddress on aws:SourceIp, whose value is not known', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, 'uncertain'],
+    ['NumericLessThan on aws:SourceAccount, a string key (type mismatch)', { NumericLessThan: { 'aws:SourceAccount': '2' } }, 'uncertain'],
     ['an operator spelt in lower case', { stringequals: { 'aws:SourceAccount': ACCOUNT } }, 'uncertain'],
     ['NullIfExists, which IAM does not have', { NullIfExists: { 'aws:SourceArn': 'false' } }, 'uncertain'],
     ['an unknown set prefix', { 'ForSomeValues:StringEquals': { 'aws:SourceAccount': ACCOUNT } }, 'uncertain'],
     ['an unknown key ANDed with a true key', { StringEquals: { 'aws:SourceIp': '10.0.0.1', 'aws:SourceAccount': ACCOUNT } }, 'uncertain'],
     ['an unknown key ANDed with a false key', { StringEquals: { 'aws:SourceIp': '10.0.0.1', 'aws:SourceAccount': OTHER_ACCOUNT } }, 'not granted'],
     ['an unknown operator ANDed with a false operator', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' }, Bool: { 'aws:SecureTransport': 'false' } }, 'not granted'],
-    ['a policy variable that may match', { StringEquals: { 'aws:SourceAccount': '${aws:PrincipalTag/account}' } }, 'uncertain'],
+    ['a policy variable whose key is not known', { StringEquals: { 'aws:SourceAccount': '${aws:SourceVpce}' } }, 'uncertain'],
+    // "When you use a variable with no value in the condition element of an IAM policy,
+    // ... StringEquals or StringLike do not match" (Policy variables with no value). This
+    // case used to expect 'uncertain'.
+    ['a policy variable naming a key absent from the request', { StringEquals: { 'aws:SourceAccount': '${aws:PrincipalTag/account}' } }, 'not granted'],
     ['a policy variable that cannot match', { StringLike: { 'aws:SourceArn': `arn:aws:acm-pca:eu-west-1:\${aws:SourceAccount}:*` } }, 'not granted'],
     ['an escaped ${*} that is a literal star', { StringEquals: { 'aws:SourceArn': `${CA_PREFIX}\${*}` } }, 'not granted'],
   ])('%s: %s', (_title, condition, expected) => {
@@ -144,8 +165,11 @@ describe('conditions that cannot be decided before the request', () => {
     expect(outcome).toBe(expected);
   });
 
+  // "When the policy is evaluated, the policy variables are replaced with values that come
+  // from the conditional context keys passed in the request": ${aws:SourceArn} is the CA's
+  // ARN, so the Allow grants. This case used to expect 'uncertain'.
   it.each([
-    ['2012-10-17, where ${...} is a variable', '2012-10-17', 'uncertain'],
+    ['2012-10-17, where ${...} is a variable', '2012-10-17', 'granted'],
     ['2008-10-17, where ${...} is literal text', '2008-10-17', 'not granted'],
   ] as const)('reads a policy variable in a policy of Version %s', (_title, version, expected) => {
     // Act
@@ -184,11 +208,28 @@ describe('conditions on the canned ACL (s3:x-amz-acl)', () => {
 });
 
 describe('policy variables in Resource', () => {
-  it('treats a resource with a variable as uncertain where it could match and as no match where it cannot', () => {
-    // Prepare: `${aws:username}/` can only stand before a slash, so the flat test key never matches
+  // "If a variable that has no value in the authorization context is used as part of the
+  // Resource or NotResource element of a policy, the resource that includes a policy
+  // variable with no value will not match any resource" (Policy variables with no value).
+  // aws:username is absent for a service principal. This test used to expect the Allow to
+  // be uncertain.
+  it('treats a resource whose variable names an absent key as matching no resource', () => {
+    // Prepare
     const text = policyText([
       allowWith(undefined, { Resource: ['arn:aws:s3:::crl-bucket', 'arn:aws:s3:::crl-bucket/${aws:username}/*'] }),
     ]);
+
+    // Act
+    const analysis = analyzeBucketPolicy(text, CRL_REQUEST);
+
+    // Assess
+    expect(analysis.missing).toEqual(CRL_OBJECT_PAIRS);
+    expect(analysis.uncertainAllows).toEqual([]);
+  });
+
+  it('treats a resource whose variable is not known as uncertain where it could match', () => {
+    // Prepare: aws:SourceVpce is not known in advance
+    const text = policyText([allowWith(undefined, { Resource: ['arn:aws:s3:::crl-bucket', 'arn:aws:s3:::crl-bucket/${aws:SourceVpce}*'] })]);
 
     // Act
     const analysis = analyzeBucketPolicy(text, CRL_REQUEST);
