@@ -71,7 +71,7 @@ describe('npm run readme', () => {
     const readme = join(mkdtempSync(join(tmpdir(), 'pca-readme-')), 'README.md');
     copyFileSync(join(ROOT, 'README.md'), readme);
     const original = readFileSync(readme, 'utf8');
-    const stale = original.replace(/^( {2}AWS calls {2})8: DescribeCertificateAuthority/m, '$17: DescribeCertificateAuthority');
+    const stale = original.replace(/^( {2}AWS calls {2})(\d+): DescribeCertificateAuthority/m, (_line, label: string, count: string) => `${label}${Number(count) + 1}: DescribeCertificateAuthority`);
     expect(stale).not.toBe(original);
     writeFileSync(readme, stale);
 
@@ -81,7 +81,9 @@ describe('npm run readme', () => {
     expect(readFileSync(readme, 'utf8')).toBe(stale);
 
     const write = await runCli('readme', ['--readme', readme]);
-    expect(write.stdout).toBe(`pasted 107 lines of npm run demo into ${readme}\n`);
+    // As many lines as the block holds (the fence's contents).
+    const block = /```text\n(━━ CRL bucket policy lacks[\s\S]*?)```/.exec(original)![1]!;
+    expect(write.stdout).toBe(`pasted ${block.split('\n').length - 1} lines of npm run demo into ${readme}\n`);
     expect(write.code).toBe(0);
     const written = readFileSync(readme, 'utf8');
     const wallTime = (text: string) => text.replace(/\d+(\.\d+)? s wall time/, 'N s wall time');
