@@ -3,7 +3,7 @@
  * Pure: it reads a snapshot (BucketState, the CA's CRL settings, the deployment's
  * settings) and returns findings and a plan. Nothing here talks to AWS.
  *
- * Rules (see ../shared/reference/pca-facts.md):
+ * Rules (the AWS facts behind them, with links: docs/aws-facts.md and docs/policy-evaluation.md):
  * - the policy must let acm-pca.amazonaws.com do the four documented actions for
  *   this CA; missing pieces are added as the documented statement, nothing else;
  * - an explicit Deny that blocks Private CA cannot be fixed by an Allow: no write;

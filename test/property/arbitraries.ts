@@ -5,7 +5,7 @@
  * the words its rejection must contain).
  *
  * What makes an event valid is read from src/lib/classify-event.ts and src/lib/arn.ts;
- * what the bucket policy must hold is in ../shared/reference/pca-facts.md.
+ * what the bucket policy must hold is in src/lib/policy/pca.ts (the grant AWS documents).
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
