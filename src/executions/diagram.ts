@@ -5,6 +5,7 @@
  * dependencies. `npm run diagram` writes docs/ and the README block; `npm run local --
  * <event> --diagram run.svg` (or .mmd) draws the path one execution took.
  */
+import { DYNAMODB_TRANSIENT_ERRORS, LAMBDA_ERRORS } from '../lib/errors';
 import type { Definition, StateDefinition } from './definition';
 import type { ExecutionView } from './view';
 
@@ -45,20 +46,6 @@ export interface DiagramOptions {
   hiddenErrors?: readonly string[];
 }
 
-/** Lambda's service errors and throttling, and a function that timed out or crashed (Lambda.Unknown). */
-const LAMBDA_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
-
-/** What ClaimEvent retries: DynamoDB's throttling and 5xx in every spelling in use, and errors without a class of their own. */
-const DYNAMODB_TRANSIENT_ERRORS = [
-  'DynamoDB.ProvisionedThroughputExceededException',
-  'DynamoDB.ThrottlingException',
-  'DynamoDB.RequestLimitExceeded',
-  'DynamoDB.RequestLimitExceededException',
-  'DynamoDB.InternalServerError',
-  'DynamoDB.InternalServerErrorException',
-  'DynamoDB.AmazonDynamoDBException',
-];
-
 /** Lambda service errors and function failures, AWS throttling or 5xx (AwsTransientError, and DynamoDB's own names) and timeouts. */
 export const COMMON_ERRORS: readonly string[] = [...LAMBDA_ERRORS, 'AwsTransientError', ...DYNAMODB_TRANSIENT_ERRORS, 'States.Timeout'];
 
@@ -90,9 +77,9 @@ export function compactErrors(names: readonly string[]): string {
   const allDynamoDb = DYNAMODB_TRANSIENT_ERRORS.every((name) => unique.includes(name));
   const out: string[] = [];
   for (const name of unique) {
-    if (allLambda && LAMBDA_ERRORS.includes(name)) {
+    if (allLambda && (LAMBDA_ERRORS as readonly string[]).includes(name)) {
       if (!out.includes('Lambda.*')) out.push('Lambda.*');
-    } else if (allDynamoDb && DYNAMODB_TRANSIENT_ERRORS.includes(name)) {
+    } else if (allDynamoDb && (DYNAMODB_TRANSIENT_ERRORS as readonly string[]).includes(name)) {
       if (!out.includes('DynamoDB throttling/5xx')) out.push('DynamoDB throttling/5xx');
     } else out.push(name);
   }

@@ -81,6 +81,32 @@ export const REMEDIATION_ERRORS = {
 
 export type RemediationErrorName = keyof typeof REMEDIATION_ERRORS;
 
+/** Lambda's service errors and throttling (Step Functions' recommended Lambda retrier), and a function that timed out or crashed. */
+export const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  // The function's own timeout, running out of memory, a crash of the runtime.
+  'Lambda.Unknown',
+] as const;
+
+/**
+ * What ClaimEvent (the optimized DynamoDB integration) retries: both spellings in use of
+ * throttling and 5xx, and the name of errors the SDK behind it has no class for
+ * (docs/aws-facts.md).
+ */
+export const DYNAMODB_TRANSIENT_ERRORS = [
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.ThrottlingException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.RequestLimitExceededException',
+  'DynamoDB.InternalServerError',
+  'DynamoDB.InternalServerErrorException',
+  'DynamoDB.AmazonDynamoDBException',
+] as const;
+
 /**
  * Names that Step Functions and Lambda raise themselves. They may appear in the ASL
  * without a class here.
@@ -89,23 +115,9 @@ export const EXTERNAL_ERROR_NAMES = [
   'States.ALL',
   'States.TaskFailed',
   'States.Timeout',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.ClientExecutionTimeoutException',
-  // The function's own timeout, running out of memory, a crash of the runtime.
-  'Lambda.Unknown',
-  // The optimized DynamoDB integration (ClaimEvent); both spellings in use of throttling
-  // and 5xx, and the name of errors the SDK behind it has no class for (docs/aws-facts.md).
+  ...LAMBDA_ERRORS,
   'DynamoDB.ConditionalCheckFailedException',
-  'DynamoDB.ProvisionedThroughputExceededException',
-  'DynamoDB.ThrottlingException',
-  'DynamoDB.RequestLimitExceeded',
-  'DynamoDB.RequestLimitExceededException',
-  'DynamoDB.InternalServerError',
-  'DynamoDB.InternalServerErrorException',
-  'DynamoDB.AmazonDynamoDBException',
+  ...DYNAMODB_TRANSIENT_ERRORS,
 ] as const;
 
 const TRANSIENT_AWS_ERROR_NAMES = new Set([
