@@ -39,6 +39,7 @@ import {
   GRANT_SID_PREFIX,
   mergePcaGrant,
   parseBucketPolicy,
+  PolicyDuplicateKeys,
   publicStatements,
   requiredPcaStatement,
   type PcaWriteRequest,
@@ -125,7 +126,21 @@ async function repairPolicy(target: Target, inspection: Inspection, planned: Pla
     auditReportKey: inspection.auditReport?.key,
   });
   const current = await readPolicy(bucket, owner);
-  const merged = mergePcaGrant(current, request);
+  let merged: ReturnType<typeof mergePcaGrant>;
+  try {
+    merged = mergePcaGrant(current, request);
+  } catch (error) {
+    // Someone wrote a policy that repeats a key since the inspection: writing it back would lose part of it.
+    if (!(error instanceof PolicyDuplicateKeys)) throw error;
+    return {
+      finding: {
+        code: 'POLICY_DUPLICATE_KEYS',
+        severity: 'action-required',
+        message: `The policy of bucket ${bucket}, changed since the inspection, ${error.message}; nothing was written. Edit the policy so that each key appears once in its object, then run the event again with \`npm run invoke -- <event file> --rerun\`.`,
+        detail: { paths: error.paths },
+      },
+    };
+  }
   if (!merged.changed) {
     // Already granted. If by the statement this workflow writes for this CA (its Sid
     // prefix and exact content), an earlier attempt of this step wrote it and its

@@ -209,6 +209,15 @@ describe('RepairBucket: bucket policy', () => {
     expect(result.findings[0]!.message).not.toMatch(/BlockPublicPolicy/);
   });
 
+  it('a policy that repeats a key, written since the inspection → POLICY_DUPLICATE_KEYS naming the path, nothing written', async () => {
+    s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: '{"Version":"2012-10-17","Version":"2008-10-17","Statement":[]}' });
+    const result = await repair(crlInspection([putPolicyAction]));
+    expect(codesOf(result.findings)).toEqual(['POLICY_DUPLICATE_KEYS']);
+    expect(result.findings[0]!.message).toContain('$.Version');
+    expect(result.actions).toEqual([]);
+    expect(s3Mock.commandCalls(PutBucketPolicyCommand)).toHaveLength(0);
+  });
+
   it('throttling: PutBucketPolicy SlowDown → rejects AwsTransientError', async () => {
     s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: oldPolicy });
     s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('SlowDown', 503, 'Please reduce your request rate.'));
