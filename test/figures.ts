@@ -1,5 +1,5 @@
 /**
- * The figures the README's "Safety" section quotes, printed by the tests that produce
+ * The figures the "Safety" section of docs/repair.md quotes, printed by the tests that produce
  * them when asked: `PRINT_FIGURES=1 npx vitest run test/workflow test/property`.
  */
 export function printFigures(title: string, figures: Record<string, unknown>): void {

@@ -1,9 +1,9 @@
 /**
- * npm run diagram [-- --out <dir>] [--readme <file>] [--check]
+ * npm run diagram [-- --out <dir>] [--page <file>] [--check]
  *
  * Draw the workflow from the state machine definition: docs/workflow.mmd (Mermaid),
- * docs/workflow.svg (a standalone picture) and the Mermaid block of the README between
- * <!-- diagram:start --> and <!-- diagram:end -->. With --check nothing is written and
+ * docs/workflow.svg (a standalone picture) and the Mermaid block of docs/workflow.md
+ * between <!-- diagram:start --> and <!-- diagram:end -->. With --check nothing is written and
  * the exit code is 1 when any of them is out of date. Exit code 2 for bad input.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { parseCommandLine, runCli, UsageError } from './common';
 export const USAGE = `usage: npm run diagram [-- options]
 
   --out <dir>      where to write workflow.mmd and workflow.svg (default docs/)
-  --readme <file>  the README whose ${README_START} block to update (default README.md)
+  --page <file>    the Markdown page whose ${README_START} block to update (default docs/workflow.md)
   --check          write nothing; exit 1 when a file is out of date`;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
-      readme: { type: 'string' },
+      page: { type: 'string' },
       check: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -43,8 +43,8 @@ async function main(): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   const out = values.out === undefined ? join(ROOT, 'docs') : resolve(values.out);
-  const readmeFile = values.readme === undefined ? join(ROOT, 'README.md') : resolve(values.readme);
-  if (!existsSync(readmeFile)) throw new UsageError(`--readme ${values.readme ?? shown(readmeFile)}: no such file`);
+  const readmeFile = values.page === undefined ? join(ROOT, 'docs', 'workflow.md') : resolve(values.page);
+  if (!existsSync(readmeFile)) throw new UsageError(`--page ${values.page ?? shown(readmeFile)}: no such file`);
   const readme = readFileSync(readmeFile, 'utf8');
   if (readmeDiagram(readme) === null) throw new UsageError(`${shown(readmeFile)}: no ${README_START} … ${README_END} block to fill`);
 

@@ -19,7 +19,7 @@ export const USAGE = `usage: npm run local -- <event.json> [options]
   --account <file>       account file to simulate (default: the example account of the event's kind)
   --mode apply|dry-run   the deployment's mode (default apply)
   --param name=value     a deployment parameter: mode, allowedBuckets, allowCaUpdates, crlRecoveryWindowMinutes, historyRetentionDays
-  --json                 print one JSON document (status, executionArn, outcome, states, calls, account) and nothing else
+  --json                 print one JSON document (status, executionArn, outcome, states, calls, account, history) and nothing else
   --seed <n>             seed of the retry jitter (default 1; runs with the same seed repeat exactly)
   --save-account <file>  write the simulated account after the run, in the account file format
   --history <file>       the history table as a JSON file: read before the run (if it exists), written after;

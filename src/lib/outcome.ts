@@ -1,7 +1,7 @@
 /**
  * Turn what the workflow's steps found and did into its outcome: one status, the
  * findings, the changes, and what a person must do. Pure: RecordOutcome logs,
- * counts and notifies it. The decision table is the one in the README ("Outcomes").
+ * counts and notifies it. The decision table is the one in the README ("Outcomes and what to do").
  */
 import type { AuditRequest } from './audit-report';
 import type { CrlCheck } from './check-crl-published';

@@ -16,24 +16,24 @@ function cli(script: 'local' | 'diagram', ...args: string[]): Promise<CliResult>
   return runCli(script, args);
 }
 
-/** A scratch directory with a copy of the README. */
+/** A scratch directory with a copy of docs/workflow.md. */
 function scratch(): { dir: string; readme: string; docs: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pca-diagram-'));
-  copyFileSync(join(root, 'README.md'), join(dir, 'README.md'));
-  return { dir, readme: join(dir, 'README.md'), docs: join(dir, 'docs') };
+  copyFileSync(join(root, 'docs', 'workflow.md'), join(dir, 'workflow.md'));
+  return { dir, readme: join(dir, 'workflow.md'), docs: join(dir, 'docs') };
 }
 
 describe('npm run diagram', () => {
-  it('--check passes on the repository as committed: docs/ and the README are current', async () => {
+  it('--check passes on the repository as committed: docs/ (the pictures and docs/workflow.md) are current', async () => {
     const { code, stdout, stderr } = await cli('diagram', '--check');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^up to date: docs\/workflow\.mmd, docs\/workflow\.svg, README\.md\n$/);
+    expect(stdout).toMatch(/^up to date: docs\/workflow\.mmd, docs\/workflow\.svg, docs\/workflow\.md\n$/);
   });
 
   it('--check writes nothing and exits 1, naming what is out of date, until the files are written', async () => {
     const { docs, readme } = scratch();
-    const options = ['--out', docs, '--readme', readme];
+    const options = ['--out', docs, '--page', readme];
     const before = await cli('diagram', ...options, '--check');
     expect(before.code).toBe(1);
     expect(before.stderr).toMatch(/out of date .*workflow\.mmd, .*workflow\.svg/);
@@ -46,23 +46,23 @@ describe('npm run diagram', () => {
     expect(readFileSync(join(docs, 'workflow.svg'), 'utf8')).toBe(workflowSvg(definition));
     expect((await cli('diagram', ...options, '--check')).code).toBe(0);
 
-    // A hand edit of the picture or of the README block is caught; writing again repairs both.
+    // A hand edit of the picture or of the page's block is caught; writing again repairs both.
     writeFileSync(join(docs, 'workflow.svg'), readFileSync(join(docs, 'workflow.svg'), 'utf8').replace('RecordOutcome', 'RecordOutcom'));
     writeFileSync(readme, readFileSync(readme, 'utf8').replace(/(<!-- diagram:start -->\n```mermaid\n)[^]*?(\n```)/, '$1flowchart TD\n  A --> B$2'));
     const stale = await cli('diagram', ...options, '--check');
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/workflow\.svg, .*README\.md/);
+    expect(stale.stderr).toMatch(/workflow\.svg, .*workflow\.md/);
     expect(stale.stderr).not.toContain('workflow.mmd');
-    expect((await cli('diagram', ...options)).stdout).toMatch(/^wrote .*workflow\.svg, .*README\.md\n$/);
+    expect((await cli('diagram', ...options)).stdout).toMatch(/^wrote .*workflow\.svg, .*workflow\.md\n$/);
     expect(readmeDiagram(readFileSync(readme, 'utf8'))).toBe(readmeDiagramBlock(definition));
   });
 
-  it('refuses a README without the diagram markers, and unknown options, with exit code 2', async () => {
+  it('refuses a page without the diagram markers, and unknown options, with exit code 2', async () => {
     const { docs, readme } = scratch();
     writeFileSync(readme, '# no diagram here\n');
-    const missing = await cli('diagram', '--out', docs, '--readme', readme);
+    const missing = await cli('diagram', '--out', docs, '--page', readme);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^error: .*README\.md: no <!-- diagram:start --> … <!-- diagram:end --> block/);
+    expect(missing.stderr).toMatch(/^error: .*workflow\.md: no <!-- diagram:start --> … <!-- diagram:end --> block/);
     expect(existsSync(docs)).toBe(false);
     const bogus = await cli('diagram', '--bogus');
     expect(bogus.code).toBe(2);

@@ -1,13 +1,13 @@
 /**
- * `npm run readme`: the demo block of the README is the real output of `npm run demo`.
- * The excerpt and the block on their own, then the CLI as a separate process on the
- * repository (its README is current) and on scratch copies.
+ * `npm run readme`: every pasted output of the README and docs/ is the real output of
+ * the run its marker names. The block functions on their own, then the CLI as a
+ * separate process on the repository (everything is current) and on scratch copies.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoExcerpt, readmeDemoBlock, sameDemoBlock, withDemoBlock } from '../../src/cli/readme-blocks';
+import { asJq, demoExcerpt, demoSummary, pastedBlocks, samePastedOutput, withPastedBlocks } from '../../src/cli/readme-blocks';
 import { ROOT, runCli } from './run-cli';
 
 const OUTPUT = [
@@ -18,98 +18,152 @@ const OUTPUT = [
   '━━ Summary: 4 executions\n\nscenario  outcome\n\nAll 4 ended as expected. 1.2 s wall time; "took" is simulated time.\n',
 ].join('');
 
-const EXCERPT = `━━ CRL bucket policy lacks the Private CA grant  [crl-missing-grant]
-  first
-    indented
-⋯
-━━ Internal failure writing the CRL; Private CA recovers  [crl-internal-recovers]
-  recovers
-⋯
-━━ Summary: 4 executions
+const PAGE = [
+  '# Title',
+  '',
+  '<!-- output: demo-summary -->',
+  '```text',
+  'old summary',
+  '```',
+  '<!-- output:end -->',
+  '',
+  'Between.',
+  '',
+  '<!-- output: local-outcome -->',
+  '```json',
+  '{}',
+  '```',
+  '<!-- output:end -->',
+  '',
+  '```text',
+  'an unmarked block, left alone',
+  '```',
+  '',
+].join('\n');
 
-scenario  outcome
-
-All 4 ended as expected. 1.2 s wall time; "took" is simulated time.
-`;
-
-const README = '# Title\n\nBefore.\n\n```text\n━━ CRL bucket policy lacks an old grant  [crl-missing-grant]\n  old\n```\n\nAfter.\n\n```text\nother block\n```\n';
-
-describe('the demo block', () => {
-  it('shows the first execution, the recovering internal failure and the summary, between lines ⋯', () => {
-    expect(demoExcerpt(OUTPUT)).toBe(EXCERPT);
+describe('the pasted blocks', () => {
+  it('are found by their markers, with their language and content, in order', () => {
+    expect(pastedBlocks(PAGE).map(({ name, language, content }) => ({ name, language, content }))).toEqual([
+      { name: 'demo-summary', language: 'text', content: 'old summary\n' },
+      { name: 'local-outcome', language: 'json', content: '{}\n' },
+    ]);
+    expect(pastedBlocks('# nothing marked\n```text\nx\n```\n')).toEqual([]);
   });
 
-  it('refuses an output without one of them', () => {
-    expect(() => demoExcerpt(OUTPUT.replace('[crl-internal-recovers]', '[x]'))).toThrow("the demo's output has no section for the internal failure that recovers");
-    expect(() => demoExcerpt(OUTPUT.replace('━━ Summary', '━━ Total'))).toThrow("the demo's output has no section for the summary");
+  it('replace only the named blocks, and nothing around them', () => {
+    const written = withPastedBlocks(PAGE, new Map([['local-outcome', '{\n  "status": "REMEDIATED"\n}\n']]));
+    expect(written).toBe(PAGE.replace('```json\n{}\n```', '```json\n{\n  "status": "REMEDIATED"\n}\n```'));
+    expect(withPastedBlocks(written, new Map())).toBe(written);
   });
 
-  it('replaces the fence that opens with "━━ CRL bucket policy lacks", up to its closing fence, and nothing else', () => {
-    expect(readmeDemoBlock(README)).toBe('━━ CRL bucket policy lacks an old grant  [crl-missing-grant]\n  old\n');
-    expect(withDemoBlock(README, EXCERPT)).toBe(`# Title\n\nBefore.\n\n\`\`\`text\n${EXCERPT}\`\`\`\n\nAfter.\n\n\`\`\`text\nother block\n\`\`\`\n`);
-    expect(readmeDemoBlock('# no block\n```text\nother\n```\n')).toBeNull();
-    expect(readmeDemoBlock('```text\n━━ CRL bucket policy lacks a closing fence\n')).toBeNull();
-    expect(() => withDemoBlock('# none\n', EXCERPT)).toThrow('no demo block');
+  it('refuse a start marker without its fence or its end marker, naming the line', () => {
+    expect(() => pastedBlocks('text\n<!-- output: demo-summary -->\n```text\nno closing fence\n')).toThrow('line 2: <!-- output: demo-summary --> has no closing ``` fence');
+    expect(() => pastedBlocks('<!-- output: demo-summary -->\n```text\nx\n```\nno end marker\n')).toThrow('line 1: <!-- output: demo-summary --> is not closed by <!-- output:end --> right after its fence');
   });
 
-  it('is the same whatever wall time either run measured, and only then', () => {
-    expect(sameDemoBlock(EXCERPT, EXCERPT.replace('1.2 s wall time', '13.75 s wall time'))).toBe(true);
-    expect(sameDemoBlock(EXCERPT, EXCERPT.replace('All 4', 'All 5'))).toBe(false);
-    expect(sameDemoBlock(EXCERPT, EXCERPT.replace('  first', '  first '))).toBe(false);
+  it('compare equal whatever the wall time or the random execution id, and only then', () => {
+    const arn = 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-local:9127a3a4-4e90-4f89-97e5-2a1f6eba1304';
+    expect(samePastedOutput('All 4. 1.2 s wall time', 'All 4. 13.75 s wall time')).toBe(true);
+    expect(samePastedOutput(`"${arn}"`, `"${arn.replace('9127a3a4', '0000aaaa')}"`)).toBe(true);
+    expect(samePastedOutput('All 4. 1.2 s wall time', 'All 5. 1.2 s wall time')).toBe(false);
+    expect(samePastedOutput(`"${arn}"`, `"${arn.replace('pca-remediation-local', 'other')}"`)).toBe(false);
+    expect(samePastedOutput('  first', '  first ')).toBe(false);
   });
 });
 
+describe('the demo excerpts', () => {
+  it('show the first execution and the recovering internal failure between lines ⋯; the summary on its own', () => {
+    expect(demoExcerpt(OUTPUT)).toBe('━━ CRL bucket policy lacks the Private CA grant  [crl-missing-grant]\n  first\n    indented\n⋯\n━━ Internal failure writing the CRL; Private CA recovers  [crl-internal-recovers]\n  recovers\n');
+    expect(demoSummary(OUTPUT)).toBe('━━ Summary: 4 executions\n\nscenario  outcome\n\nAll 4 ended as expected. 1.2 s wall time; "took" is simulated time.\n');
+  });
+
+  it('refuse an output without one of them', () => {
+    expect(() => demoExcerpt(OUTPUT.replace('[crl-internal-recovers]', '[x]'))).toThrow("the demo's output has no section for the internal failure that recovers");
+    expect(() => demoSummary(OUTPUT.replace('━━ Summary', '━━ Total'))).toThrow("the demo's output has no section for the summary");
+  });
+
+  it('print JSON as jq does', () => {
+    expect(asJq({ a: [1, { b: 'c' }], d: null })).toBe('{\n  "a": [\n    1,\n    {\n      "b": "c"\n    }\n  ],\n  "d": null\n}\n');
+  });
+});
+
+/** A scratch copy of the README and docs/, for the CLI to write into. */
+function scratch(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pca-readme-'));
+  cpSync(join(ROOT, 'README.md'), join(root, 'README.md'));
+  cpSync(join(ROOT, 'docs'), join(root, 'docs'), { recursive: true });
+  return root;
+}
+
 describe('npm run readme', () => {
-  it('--check passes on the repository as committed: the README shows the demo as it runs', async () => {
+  it('--check passes on the repository as committed: every pasted output is what its run prints now', async () => {
     const { code, stdout, stderr } = await runCli('readme', ['--check']);
     expect(stderr).toBe('');
-    expect(stdout).toBe('up to date: README.md (the demo block)\n');
+    expect(stdout).toMatch(/^up to date: \d+ pasted outputs in README\.md, docs\/[a-z-]+\.md/);
     expect(code).toBe(0);
-  });
+  }, 120_000);
 
-  it('--check exits 1 on a stale copy and writes nothing; without it, pastes the demo into the block only', async () => {
-    const readme = join(mkdtempSync(join(tmpdir(), 'pca-readme-')), 'README.md');
-    copyFileSync(join(ROOT, 'README.md'), readme);
-    const original = readFileSync(readme, 'utf8');
-    const stale = original.replace(/^( {2}AWS calls {2})(\d+): DescribeCertificateAuthority/m, (_line, label: string, count: string) => `${label}${Number(count) + 1}: DescribeCertificateAuthority`);
-    expect(stale).not.toBe(original);
-    writeFileSync(readme, stale);
+  it('--check exits 1 on stale copies, naming each file and block, and writes nothing; without it, pastes the runs back', async () => {
+    const root = scratch();
+    const readme = join(root, 'README.md');
+    const operations = join(root, 'docs', 'operations.md');
+    const original = { readme: readFileSync(readme, 'utf8'), operations: readFileSync(operations, 'utf8') };
+    const stale = {
+      readme: original.readme.replace(/^(crl-missing-grant +\S+ +\S+ +REMEDIATED +)(\d+)/m, (_line, before: string, states: string) => `${before}${Number(states) + 1}`),
+      operations: original.operations.replace('"status": "REMEDIATED"', '"status": "ALREADY_COMPLIANT"'),
+    };
+    expect(stale.readme).not.toBe(original.readme);
+    expect(stale.operations).not.toBe(original.operations);
+    writeFileSync(readme, stale.readme);
+    writeFileSync(operations, stale.operations);
 
-    const check = await runCli('readme', ['--check', '--readme', readme]);
+    const check = await runCli('readme', ['--check', '--root', root]);
+    expect(check.stderr).toMatch(/^out of date with the runs they show: .*README\.md \(demo-summary\), .*docs\/operations\.md \(local-outcome\)\nrun `npm run readme` and commit the result\n$/);
     expect(check.code).toBe(1);
-    expect(check.stderr).toBe(`out of date with npm run demo: ${readme} (the demo block)\nrun \`npm run readme\` and commit the result\n`);
-    expect(readFileSync(readme, 'utf8')).toBe(stale);
+    expect(readFileSync(readme, 'utf8')).toBe(stale.readme);
+    expect(readFileSync(operations, 'utf8')).toBe(stale.operations);
 
-    const write = await runCli('readme', ['--readme', readme]);
-    // As many lines as the block holds (the fence's contents).
-    const block = /```text\n(━━ CRL bucket policy lacks[\s\S]*?)```/.exec(original)![1]!;
-    expect(write.stdout).toBe(`pasted ${block.split('\n').length - 1} lines of npm run demo into ${readme}\n`);
+    const write = await runCli('readme', ['--root', root]);
+    expect(write.stdout).toMatch(/^pasted .*README\.md \(demo-summary\), .*docs\/operations\.md \(local-outcome\)\n$/);
     expect(write.code).toBe(0);
-    const written = readFileSync(readme, 'utf8');
-    const wallTime = (text: string) => text.replace(/\d+(\.\d+)? s wall time/, 'N s wall time');
-    expect(wallTime(written)).toBe(wallTime(original));
-    expect((await runCli('readme', ['--check', '--readme', readme])).code).toBe(0);
-  });
+    expect(samePastedOutput(readFileSync(readme, 'utf8'), original.readme)).toBe(true);
+    expect(samePastedOutput(readFileSync(operations, 'utf8'), original.operations)).toBe(true);
+    expect((await runCli('readme', ['--check', '--root', root])).code).toBe(0);
+  }, 180_000);
 
-  it('pastes nothing when the demo fails, exit code 3', async () => {
-    const readme = join(mkdtempSync(join(tmpdir(), 'pca-readme-')), 'README.md');
-    copyFileSync(join(ROOT, 'README.md'), readme);
-    const stale = readFileSync(readme, 'utf8').replace('All 11 ended as expected', 'All 12 ended as expected');
+  it('pastes nothing when a run fails, exit code 3', async () => {
+    const root = scratch();
+    const readme = join(root, 'README.md');
+    const stale = readFileSync(readme, 'utf8').replace(/All (\d+) ended as expected/, 'All 99 ended as expected');
     writeFileSync(readme, stale);
-    // The demo is made to fail as npm would: started as \`npm run demo --summary\`, which it refuses.
-    const { code, stdout, stderr } = await runCli('readme', ['--readme', readme], { ...process.env, npm_lifecycle_event: 'demo', npm_config_summary: 'true' });
+    // The demo is made to fail as npm would: started as `npm run demo --summary`, which it refuses.
+    const { code, stdout, stderr } = await runCli('readme', ['--root', root], { ...process.env, npm_lifecycle_event: 'demo', npm_config_summary: 'true' });
     expect(stderr).toMatch(/^npm run demo failed \(exit code 2\): error: npm took --summary as its own: .*\nnothing was pasted\n$/);
     expect(code).toBe(3);
     expect(stdout).toBe('');
     expect(readFileSync(readme, 'utf8')).toBe(stale);
-  });
+  }, 120_000);
 
-  it('refuses a README without the demo block, exit code 2', async () => {
-    const readme = join(mkdtempSync(join(tmpdir(), 'pca-readme-')), 'README.md');
-    writeFileSync(readme, '# no demo here\n');
-    const { code, stderr } = await runCli('readme', ['--readme', readme]);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^error: .*README\.md: no demo block to fill \(a ```text fence whose first line starts "━━ CRL bucket policy lacks", and its closing fence\)\n\nusage: npm run readme/);
-    expect(readFileSync(readme, 'utf8')).toBe('# no demo here\n');
+  it('refuses an unknown block name, a half-marked block and a checkout without markers, exit code 2, writing nothing', async () => {
+    const root = scratch();
+    const page = join(root, 'docs', 'operations.md');
+    const original = readFileSync(page, 'utf8');
+
+    writeFileSync(page, `${original}\n<!-- output: no-such-run -->\n\`\`\`text\n\`\`\`\n<!-- output:end -->\n`);
+    const unknown = await runCli('readme', ['--root', root]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: .*docs\/operations\.md: unknown pasted output "no-such-run" \(known: demo-summary, /);
+
+    writeFileSync(page, `${original}\n<!-- output: demo-summary -->\n\`\`\`text\nno end\n\`\`\`\n`);
+    const half = await runCli('readme', ['--root', root]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/^error: .*docs\/operations\.md: line \d+: <!-- output: demo-summary --> is not closed by <!-- output:end -->/);
+
+    const empty = mkdtempSync(join(tmpdir(), 'pca-readme-'));
+    writeFileSync(join(empty, 'README.md'), '# nothing pasted here\n');
+    const none = await runCli('readme', ['--root', empty]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error: no <!-- output: <name> --> block in .*README\.md\n/);
+    expect(readFileSync(join(empty, 'README.md'), 'utf8')).toBe('# nothing pasted here\n');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The packaged template (one `sls package`, offline; one more with notificationEmail)
  * grants least privilege, encrypts what it stores, and passes @aws/cloudformation-validate
- * with no warning beyond the accepted ones the README lists. Every rule is a pure
+ * with no warning beyond the accepted ones docs/deploy.md lists. Every rule is a pure
  * function in ./least-privilege; the mutation tables below feed it deliberately
  * broken copies of the real template, so each rule is shown to fail when it should.
  */
@@ -169,7 +169,7 @@ describe('each rule reports a broken copy of the template', () => {
 describe('@aws/cloudformation-validate on the packaged template', () => {
   /**
    * The warnings accepted, all from what osls and serverless-step-functions generate, not
-   * from this project's configuration; the README lists them with the same reasons
+   * from this project's configuration; docs/deploy.md lists them with the same reasons
    * ("Template validation"). Any other warning fails the test: this version of the
    * validator reports some real mistakes only as warnings (an unknown Lambda Runtime is
    * W3030), so ignoring warnings wholesale would hide them.
@@ -211,7 +211,7 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
     expect(report.diagnostics.filter(isUnexpected).map(describeDiagnostic)).toEqual([]);
   });
 
-  it('still meets every accepted warning, so the list (and the README\'s) names none that is gone', () => {
+  it('still meets every accepted warning, so the list (and docs/deploy.md\'s) names none that is gone', () => {
     const report = validate(join(packaged.directory, 'cloudformation-template-update-stack.json'));
     for (const known of ACCEPTED_WARNINGS) expect(report.diagnostics.some((d) => d.ruleId === known.ruleId && known.matches(d)), known.ruleId).toBe(true);
   });
@@ -223,10 +223,10 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
     expect(report.diagnostics.filter(isUnexpected).map(describeDiagnostic)).toEqual([]);
   });
 
-  it('lists in the README exactly the accepted warnings, each with its reason', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = /^### Template validation\n([\s\S]*?)(?=^#{2,3} )/m.exec(readme)?.[1];
-    expect(section, 'README section "### Template validation"').toBeDefined();
+  it('lists in docs/deploy.md exactly the accepted warnings, each with its reason', () => {
+    const page = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const section = /^## Template validation\n([\s\S]*?)(?=^## )/m.exec(page)?.[1];
+    expect(section, 'docs/deploy.md section "## Template validation"').toBeDefined();
     const listed = [...section!.matchAll(/^\| `(W\d{4})` \|/gm)].map((match) => match[1]);
     expect(listed).toEqual(ACCEPTED_WARNINGS.map((known) => known.ruleId));
   });

@@ -56,6 +56,22 @@ describe('the packaged service', () => {
     expect(JSON.stringify(packaged.template).toLowerCase()).not.toContain('sweep');
   });
 
+  it('has the roles docs/deploy.md lists: the two generated ones named in the text, the function roles in its table', () => {
+    const page = readFileSync(`${ROOT}docs/deploy.md`, 'utf8');
+    const section = /^## What gets deployed\n([\s\S]*?)(?=^## )/m.exec(page)?.[1] ?? '';
+    const tabled = [...section.matchAll(/^\| `(\w+Role)` \|/gm)].map((match) => match[1]);
+    const roles = resourcesOfType(packaged.template, 'AWS::IAM::Role').map(([logicalId]) => logicalId);
+    const generated = roles.filter((role) => !tabled.includes(role));
+    expect(tabled.length, 'the role table of docs/deploy.md').toBeGreaterThan(0);
+    expect(roles).toEqual(expect.arrayContaining(tabled));
+    for (const role of generated) expect(section, `docs/deploy.md names ${role}`).toContain(`\`${role}\``);
+    const count = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][roles.length];
+    expect(section).toContain(`${count} IAM roles`);
+    expect(section).toContain(`${['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'][tabled.length]} for the functions`);
+    const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function').length;
+    expect(section).toContain(`${['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten'][functions]} Lambda functions`);
+  });
+
   it('runs every function on nodejs24.x, arm64, with X-Ray tracing and its own role', () => {
     const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(9);

@@ -1,7 +1,7 @@
 /**
  * The workflow diagram is generated from the definition: every state and every edge of
  * the definition is in it, one execution's path is marked on it, the SVG is well-formed
- * XML, and the README block and docs/ are what `npm run diagram` produces now.
+ * XML, and the block of docs/workflow.md and docs/ are what `npm run diagram` produces now.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -272,13 +272,13 @@ describe('workflowSvg', () => {
 });
 
 describe('the generated files are current (run `npm run diagram` when this fails)', () => {
-  it('README.md: the block between the diagram markers', () => {
-    const readme = readFileSync(new URL('README.md', root), 'utf8');
-    const block = readmeDiagram(readme);
-    expect(block, 'README.md has no <!-- diagram:start --> … <!-- diagram:end --> block').not.toBeNull();
-    expect(block, 'README.md diagram is out of date: run `npm run diagram`').toBe(readmeDiagramBlock(definition));
+  it('docs/workflow.md: the block between the diagram markers', () => {
+    const page = readFileSync(new URL('docs/workflow.md', root), 'utf8');
+    const block = readmeDiagram(page);
+    expect(block, 'docs/workflow.md has no <!-- diagram:start --> … <!-- diagram:end --> block').not.toBeNull();
+    expect(block, 'docs/workflow.md diagram is out of date: run `npm run diagram`').toBe(readmeDiagramBlock(definition, 'workflow.svg'));
     expect(block).toContain(`\`\`\`mermaid\n${workflowMermaid(definition)}\`\`\``);
-    expect(block).toContain('[docs/workflow.svg](docs/workflow.svg)');
+    expect(block).toContain('[workflow.svg](workflow.svg)');
   });
 
   it('docs/workflow.mmd and docs/workflow.svg', () => {

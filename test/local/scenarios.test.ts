@@ -70,9 +70,9 @@ describe('the demo scenarios', () => {
   });
 });
 
-describe('the README', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+describe('docs/local-runner.md', () => {
+  const readme = readFileSync(new URL('../../docs/local-runner.md', import.meta.url), 'utf8');
   it.each(SCENARIOS.map((scenario) => [scenario.account, scenario.expect.status]))('lists %s with its outcome %s', (account, status) => {
-    expect(readme).toMatch(new RegExp(`\\]\\(${account.replaceAll('.', '\\.')}\\) \\|[^\\n]*\\| \`${status}\` \\|`));
+    expect(readme).toMatch(new RegExp(`\\]\\(\\.\\./${account.replaceAll('.', '\\.')}\\) \\|[^\\n]*\\| \`${status}\` \\|`));
   });
 });

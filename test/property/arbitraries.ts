@@ -34,7 +34,7 @@ export const EVENT_SEED = 20261121;
 // Identities: partitions, regions, accounts, CA ids.
 
 export const PCA_PRINCIPAL = 'acm-pca.amazonaws.com';
-/** The four actions and the documented CRL failure reasons, as pca-facts.md states them. */
+/** The four actions and the documented CRL failure reasons, as docs/aws-facts.md states them (with the AWS pages). */
 export const DOCUMENTED_ACTIONS = ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl', 's3:GetBucketLocation'];
 export const DOCUMENTED_CRL_REASONS: Readonly<Record<string, FailureKind>> = {
   'Failed to write CRL to S3. Check your S3 bucket permissions.': 'CRL_S3_PERMISSION',
@@ -315,7 +315,7 @@ function pcaGrantVariant(s: WriteScenario): fc.Arbitrary<Json> {
     });
 }
 
-/** What a Deny does to Private CA's writes, known from how it is built (pca-facts.md). */
+/** What a Deny does to Private CA's writes, known from how it is built (docs/policy-evaluation.md). */
 export type DenyEffect = 'blocks' | 'may block' | 'none';
 
 /** Denies that block Private CA for certain, possibly, or not at all, each with that label. */

@@ -36,7 +36,7 @@ import {
   type GeneratedPolicy,
 } from './arbitraries';
 
-/** S3's limit: 20 KB (pca-facts.md), counted in UTF-8 bytes of the policy written. */
+/** S3's limit: 20 KB (docs/aws-facts.md, "The bucket policy Private CA needs"), counted in UTF-8 bytes of the policy written. */
 const S3_POLICY_LIMIT_BYTES = 20 * 1024;
 const settings = { numRuns: POLICY_RUNS, seed: POLICY_SEED };
 
@@ -144,7 +144,7 @@ describe('mergePcaGrant on generated bucket policies', () => {
 
         expect(added).toStrictEqual(requiredPcaStatement(request, sid!));
         expect(last).toStrictEqual(added);
-        // Checked against pca-facts.md, not only against requiredPcaStatement.
+        // Checked against the documented statement (docs/aws-facts.md), not only against requiredPcaStatement.
         const bucket = bucketArn(request.partition, request.bucket);
         expect(Object.keys(last).sort()).toEqual(['Action', 'Condition', 'Effect', 'Principal', 'Resource', 'Sid']);
         expect(last.Effect).toBe('Allow');
