@@ -16,6 +16,7 @@ import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { configureClients } from '../lib/clients/registry';
 import { setClock } from '../lib/clock';
+import type { DYNAMODB_TRANSIENT_ERRORS, LAMBDA_ERRORS } from '../lib/errors';
 import { handler as checkAuditReport } from '../handlers/check-audit-report';
 import { handler as checkCrlRepublished } from '../handlers/check-crl-republished';
 import { handler as classifyEvent } from '../handlers/classify-event';
@@ -177,19 +178,8 @@ export interface RunOptions {
   taskFaults?: (state: string, service: ServiceTask | undefined) => TaskFault | null;
 }
 
-export type TaskFault =
-  | 'Lambda.ServiceException'
-  | 'Lambda.TooManyRequestsException'
-  | 'Lambda.ClientExecutionTimeoutException'
-  | 'Lambda.Unknown'
-  | 'DynamoDB.ProvisionedThroughputExceededException'
-  | 'DynamoDB.ThrottlingException'
-  | 'DynamoDB.RequestLimitExceeded'
-  | 'DynamoDB.RequestLimitExceededException'
-  | 'DynamoDB.InternalServerError'
-  | 'DynamoDB.InternalServerErrorException'
-  | 'DynamoDB.AmazonDynamoDBException'
-  | 'States.Timeout';
+/** A fault of the Lambda service or of the DynamoDB integration: one of the names the definition retries (src/lib/errors.ts). */
+export type TaskFault = (typeof LAMBDA_ERRORS)[number] | (typeof DYNAMODB_TRANSIENT_ERRORS)[number] | 'States.Timeout';
 
 /** Faults that let the attempt run (its AWS calls made, its writes done) and then lose its result. */
 const FAULTS_AFTER_RUNNING: ReadonlySet<TaskFault> = new Set(['States.Timeout', 'Lambda.Unknown']);

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stateMachineConsoleUrl } from '../../src/executions/console';
 import { OUTPUTS } from '../../src/executions/remote';
+import { DEFAULT_LEASE_SECONDS } from '../../src/lib/history/lease';
 import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
 
 const { TASK_TIMEOUT_MARGIN_SECONDS } = createRequire(import.meta.url)('../../deploy/limits.cjs') as { TASK_TIMEOUT_MARGIN_SECONDS: number };
@@ -70,6 +71,13 @@ describe('the packaged service', () => {
     expect(section).toContain(`${['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'][tabled.length]} for the functions`);
     const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function').length;
     expect(section).toContain(`${['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten'][functions]} Lambda functions`);
+  });
+
+  it('gives a bucket lease twice the repair function\'s timeout, so no invocation outlives its lease (src/lib/history/lease.ts)', () => {
+    const [, repair] = resourcesOfType(packaged.template, 'AWS::Lambda::Function').find(([logicalId]) => logicalId === 'RepairBucketLambdaFunction')!;
+    const environment = (repair.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(repair.Properties.Timeout).toBeGreaterThan(0);
+    expect(environment.BUCKET_LEASE_SECONDS ?? DEFAULT_LEASE_SECONDS).toBe(2 * (repair.Properties.Timeout as number));
   });
 
   it('runs every function on nodejs24.x, arm64, with X-Ray tracing and its own role', () => {

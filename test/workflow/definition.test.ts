@@ -5,7 +5,7 @@
  * Retry or Catch a class of src/lib/errors.ts (or a name Step Functions raises).
  */
 import { describe, expect, it } from 'vitest';
-import { EXTERNAL_ERROR_NAMES, REMEDIATION_ERRORS } from '../../src/lib/errors';
+import { DYNAMODB_TRANSIENT_ERRORS, EXTERNAL_ERROR_NAMES, LAMBDA_ERRORS, REMEDIATION_ERRORS } from '../../src/lib/errors';
 import { FUNCTION_HANDLERS, loadDefinition } from '../../src/local/workflow';
 
 const { definition, taskFunctions, serviceTasks } = loadDefinition();
@@ -31,17 +31,8 @@ describe('the state machine definition', () => {
     const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
     // Throttling and 5xx in every spelling in use (the API's error code; the SDK class with
     // the Exception suffix), and the name of errors without a class (docs/aws-facts.md).
-    expect(retried).toEqual(
-      expect.arrayContaining([
-        'DynamoDB.ProvisionedThroughputExceededException',
-        'DynamoDB.ThrottlingException',
-        'DynamoDB.RequestLimitExceeded',
-        'DynamoDB.RequestLimitExceededException',
-        'DynamoDB.InternalServerError',
-        'DynamoDB.InternalServerErrorException',
-        'DynamoDB.AmazonDynamoDBException',
-      ]),
-    );
+    // Exactly the list of src/lib/errors.ts, which the diagram and the local fault injector read too.
+    expect(retried.filter((name) => name.startsWith('DynamoDB.')).sort()).toEqual([...DYNAMODB_TRANSIENT_ERRORS].sort());
     expect(retried).not.toContain('DynamoDB.ConditionalCheckFailedException');
     const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
     expect(catches[0]).toMatchObject({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.duplicate', Next: 'RecordOutcome' });
@@ -66,7 +57,8 @@ describe('the state machine definition', () => {
     expect(state.TimeoutSeconds).toBeGreaterThan(0);
     const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
     // The retrier of Step Functions' best practices ("Handle transient Lambda service exceptions"), and throttling.
-    expect(retried).toEqual(expect.arrayContaining(['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException']));
+    // Every Lambda error of src/lib/errors.ts, and no other name of Lambda's.
+    expect(retried.filter((name) => name.startsWith('Lambda.')).sort()).toEqual([...LAMBDA_ERRORS].sort());
     const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
     expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
     // What is retried and runs out escalates (ESCALATED), never falls through to States.ALL (FAILED).
