@@ -63,7 +63,7 @@ export function instrumentRunner(): Instrumentation {
     };
   }
   const prototype = DynamoDBClient.prototype as unknown as { send: (...args: unknown[]) => unknown };
-  const ownSend = Object.prototype.hasOwnProperty.call(prototype, 'send') ? prototype.send : undefined;
+  const ownSend = Object.hasOwn(prototype, 'send') ? prototype.send : undefined;
   const send = prototype.send;
   prototype.send = function countedSend(this: unknown, ...args: unknown[]) {
     const invocation = context.getStore();

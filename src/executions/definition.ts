@@ -60,7 +60,10 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
   const serviceTasks: Record<string, ServiceTask> = {};
   const predecessors: Record<string, StateDefinition[]> = {};
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Next) (predecessors[state.Next] ??= []).push(state);
+    if (state.Next) {
+      predecessors[state.Next] ??= [];
+      predecessors[state.Next]!.push(state);
+    }
     if (state.Type !== 'Task') continue;
     const service = typeof state.Resource === 'string' ? SERVICE_RESOURCE.exec(state.Resource) : null;
     if (service) {
@@ -68,7 +71,7 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
       continue;
     }
     const getAtt = (state.Resource as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
-    if (!getAtt || getAtt[1] !== 'Arn') throw new Error(`Task state ${name}: Resource must be {Fn::GetAtt: [<function>, Arn]} or arn:aws:states:::<service>:<action>`);
+    if (getAtt?.[1] !== 'Arn') throw new Error(`Task state ${name}: Resource must be {Fn::GetAtt: [<function>, Arn]} or arn:aws:states:::<service>:<action>`);
     taskFunctions[name] = getAtt[0];
     state.Resource = `arn:aws:lambda:${region}:${account}:function:pca-remediation-local-${getAtt[0]}`;
   }
@@ -104,6 +107,6 @@ export function matchingRetrier(retriers: Retrier[] | undefined, errorName: stri
 
 /** The delay Step Functions waits before retry number `attempt` (0-based) of `retrier`. */
 export function retryBackoffSeconds(retrier: Retrier, attempt: number): number {
-  const interval = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempt);
+  const interval = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempt;
   return retrier.MaxDelaySeconds === undefined ? interval : Math.min(interval, retrier.MaxDelaySeconds);
 }

@@ -4,7 +4,7 @@
  * a user can cause (no credentials, no region, no stack, no such execution, access
  * denied) becomes a RemoteError with a message saying what to do.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -88,7 +88,7 @@ export function clients(target: Target): { cloudFormation: CloudFormationClient;
 export async function findDeployment(cloudFormation: CloudFormationClient, stage: string, regionFrom?: string): Promise<Deployment> {
   const name = stackName(stage);
   const region = await cloudFormation.config.region().catch(() => 'unknown');
-  let stacks;
+  let stacks: Stack[];
   try {
     stacks = (await cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks ?? [];
   } catch (error) {

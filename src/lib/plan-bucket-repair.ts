@@ -138,7 +138,7 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     customPath: customPathOf(input.revocation),
     auditReportKey: input.auditReportKey,
   });
-  let analysis;
+  let analysis: ReturnType<typeof analyzeBucketPolicy>;
   try {
     analysis = analyzeBucketPolicy(bucket.policy, request);
   } catch (error) {

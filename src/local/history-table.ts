@@ -74,7 +74,9 @@ export function localClient(endpoint: string): DynamoDBClient {
 }
 
 /** A new, empty history table on this process's dynalite. */
-export async function createHistoryTable(name = `pca-remediation-local-history-${(tables += 1)}`): Promise<LocalHistoryTable> {
+export async function createHistoryTable(name?: string): Promise<LocalHistoryTable> {
+  tables += 1;
+  name ??= `pca-remediation-local-history-${tables}`;
   const endpoint = await dynaliteEndpoint();
   const client = localClient(endpoint);
   await client.send(new CreateTableCommand({ TableName: name, ...historyTableDefinition() }));

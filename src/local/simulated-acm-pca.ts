@@ -159,8 +159,10 @@ const createCertificateAuthorityAuditReport: Operation = (context, input) => {
   const id = randomUUID();
   const key = `audit-report/${caIdOf(ca)}/${id}.${format.toLowerCase()}`;
   const createdAt = context.now.toISOString();
-  (ca.AuditReports ??= []).push({ AuditReportId: id, AuditReportStatus: 'CREATING', S3BucketName: bucket, S3Key: key, CreatedAt: createdAt });
-  (ca.Simulation ??= {}).LastAuditReportRequestedAt = createdAt;
+  ca.AuditReports ??= [];
+  ca.AuditReports.push({ AuditReportId: id, AuditReportStatus: 'CREATING', S3BucketName: bucket, S3Key: key, CreatedAt: createdAt });
+  ca.Simulation ??= {};
+  ca.Simulation.LastAuditReportRequestedAt = createdAt;
   return { AuditReportId: id, S3Key: key };
 };
 

@@ -24,7 +24,7 @@ const publish: Operation = (context, input) => {
   }
   if (Subject !== undefined) {
     // "UTF-8 text with no line breaks or control characters, and less than 100 characters long."
-    if (typeof Subject !== 'string' || Subject.length === 0 || [...Subject].length >= 100 || /[\u0000-\u001f\u007f]/.test(Subject)) {
+    if (typeof Subject !== 'string' || Subject.length === 0 || [...Subject].length >= 100 || [...Subject].some((character) => character < ' ' || character === '\u007f')) {
       throw snsErrors.invalidParameter('Invalid parameter: Subject');
     }
   }

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { type RunOptions as EngineRunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { configureClients } from '../lib/clients/registry';
 import { setClock } from '../lib/clock';
 import type { DYNAMODB_TRANSIENT_ERRORS, LAMBDA_ERRORS } from '../lib/errors';
@@ -105,7 +105,9 @@ export class SimulatedClock {
       this.advance(seconds);
       return;
     }
-    const woken = new Promise<void>((wake) => this.sleepers.push({ at: this.current + Math.round(seconds * 1000), order: (this.sequence += 1), wake }));
+    this.sequence += 1;
+    const order = this.sequence;
+    const woken = new Promise<void>((wake) => this.sleepers.push({ at: this.current + Math.round(seconds * 1000), order, wake }));
     this.running -= 1;
     this.wakeNext();
     await woken;
@@ -177,6 +179,10 @@ export interface RunOptions {
    */
   taskFaults?: (state: string, service: ServiceTask | undefined) => TaskFault | null;
 }
+
+/** The engine's local handlers of Task states, and the JSON they take and give back. */
+type LocalTaskHandlers = NonNullable<NonNullable<EngineRunOptions['overrides']>['taskResourceLocalHandlers']>;
+type EngineJson = Awaited<ReturnType<LocalTaskHandlers[string]>>;
 
 /** A fault of the Lambda service or of the DynamoDB integration: one of the names the definition retries (src/lib/errors.ts). */
 export type TaskFault = (typeof LAMBDA_ERRORS)[number] | (typeof DYNAMODB_TRANSIENT_ERRORS)[number] | 'States.Timeout';
@@ -306,8 +312,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
 
   const retries: RetryRecord[] = [];
   const attempts: LambdaAttempt[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const taskResourceLocalHandlers: Record<string, (input: any) => Promise<any>> = {};
+  const taskResourceLocalHandlers: LocalTaskHandlers = {};
   const retryIntervalOverrides: Record<string, number> = {};
   const tasks = [
     ...Object.entries(loaded.taskFunctions).map(([stateName, functionName]) => {
@@ -336,7 +341,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
         attempt.endedAt = clock.now();
         // The work was done, but its result never reached Step Functions.
         if (fault) throw taskFault(fault, stateName);
-        return attempt.output;
+        return attempt.output as EngineJson;
       } catch (error) {
         const name = (error as Error).name;
         attempt.endedAt = clock.now();

@@ -159,7 +159,8 @@ async function invoke<T = Record<string, any>>(key: string, event: unknown, over
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     ...overrides,
   };
-  const id = (invocations += 1);
+  invocations += 1;
+  const id = invocations;
   const inputFile = join(work, `input-${id}.json`);
   const resultFile = join(work, `result-${id}.json`);
   writeFileSync(inputFile, JSON.stringify({ event, timeoutMs: 30_000 }));

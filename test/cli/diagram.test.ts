@@ -48,7 +48,7 @@ describe('npm run diagram', () => {
 
     // A hand edit of the picture or of the page's block is caught; writing again repairs both.
     writeFileSync(join(docs, 'workflow.svg'), readFileSync(join(docs, 'workflow.svg'), 'utf8').replace('RecordOutcome', 'RecordOutcom'));
-    writeFileSync(readme, readFileSync(readme, 'utf8').replace(/(<!-- diagram:start -->\n```mermaid\n)[^]*?(\n```)/, '$1flowchart TD\n  A --> B$2'));
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace(/(<!-- diagram:start -->\n```mermaid\n)[\s\S]*?(\n```)/, '$1flowchart TD\n  A --> B$2'));
     const stale = await cli('diagram', ...options, '--check');
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/workflow\.svg, .*workflow\.md/);

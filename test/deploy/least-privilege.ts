@@ -97,7 +97,7 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
 const show = (value: unknown) => JSON.stringify(value);
 const lower = (value: string) => value.toLowerCase();
 /** The value of `key` in `object`, matching the key case-insensitively (IAM condition operators and keys are). */
-const valueOf = (object: unknown, key: string) => (isObject(object) ? Object.entries(object).find(([k]) => lower(k) === lower(key))?.[1] : undefined);
+const valueAtKey = (object: unknown, key: string) => (isObject(object) ? Object.entries(object).find(([k]) => lower(k) === lower(key))?.[1] : undefined);
 
 function logicalIdsOfType(template: Template, ...types: string[]) {
   return new Set(Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type)).map(([id]) => id));
@@ -147,7 +147,7 @@ export function identityPolicyStatements(template: Template, problems: string[] 
   return Object.entries(template.Resources).flatMap(([id, { Type: type, Properties: properties = {} }]) => {
     if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(type)) {
       for (const arn of asList(properties.ManagedPolicyArns)) {
-        const reference = valueOf(arn, 'Ref');
+        const reference = valueAtKey(arn, 'Ref');
         if (!(typeof reference === 'string' && stack.managedPolicies.has(reference))) {
           problems.push(`${id} attaches the managed policy ${show(arn)}, which is not in this template and cannot be inspected`);
         }
@@ -190,13 +190,13 @@ function actionMatches(pattern: string, action: string): boolean {
 
 /** The text of an Fn::Sub, with variables bound to a Ref or an Fn::GetAtt Arn rewritten as `${Id}` or `${Id.Arn}`. */
 function subText(resource: unknown): string | undefined {
-  const sub = valueOf(resource, 'Fn::Sub');
+  const sub = valueAtKey(resource, 'Fn::Sub');
   if (typeof sub === 'string') return sub;
   if (!Array.isArray(sub) || typeof sub[0] !== 'string') return undefined;
   let text: string = sub[0];
   for (const [name, value] of Object.entries(isObject(sub[1]) ? sub[1] : {})) {
-    const reference = valueOf(value, 'Ref');
-    const attribute = valueOf(value, 'Fn::GetAtt');
+    const reference = valueAtKey(value, 'Ref');
+    const attribute = valueAtKey(value, 'Fn::GetAtt');
     const replacement =
       typeof reference === 'string' ? `\${${reference}}` : Array.isArray(attribute) && attribute[1] === 'Arn' ? `\${${String(attribute[0])}.Arn}` : '${?}';
     text = text.split(`\${${name}}`).join(replacement);
@@ -206,7 +206,7 @@ function subText(resource: unknown): string | undefined {
 
 /** The logical id in `{Fn::GetAtt: [Id, 'Arn']}` or `{Fn::GetAtt: 'Id.Arn'}`. */
 function arnAttributeOf(resource: unknown): string | undefined {
-  const attribute = valueOf(resource, 'Fn::GetAtt');
+  const attribute = valueAtKey(resource, 'Fn::GetAtt');
   if (Array.isArray(attribute) && attribute[1] === 'Arn' && typeof attribute[0] === 'string') return attribute[0];
   if (typeof attribute === 'string' && attribute.endsWith('.Arn')) return attribute.slice(0, -'.Arn'.length);
   return undefined;
@@ -225,13 +225,13 @@ function namesBucketOfKnownName(resource: unknown, stack: Stack): boolean {
 }
 
 function scopedToThisAccountsBuckets(condition: unknown): boolean {
-  const accounts = valueOf(valueOf(condition, 'StringEquals'), 's3:ResourceAccount');
+  const accounts = valueAtKey(valueAtKey(condition, 'StringEquals'), 's3:ResourceAccount');
   return isDeepStrictEqual(accounts, THIS_ACCOUNT) || isDeepStrictEqual(accounts, [THIS_ACCOUNT]);
 }
 
 function namesCertificateAuthorities(resource: unknown, stack: Stack): boolean {
   if (isDeepStrictEqual(resource, CAS_OF_THIS_ACCOUNT)) return true;
-  const reference = valueOf(resource, 'Ref') ?? arnAttributeOf(resource);
+  const reference = valueAtKey(resource, 'Ref') ?? arnAttributeOf(resource);
   if (typeof reference === 'string') return stack.certificateAuthorities.has(reference);
   const arn = /^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):acm-pca:(?:\$\{AWS::Region\}|[a-z0-9-]+):(?:\$\{AWS::AccountId\}|\d{12}):certificate-authority\/[A-Za-z0-9-]+$/;
   return arn.test(arnText(resource) ?? '');
@@ -249,7 +249,7 @@ function namesStackTable(resource: unknown, stack: Stack): boolean {
 }
 
 function namesStackStateMachine(resource: unknown, stack: Stack): boolean {
-  const reference = valueOf(resource, 'Ref') ?? arnAttributeOf(resource);
+  const reference = valueAtKey(resource, 'Ref') ?? arnAttributeOf(resource);
   if (typeof reference === 'string') return stack.stateMachines.has(reference);
   const match = /^\$\{(\w+)(?:\.Arn)?\}$/.exec(subText(resource) ?? '');
   return match !== null && stack.stateMachines.has(match[1]!);
@@ -315,7 +315,7 @@ export function identityPolicyViolations(template: Template): string[] {
 }
 
 function principalIsEveryone(principal: unknown): boolean {
-  return principal === '*' || asList(valueOf(principal, 'AWS')).includes('*') || asList(valueOf(principal, 'Service')).some((service) => typeof service === 'string' && service.includes('*'));
+  return principal === '*' || asList(valueAtKey(principal, 'AWS')).includes('*') || asList(valueAtKey(principal, 'Service')).some((service) => typeof service === 'string' && service.includes('*'));
 }
 
 /**
@@ -334,7 +334,7 @@ export function keyPolicyViolations(template: Template): string[] {
       const actions = asList(statement.Action).map(String);
       const everything = actions.filter((action) => action === '*' || lower(action) === 'kms:*');
       if (statement.Sid === KEY_ADMIN_SID) {
-        const principal = valueOf(statement.Principal, 'AWS');
+        const principal = valueAtKey(statement.Principal, 'AWS');
         if (!(isObject(statement.Principal) && Object.keys(statement.Principal).length === 1 && (isDeepStrictEqual(principal, THIS_ACCOUNT_ROOT) || isDeepStrictEqual(principal, THIS_ACCOUNT)))) {
           problems.push(`${where}: must name only this account's root (${THIS_ACCOUNT_ROOT['Fn::Sub']}), not ${show(statement.Principal)}`);
         }
@@ -342,11 +342,11 @@ export function keyPolicyViolations(template: Template): string[] {
       }
       if (everything.length > 0) problems.push(`${where}: only ${KEY_ADMIN_SID} may grant ${everything.join(', ')}`);
       if (statement.NotAction !== undefined) problems.push(`${where}: NotAction in an Allow grants every other action`);
-      const services = asList(valueOf(statement.Principal, 'Service'));
+      const services = asList(valueAtKey(statement.Principal, 'Service'));
       if (!isObject(statement.Principal) || Object.keys(statement.Principal).length !== 1 || services.length === 0 || principalIsEveryone(statement.Principal)) {
         problems.push(`${where}: must name AWS services as its only principal, not ${show(statement.Principal)}`);
       }
-      if (!isDeepStrictEqual(valueOf(valueOf(statement.Condition, 'StringEquals'), 'aws:SourceAccount'), THIS_ACCOUNT)) {
+      if (!isDeepStrictEqual(valueAtKey(valueAtKey(statement.Condition, 'StringEquals'), 'aws:SourceAccount'), THIS_ACCOUNT)) {
         problems.push(`${where}: needs Condition StringEquals aws:SourceAccount {Ref: AWS::AccountId}, so only this account's resources can use the key through the service`);
       }
       const management = actions.filter((action) => !everything.includes(action) && !KEY_USE_ACTIONS.test(action));
@@ -369,9 +369,9 @@ export function resourcePolicyViolations(template: Template): string[] {
       if (statement.Effect === 'Deny') continue;
       if (principalIsEveryone(statement.Principal)) problems.push(`${where}: grants to every principal (${show(statement.Principal)})`);
       const conditions = Object.values(isObject(statement.Condition) ? statement.Condition : {});
-      const confinedToThisAccount = conditions.some((operator) => valueOf(operator, 'aws:SourceArn') !== undefined || valueOf(operator, 'aws:SourceAccount') !== undefined);
-      if (asList(valueOf(statement.Principal, 'Service')).length > 0 && !confinedToThisAccount) {
-        problems.push(`${where}: grants ${show(valueOf(statement.Principal, 'Service'))} without an aws:SourceArn or aws:SourceAccount condition`);
+      const confinedToThisAccount = conditions.some((operator) => valueAtKey(operator, 'aws:SourceArn') !== undefined || valueAtKey(operator, 'aws:SourceAccount') !== undefined);
+      if (asList(valueAtKey(statement.Principal, 'Service')).length > 0 && !confinedToThisAccount) {
+        problems.push(`${where}: grants ${show(valueAtKey(statement.Principal, 'Service'))} without an aws:SourceArn or aws:SourceAccount condition`);
       }
     }
   }
@@ -398,8 +398,8 @@ export function encryptionViolations(template: Template): string[] {
     }
     if (type === 'AWS::SNS::Topic' && properties.KmsMasterKeyId === undefined) problems.push(`${id}: the topic is not encrypted; set KmsMasterKeyId`);
     if (type === 'AWS::DynamoDB::Table') {
-      if (valueOf(properties.SSESpecification, 'SSEEnabled') !== true) problems.push(`${id}: the table is not encrypted with a KMS key; set SSESpecification.SSEEnabled: true`);
-      if (valueOf(properties.PointInTimeRecoverySpecification, 'PointInTimeRecoveryEnabled') !== true) {
+      if (valueAtKey(properties.SSESpecification, 'SSEEnabled') !== true) problems.push(`${id}: the table is not encrypted with a KMS key; set SSESpecification.SSEEnabled: true`);
+      if (valueAtKey(properties.PointInTimeRecoverySpecification, 'PointInTimeRecoveryEnabled') !== true) {
         problems.push(`${id}: point-in-time recovery is off; set PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true`);
       }
     }

@@ -122,7 +122,7 @@ describe('RepairBucket: bucket policy', () => {
       if (stored === null) throw s3Error('NoSuchBucketPolicy', 404);
       return { Policy: stored };
     });
-    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => void (stored = input.Policy!));
+    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => { stored = input.Policy!; });
     const result = await repair(crlInspection([{ ...putPolicyAction, before: null }]));
     expectPcaGrantAdded(writtenPolicy(), []);
     expect(result.actions[0]).toMatchObject({ before: null, verified: true });
@@ -169,7 +169,7 @@ describe('RepairBucket: bucket policy', () => {
     let stored = oldPolicy;
     let staleReads = 1 + READ_BACK_ATTEMPTS;
     s3Mock.on(GetBucketPolicyCommand).callsFake(() => ({ Policy: staleReads-- > 0 ? oldPolicy : stored }));
-    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => void (stored = input.Policy!));
+    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => { stored = input.Policy!; });
     await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'BucketPolicyChanged' });
     const retried = await repair(crlInspection([putPolicyAction]));
     expect(writtenPolicy()).toBe(stored);

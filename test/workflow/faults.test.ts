@@ -21,10 +21,10 @@ import { outcomeOf } from '../../src/local/storm';
 import { loadDefinition, runExecution, SimulatedClock, taskFaultsAt, type LocalExecution } from '../../src/local/workflow';
 
 /** Faults on this share of all AWS calls (each attempt drawn on its own) and of all Task attempts. */
-export const CALL_FAULT_RATE = 0.2;
-export const TASK_FAULT_RATE = 0.1;
+const CALL_FAULT_RATE = 0.2;
+const TASK_FAULT_RATE = 0.1;
 /** Runs of each scenario, each with its own seed. */
-export const RUNS_PER_SCENARIO = 20;
+const RUNS_PER_SCENARIO = 20;
 
 const read = (path: string) => JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
 const loaded = loadDefinition();
@@ -65,7 +65,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, runs.reduce((sum, run) => sum + run.simulation.faults[kind], 0)]));
-  const statuses = runs.reduce<Record<string, number>>((sum, run) => ({ ...sum, [run.outcome.status]: (sum[run.outcome.status] ?? 0) + 1 }), {});
+  const statuses: Record<string, number> = {};
+  for (const run of runs) statuses[run.outcome.status] = (statuses[run.outcome.status] ?? 0) + 1;
   printFigures('faults', {
     executions: runs.length,
     calls: runs.reduce((sum, run) => sum + run.simulation.calls.length, 0),

@@ -12,13 +12,13 @@ import { parseBucketPolicy, requiredPcaStatement } from '../../src/lib/policy';
 import { pcaWriteRequest } from '../../src/lib/plan-bucket-repair';
 import { classifyEvent } from '../../src/lib/classify-event';
 import { createHistoryTable, localClient } from '../../src/local/history-table';
-import { existingStatements, runStorm, stormAccount, stormBucket, stormCaArn, stormEvent, type StormResult } from '../../src/local/storm';
+import { existingStatements, runStorm, stormAccount, stormBucket, stormEvent, type StormResult } from '../../src/local/storm';
 
-export const STORM_CAS = 100;
-export const STORM_BUCKETS = 10;
+const STORM_CAS = 100;
+const STORM_BUCKETS = 10;
 /** Each of the 100 events is delivered this many times, all at once. */
-export const STORM_DELIVERIES_PER_EVENT = 2;
-export const DUPLICATE_DELIVERIES = 1000;
+const STORM_DELIVERIES_PER_EVENT = 2;
+const DUPLICATE_DELIVERIES = 1000;
 
 type Statement = Record<string, unknown>;
 const statementsOf = (policy: string | null): Statement[] => (policy === null ? [] : (parseBucketPolicy(policy).statements.map((ref) => ref.statement) as unknown as Statement[]));
@@ -169,4 +169,3 @@ describe('a lease left by a crashed execution', () => {
   });
 });
 
-export { stormCaArn };

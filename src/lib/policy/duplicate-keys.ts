@@ -24,7 +24,7 @@ export function repeatedKeys(text: string): string[] {
 
 function visit(node: ValueNode, path: string, found: string[]): void {
   if (node.type === 'Array') {
-    node.elements.forEach((element, index) => visit(element.value, `${path}[${index}]`, found));
+    for (const [index, element] of node.elements.entries()) visit(element.value, `${path}[${index}]`, found);
     return;
   }
   if (node.type !== 'Object') return;
