@@ -1,6 +1,7 @@
 import { classifyEvent } from '../lib/classify-event';
 import { now } from '../lib/clock';
-import { claimFor, retentionDays, type EventClaim } from '../lib/history/item';
+import { retentionDays } from '../lib/config';
+import { claimFor, type EventClaim } from '../lib/history/item';
 import { logger } from '../lib/powertools';
 import type { Target } from '../lib/types';
 import { withPowertools } from './middleware';

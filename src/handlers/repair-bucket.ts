@@ -1,7 +1,7 @@
 import { applyBucketRepair } from '../lib/apply-bucket-repair';
 import { InvalidStepInput } from '../lib/errors';
-import { historyTableName } from '../lib/history/item';
-import { leaseSeconds, withBucketLease } from '../lib/history/lease';
+import { historyTableName, leaseSeconds } from '../lib/config';
+import { withBucketLease } from '../lib/history/lease';
 import type { Inspection, Repair } from '../lib/types';
 import { requireField, requireTarget, withPowertools } from './middleware';
 

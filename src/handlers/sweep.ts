@@ -1,6 +1,6 @@
-import { loadConfig } from '../lib/config';
 import { logger } from '../lib/powertools';
-import { loadSweepSettings, sweepAccount, throwIfNothingDone, type SweepSummary } from '../lib/sweep';
+import { loadConfig, loadSweepSettings } from '../lib/config';
+import { sweepAccount, throwIfNothingDone, type SweepSummary } from '../lib/sweep';
 import { withPowertools } from './middleware';
 
 /**

@@ -1,6 +1,9 @@
 /**
  * Deployment settings, read from the Lambda environment (serverless.yml sets them
  * from `--param` values). A bad value is a ConfigurationError naming the variable.
+ * This is the one module of the product that reads the environment: every setting a
+ * handler needs has its reader here (test/lib/config.test.ts checks that no other file
+ * of src/lib or src/handlers does).
  */
 import { ConfigurationError } from './errors';
 import type { Mode } from './types';
@@ -69,6 +72,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function loadRecordingConfig(env: NodeJS.ProcessEnv = process.env): { mode: Mode | 'unknown'; notificationTopicArn: string } {
   const mode = env.MODE === undefined || env.MODE === '' ? 'apply' : env.MODE;
   return { mode: mode === 'apply' || mode === 'dry-run' ? mode : 'unknown', notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '' };
+}
+
+/** How long the history table keeps an event's item by default (historyRetentionDays). */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+/** A bucket lease's length: twice the repair function's 60 s timeout (test/deploy/template.test.ts ties them). */
+export const DEFAULT_LEASE_SECONDS = 120;
+
+/** The history table's name (serverless.yml sets it). */
+export function historyTableName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.HISTORY_TABLE_NAME ?? '';
+  if (name === '') throw new ConfigurationError('HISTORY_TABLE_NAME is not set: the history table is where events are claimed and changes recorded');
+  return name;
+}
+
+/** How many days an event's history item is kept (DynamoDB TTL). */
+export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  return parsePositiveInteger('HISTORY_RETENTION_DAYS', env.HISTORY_RETENTION_DAYS, DEFAULT_RETENTION_DAYS);
+}
+
+/** How long a bucket lease lasts, in seconds. */
+export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  return parsePositiveInteger('BUCKET_LEASE_SECONDS', env.BUCKET_LEASE_SECONDS, DEFAULT_LEASE_SECONDS);
+}
+
+export interface SweepSettings {
+  stateMachineArn: string;
+}
+
+/** The sweep's settings (serverless.yml sets STATE_MACHINE_ARN for the sweep function only). */
+export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
+  const stateMachineArn = env.STATE_MACHINE_ARN ?? '';
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
+    throw new ConfigurationError(`STATE_MACHINE_ARN must be the ARN of the remediation state machine, not "${stateMachineArn}"`);
+  }
+  return { stateMachineArn };
 }
 
 export function isBucketAllowed(config: Config, bucket: string): boolean {

@@ -10,7 +10,7 @@ import { sns } from './clients/sns';
 import { now } from './clock';
 import type { loadRecordingConfig } from './config';
 import { isTransientAwsError, AwsTransientError } from './errors';
-import { historyTableName } from './history/item';
+import { historyTableName } from './config';
 import { completeHistoryItem, readHistoryItem } from './history/store';
 import { buildOutcomeRecord, concludeOutcome, shouldNotify, type WorkflowState } from './outcome';
 import { logger, metrics } from './powertools';

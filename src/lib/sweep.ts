@@ -18,8 +18,8 @@ import { classifyEvent, DETAIL_TYPES, SWEEP_SOURCE } from './classify-event';
 import { acmPca } from './clients/acm-pca';
 import { stepFunctions } from './clients/sfn';
 import { now } from './clock';
-import type { Config } from './config';
-import { awsErrorName, AwsTransientError, ConfigurationError, isTransientAwsError, rethrowAws } from './errors';
+import type { Config, SweepSettings } from './config';
+import { awsErrorName, AwsTransientError, isTransientAwsError, rethrowAws } from './errors';
 import { inspectBucket } from './inspect-bucket';
 import type { Inspection } from './types';
 
@@ -36,10 +36,6 @@ export const SWEEP_REASON = 'Failed to write CRL to S3. Check your S3 bucket per
  */
 const NEEDS_THE_WORKFLOW: ReadonlySet<Inspection['next']> = new Set(['repair', 'attention', 'dry-run']);
 
-export interface SweepSettings {
-  stateMachineArn: string;
-}
-
 export type SkipCode = 'NOT_ACTIVE' | 'CRL_DISABLED' | 'NO_CRL_BUCKET' | 'COMPLIANT';
 
 export interface SweepSummary {
@@ -50,15 +46,6 @@ export interface SweepSummary {
   skipped: Array<{ caArn: string; code: SkipCode; reason: string }>;
   /** CAs whose bucket could not be inspected or whose execution could not be started. */
   failed: Array<{ caArn: string; error: string; retryable: boolean }>;
-}
-
-/** The sweep's settings from the Lambda environment (serverless.yml sets STATE_MACHINE_ARN). */
-export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSettings {
-  const stateMachineArn = env.STATE_MACHINE_ARN ?? '';
-  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
-    throw new ConfigurationError(`STATE_MACHINE_ARN must be the ARN of the remediation state machine, not "${stateMachineArn}"`);
-  }
-  return { stateMachineArn };
 }
 
 /** Why a listed CA is not swept, or null when its CRL bucket is to be inspected. */

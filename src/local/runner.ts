@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { classifyEvent } from '../lib/classify-event';
 import { loadConfig } from '../lib/config';
 import { ConfigurationError } from '../lib/errors';
-import { retentionDays } from '../lib/history/item';
+import { retentionDays } from '../lib/config';
 import type { FailureKind, OutcomeRecord } from '../lib/types';
 import { executionView, stateSeconds, type ExecutionView } from '../executions/view';
 import { parseAccountFile, type AccountFile } from './account-file';

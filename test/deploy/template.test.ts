@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stateMachineConsoleUrl } from '../../src/executions/console';
 import { OUTPUTS } from '../../src/executions/remote';
-import { DEFAULT_LEASE_SECONDS } from '../../src/lib/history/lease';
+import { DEFAULT_LEASE_SECONDS } from '../../src/lib/config';
 import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
 
 const { TASK_TIMEOUT_MARGIN_SECONDS } = createRequire(import.meta.url)('../../deploy/limits.cjs') as { TASK_TIMEOUT_MARGIN_SECONDS: number };

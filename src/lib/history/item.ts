@@ -12,13 +12,10 @@
  *   execution that crashed cannot hold it forever.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { parsePositiveInteger } from '../config';
-import { ConfigurationError } from '../errors';
 import type { AppliedAction, FailureKind, OutcomeStatus, PlannedAction, Target } from '../types';
 
 export const EVENT_KEY_PREFIX = 'EVENT#';
 export const LEASE_KEY_PREFIX = 'LEASE#bucket#';
-export const DEFAULT_RETENTION_DAYS = 365;
 
 export const eventKey = (eventId: string) => `${EVENT_KEY_PREFIX}${eventId}`;
 export const leaseKey = (bucket: string) => `${LEASE_KEY_PREFIX}${bucket}`;
@@ -69,17 +66,6 @@ export interface HistoryItem extends Omit<EventClaim, 'expiresAt'> {
   notificationDue?: boolean;
   rolledBack?: RollbackRecord;
   expiresAt: number;
-}
-
-/** The table's name, from the Lambda environment (serverless.yml sets it). */
-export function historyTableName(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.HISTORY_TABLE_NAME ?? '';
-  if (name === '') throw new ConfigurationError('HISTORY_TABLE_NAME is not set: the history table is where events are claimed and changes recorded');
-  return name;
-}
-
-export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
-  return parsePositiveInteger('HISTORY_RETENTION_DAYS', env.HISTORY_RETENTION_DAYS, DEFAULT_RETENTION_DAYS);
 }
 
 export function epochSeconds(time: Date): number {

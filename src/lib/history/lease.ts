@@ -11,12 +11,11 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../clients/dynamodb';
 import { now } from '../clock';
-import { parsePositiveInteger } from '../config';
+import { DEFAULT_LEASE_SECONDS } from '../config';
 import { awsErrorName, BucketBusy, rethrowAws } from '../errors';
 import { logger } from '../powertools';
 import { epochSeconds, leaseKey, marshalItem, unmarshalItem } from './item';
 
-export const DEFAULT_LEASE_SECONDS = 120;
 
 export interface LeaseOptions {
   table: string;
@@ -24,10 +23,6 @@ export interface LeaseOptions {
   /** Who asks: the execution ARN (a retry of the same step takes its own lease again). */
   holder: string;
   seconds?: number;
-}
-
-export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  return parsePositiveInteger('BUCKET_LEASE_SECONDS', env.BUCKET_LEASE_SECONDS, DEFAULT_LEASE_SECONDS);
 }
 
 async function currentHolder(table: string, bucket: string): Promise<{ holder: string; expiresAt: number } | null> {
