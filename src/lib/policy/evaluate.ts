@@ -4,7 +4,7 @@
  * (or a policy variable) depends on values not known before the request.
  */
 import { evaluateConditions } from './condition';
-import { matchResource, matchString } from './pattern';
+import { hasVariableWithNoValue, matchResource, matchString } from './pattern';
 import type { RequestContext } from './request-context';
 import type { Rule } from './statement';
 import { all, any, not, truthOf, type Truth } from './truth';
@@ -54,7 +54,13 @@ export function actionMatches(rule: Rule, action: string): Truth {
  * in the resource part; `NotResource` matches resources none of its patterns match.
  */
 export function resourceMatches(rule: Rule, resource: string, context: RequestContext = NO_CONTEXT): Truth {
-  return anyPattern(rule.resource, (pattern) => matchResource(pattern, resource, rule.variables, context));
+  const matched = anyPattern(rule.resource, (pattern) => matchResource(pattern, resource, rule.variables, context));
+  // A NotResource whose pattern holds a variable with no value: IAM's pages leave open
+  // whether it excludes nothing or makes the statement invalid (hasVariableWithNoValue),
+  // so it is `maybe` unless another pattern already decides. iam-simulate reads it as
+  // "the statement does not apply" (found by test/property/policy-judge.property.test.ts).
+  if (rule.resource.negated && matched === 'yes' && rule.resource.patterns.some((pattern) => hasVariableWithNoValue(pattern, rule.variables, context))) return 'maybe';
+  return matched;
 }
 
 function anyPattern(element: Rule['action'], match: (pattern: string) => Truth): Truth {
