@@ -178,7 +178,27 @@ export const KNOWN_EXCEPTIONS: readonly KnownException[] = [
     why: 'iam-simulate substitutes ${...} in every policy; IAM, in a policy without "Version": "2012-10-17", reads it as literal text ("variables such as ${aws:username} aren\'t recognized as variables and are instead treated as literal strings")',
     source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html',
   },
+  {
+    id: 'negated-operator-with-variable-of-no-value',
+    applies: (policy) => negatedStringValues(policy).some((value) => value.includes('${')),
+    why: 'iam-simulate makes StringNotEquals/StringNotLike (and ArnNot*) fail when a variable in the value has no value; the IAM variables page says "Inverted condition operators like StringNotEquals or StringNotLike do match against a null value"',
+    source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value',
+  },
 ];
+
+/** The values of every StringNot* and ArnNot* test of the policy. */
+function negatedStringValues(policy: unknown): string[] {
+  const document = policy as { Statement?: unknown } | null;
+  const statements = document?.Statement === undefined ? [] : [document.Statement].flat();
+  const values: string[] = [];
+  for (const statement of statements as Array<{ Condition?: Record<string, Record<string, unknown>> }>) {
+    for (const [operator, block] of Object.entries(statement?.Condition ?? {})) {
+      if (!/^(For(Any|All)Value:)?(StringNot|ArnNot)/i.test(operator)) continue;
+      for (const value of Object.values(block ?? {}).flat()) if (typeof value === 'string') values.push(value);
+    }
+  }
+  return values;
+}
 
 /** IAM's decisions in one world, and whether the product's verdict holds there. */
 export function compare(text: string | null, req: PcaWriteRequest, world: World): Comparison {

@@ -61,6 +61,10 @@ function conditionTest(s: WriteScenario): fc.Arbitrary<[string, string, unknown]
     t('DateLessThan', 'aws:CurrentTime', ['2200-01-01T00:00:00Z']),
     t('NumericGreaterThan', 'aws:EpochTime', ['1000000000']),
     t('StringLike', 'aws:UserAgent', ['*']),
+    // Policy variables: known, absent (no value), with a default.
+    t('StringEquals', 'aws:SourceArn', ['${aws:SourceArn}', '${aws:username}', `\${aws:PrincipalTag/ca, '${caArn}'}`]),
+    t('StringNotEquals', 'aws:SourceAccount', ['${aws:PrincipalTag/team}', `\${aws:PrincipalTag/team, '${account}'}`, '${aws:SourceAccount}']),
+    t('StringLike', 'aws:SourceArn', [`arn:\${aws:username}:*`, `arn:${partition}:acm-pca:*:\${aws:SourceAccount}:*`]),
   );
 }
 
@@ -112,6 +116,18 @@ function judgedStatement(s: WriteScenario): fc.Arbitrary<Json> {
     });
 }
 
+/** The grant of "Access policies for CRLs in Amazon S3" for this CA, written out here. */
+function documentedGrant(s: WriteScenario): Json {
+  const arn = bucketArn(s.request.partition, s.request.bucket);
+  return {
+    Effect: 'Allow',
+    Principal: { Service: PCA_PRINCIPAL },
+    Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl', 's3:GetBucketLocation'],
+    Resource: [`${arn}/*`, arn],
+    Condition: { StringEquals: { 'aws:SourceAccount': s.request.account, 'aws:SourceArn': s.request.caArn } },
+  };
+}
+
 const judgedCase = writeScenario.chain((scenario) =>
   fc
     .record({
@@ -119,8 +135,12 @@ const judgedCase = writeScenario.chain((scenario) =>
       version: fc.constantFrom('2012-10-17', '2008-10-17', undefined),
       asObject: fc.boolean(),
       ownerKnown: fc.boolean(),
+      // Most policies start with the grant AWS documents, so that what the other statements
+      // do to it (Denies, conditions) is what gets judged.
+      withGrant: fc.constantFrom(true, true, true, false),
     })
-    .chain(({ statements, version, asObject, ownerKnown }) => {
+    .chain(({ statements: generated, version, asObject, ownerKnown, withGrant }) => {
+      const statements = withGrant ? [documentedGrant(scenario), ...generated] : generated;
       const document: Json = version === undefined ? {} : { Version: version };
       document.Statement = asObject && statements.length === 1 ? statements[0] : statements;
       const request = ownerKnown ? scenario.request : { ...scenario.request, bucketOwner: undefined };
