@@ -79,6 +79,7 @@ function judgedStatement(s: WriteScenario): fc.Arbitrary<Json> {
         ['Principal', { Service: PCA_PRINCIPAL }],
         ['Principal', { Service: [PCA_PRINCIPAL, 'cloudtrail.amazonaws.com'] }],
         ['Principal', { Service: 'logging.s3.amazonaws.com' }],
+        ['Principal', { Service: 'ACM-PCA.amazonaws.com' }],
         ['Principal', { AWS: `arn:aws:iam::${s.request.account}:role/Admin` }],
         ['NotPrincipal', { AWS: `arn:aws:iam::${s.request.account}:role/Admin` }],
         ['NotPrincipal', { Service: PCA_PRINCIPAL }],
