@@ -1,9 +1,38 @@
 /**
  * What S3 checks when a bucket policy is put, as far as it matters to a workflow that
- * merges a statement into an existing policy: size, JSON, the required fields of each
- * statement, actions that are S3's and resources that are this bucket's. S3 accepts
- * statements without a Sid and duplicate Sids (Cloud Custodian #3362), so those pass.
- * Principals are not checked against IAM (S3 rejects unknown ARNs; not modelled).
+ * merges a statement into an existing policy: size, JSON, the version, the required
+ * fields of each statement, actions that are S3's and resources that are this bucket's.
+ *
+ * Accepted as S3 accepts them: `Version` 2012-10-17, 2008-10-17 or none; `Statement` as
+ * one object or a list; `Principal`/`NotPrincipal` as "*" or an object of AWS, Service,
+ * CanonicalUser or Federated ids; `Action`/`NotAction` with the service prefix and the
+ * action name in any case ("IAM JSON policy elements: Action": action names are not case
+ * sensitive, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html);
+ * `Resource`/`NotResource`; statements without a Sid and duplicate Sids (Cloud Custodian
+ * #3362).
+ *
+ * Refused with MalformedPolicy (400) and S3's message. The messages are not in the S3
+ * API reference; they are the ones S3 answers as quoted in public reports:
+ * - "Policies must be valid JSON and the first byte must be '{'" (aws/aws-cli#2779),
+ *   "This policy contains invalid Json" (versity/versitygw#1156);
+ * - "The policy must contain a valid version string" (versity/versitygw#1536, the S3
+ *   console's message in codevise/pageflow#902);
+ * - "Missing required field Statement" (versity/versitygw#1176), "Missing required field
+ *   Principal" (docker/docs#6361, jschneier/django-storages#876);
+ * - "Invalid effect: <value>" (versity/versitygw#647), "Policy has invalid action"
+ *   (versity/versitygw#650), "Policy has invalid resource" (versity/versitygw#648,
+ *   aws-samples/aws-serverless-appsync-app#4), "Invalid principal in policy"
+ *   (versity/versitygw#649, cloud-custodian#4948).
+ * Not verifiable from public sources, so worded here and marked in the tests: "Missing
+ * required field Effect/Action/Resource", "Statement must be an object", "Invalid
+ * Condition", "Policies must be less than 20KB", "Could not parse the policy: Statement is
+ * empty!".
+ *
+ * Not modelled: S3 checks principals against IAM (an unknown ARN is "Invalid principal in
+ * policy") and that each action exists and applies to a resource of the statement ("Action
+ * does not apply to any resource(s) in statement", versity/versitygw#645); a statement
+ * with both Principal and NotPrincipal (or Action and NotAction) is refused by IAM's
+ * grammar, with a message not found in public sources.
  */
 import type { Partition } from '../lib/types';
 import { s3Errors } from './aws-errors';
@@ -23,8 +52,11 @@ export function checkPolicyForPut(text: unknown, bucket: string, partition: Part
   } catch {
     throw s3Errors.malformedPolicy('This policy contains invalid Json');
   }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw s3Errors.malformedPolicy('Policies must be valid JSON and the first byte must be \'{\'');
+  }
   if (document.Version !== undefined && document.Version !== '2012-10-17' && document.Version !== '2008-10-17') {
-    throw s3Errors.malformedPolicy('Document is invalid: Invalid Version');
+    throw s3Errors.malformedPolicy('The policy must contain a valid version string');
   }
   const statements = document.Statement;
   if (statements === undefined) throw s3Errors.malformedPolicy('Missing required field Statement');
@@ -50,7 +82,8 @@ function checkStatement(value: unknown, bucket: string, partition: Partition): v
   const actions = statement.Action ?? statement.NotAction;
   if (actions === undefined) throw s3Errors.malformedPolicy('Missing required field Action');
   for (const action of strings(actions, 'Policy has invalid action')) {
-    if (action !== '*' && !/^s3:[A-Za-z*?]+$/.test(action)) throw s3Errors.malformedPolicy('Policy has invalid action');
+    // The service prefix and the action name in any case: "S3:PutObject", "s3:putobject".
+    if (action !== '*' && !/^s3:[A-Za-z*?]+$/i.test(action)) throw s3Errors.malformedPolicy('Policy has invalid action');
   }
   const resources = statement.Resource ?? statement.NotResource;
   if (resources === undefined) throw s3Errors.malformedPolicy('Missing required field Resource');
@@ -67,6 +100,8 @@ function checkPrincipal(principal: unknown): void {
   if (typeof principal !== 'object' || principal === null || Array.isArray(principal)) {
     throw s3Errors.malformedPolicy('Invalid principal in policy');
   }
+  // "Missing required field Principal cannot be empty!" (cn-terraform/terraform-aws-s3-static-website#38).
+  if (Object.keys(principal).length === 0) throw s3Errors.malformedPolicy('Missing required field Principal cannot be empty!');
   for (const [kind, ids] of Object.entries(principal)) {
     if (!['AWS', 'Service', 'CanonicalUser', 'Federated'].includes(kind)) throw s3Errors.malformedPolicy('Invalid principal in policy');
     strings(ids, 'Invalid principal in policy');

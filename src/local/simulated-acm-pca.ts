@@ -119,7 +119,7 @@ function testBucketForUpdate(context: OperationContext, ca: CertificateAuthority
     bucket: bucketName,
     objectKeys: [PERMISSION_TEST_KEY],
     objectAcl: crl.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'bucket-owner-full-control' : 'public-read',
-  });
+  }, context.now);
   if (!test.allowed) throw pcaErrors.invalidArgs(`The ACM Private CA Service Principal 'acm-pca.amazonaws.com' could not write to the S3 bucket ${bucketName}: ${test.reasons.join('; ')}.`);
   const bucket = findBucket(context.model, bucketName);
   const callerMayWrite =

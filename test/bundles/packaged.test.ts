@@ -266,6 +266,14 @@ describe('the package', () => {
       expect(file).toMatch(/\.mjs$/);
     }
   });
+
+  it('holds nothing of the AGPL evaluator the simulator uses (@cloud-copilot/iam-simulate is test and local only)', () => {
+    for (const [key, file] of bundleFiles) {
+      const text = readFileSync(file, 'utf8');
+      expect(text.length, key).toBeGreaterThan(0);
+      expect(text, key).not.toMatch(/iam-simulate|cloud-copilot|RCPFullAWSAccess/i);
+    }
+  });
 });
 
 describe('a CRL S3 permission failure, step by step', () => {

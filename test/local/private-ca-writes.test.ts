@@ -3,9 +3,12 @@ import {
   DescribeCertificateAuthorityAuditReportCommand,
 } from '@aws-sdk/client-acm-pca';
 import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AccountFile, BucketEntry } from '../../src/local/account-file';
-import { AUDIT_BUCKET, bucketOf, CA_ARN, caOf, CRL_BUCKET, CRL_KEY, pcaGrantPolicy, simulate } from './helpers';
+import { checkPrivateCaWrite, privateCaRequests } from '../../src/local/private-ca-writes';
+import { findBucket, toModel } from '../../src/local/simulation-model';
+import { AUDIT_BUCKET, bucketOf, CA_ARN, caOf, CRL_BUCKET, CRL_KEY, fixture, pcaGrantPolicy, simulate } from './helpers';
 
 const OLD_CRL = '2026-11-19T10:00:00.000Z';
 
@@ -166,5 +169,70 @@ describe('audit report lifecycle', () => {
       file.certificateAuthorities[0]!.Simulation!.AuditReportOutcome = 'FAILED';
     });
     await expect(describeAt('2026-11-20T10:31:00Z')).resolves.toMatchObject({ AuditReportStatus: 'FAILED' });
+  });
+});
+
+describe('the simulated Private CA judges its writes with an evaluator that is not the product’s', () => {
+  const model = () => toModel(fixture('crl-missing-grant'));
+  const at = new Date('2026-11-20T10:15:00Z');
+  const write = { bucket: CRL_BUCKET, objectKeys: [CRL_KEY], objectAcl: 'bucket-owner-full-control' as const };
+  const withPolicy = (policy: unknown) => {
+    const m = model();
+    findBucket(m, CRL_BUCKET)!.Policy = typeof policy === 'string' ? policy : JSON.stringify(policy);
+    return m;
+  };
+  const deny = (condition: Record<string, Record<string, string | string[]>>) => ({
+    Version: '2012-10-17',
+    Statement: [
+      ...(JSON.parse(pcaGrantPolicy()) as { Statement: unknown[] }).Statement,
+      { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${CRL_BUCKET}/*`, Condition: condition },
+    ],
+  });
+
+  it('makes the four requests AWS documents, with the context taken from the simulated CA and bucket', () => {
+    const m = model();
+    const requests = privateCaRequests(m, m.certificateAuthorities[0]!, findBucket(m, CRL_BUCKET)!, write, at);
+    expect(requests.map((r) => `${r.action} ${r.resource}`)).toEqual([
+      `s3:GetBucketAcl arn:aws:s3:::${CRL_BUCKET}`,
+      `s3:GetBucketLocation arn:aws:s3:::${CRL_BUCKET}`,
+      `s3:PutObject arn:aws:s3:::${CRL_BUCKET}/${CRL_KEY}`,
+      `s3:PutObjectAcl arn:aws:s3:::${CRL_BUCKET}/${CRL_KEY}`,
+    ]);
+    expect(requests[2]!.context).toMatchObject({
+      'aws:SourceAccount': '111122223333',
+      'aws:SourceArn': CA_ARN,
+      'aws:SecureTransport': 'true',
+      'aws:PrincipalServiceName': 'acm-pca.amazonaws.com',
+      'aws:PrincipalIsAWSService': 'true',
+      'aws:CurrentTime': '2026-11-20T10:15:00.000Z',
+      's3:x-amz-acl': 'bucket-owner-full-control',
+    });
+    expect(requests[0]!.context['s3:x-amz-acl']).toBeUndefined();
+    expect(requests.every((r) => r.principal === 'acm-pca.amazonaws.com')).toBe(true);
+  });
+
+  it.each([
+    ['the documented grant', JSON.parse(pcaGrantPolicy()), true],
+    ['no policy', null, false],
+    ['the grant for another CA', JSON.parse(pcaGrantPolicy(CRL_BUCKET, CA_ARN.replace(/.{4}$/, '9999'))), false],
+    ['a Deny of insecure transport (does not match Private CA)', deny({ Bool: { 'aws:SecureTransport': 'false' } }), true],
+    ['a Deny of every other account (StringNotEquals aws:SourceAccount, own account)', deny({ StringNotEquals: { 'aws:SourceAccount': '111122223333' } }), true],
+    ['a Deny of every other account, written for another account', deny({ StringNotEquals: { 'aws:SourceAccount': '444455556666' } }), false],
+    ['a Deny of objects written without bucket-owner-full-control, CA sends it', deny({ StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } }), true],
+    ['a Deny after a date already past', deny({ DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }), false],
+    ['a Deny of every service principal', deny({ Bool: { 'aws:PrincipalIsAWSService': 'true' } }), false],
+  ])('%s: allowed %s', (_name, policy, allowed) => {
+    const m = policy === null ? model() : withPolicy(policy);
+    if (policy === null) findBucket(m, CRL_BUCKET)!.Policy = null;
+    const check = checkPrivateCaWrite(m, m.certificateAuthorities[0]!, write, at);
+    expect(check.allowed).toBe(allowed);
+    if (!allowed) expect(check.reasons.join()).toMatch(/does not let Private CA write .*(ExplicitlyDenied|ImplicitlyDenied)/);
+  });
+
+  it('the simulated Private CA and its judge import nothing from the product’s policy evaluator', () => {
+    for (const file of ['src/local/private-ca-writes.ts', 'src/local/iam-judge.ts']) {
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      expect(text, file).not.toMatch(/from '\.\.\/lib\/policy/);
+    }
   });
 });

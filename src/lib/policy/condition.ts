@@ -21,7 +21,8 @@
  * of that day, a bare IPv6 address, several Bool values, an empty value list, ...) makes the test
  * `maybe`: the workflow then asks a person rather than guess.
  */
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
+import { parseAddress } from './ip';
 import { matchArn, matchesEveryString, matchString } from './pattern';
 import { lookupKey, type OperatorFamily, type RequestContext } from './request-context';
 import type { ConditionTest } from './statement';
@@ -357,13 +358,6 @@ function parseBase64(value: string): Buffer | null {
 }
 
 // --- IP addresses ------------------------------------------------------------------
-
-/** A strictly written IPv4 (four decimal parts) or IPv6 address, or null. */
-function parseAddress(value: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(value)) return ipaddr.IPv4.parse(value);
-  if (value.includes(':') && !value.includes('%') && ipaddr.IPv6.isValid(value)) return ipaddr.IPv6.parse(value);
-  return null;
-}
 
 /**
  * "The value must be in the standard CIDR format (for example, 203.0.113.0/24 or

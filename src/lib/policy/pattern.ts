@@ -215,6 +215,17 @@ export function matchArn(pattern: string, value: string, options: ArnMatchOption
   return resolution.certain ? 'yes' : 'maybe';
 }
 
+/**
+ * Whether a policy string holds a variable, without default, whose key is absent from the
+ * request (or present with no value): "Policy variables with no value" of the IAM variables
+ * page. Such a Resource "will not match any resource"; what it does in a NotResource the
+ * page does not say, and its note warns that "if AWS cannot resolve a variable this might
+ * cause the entire statement to be invalid".
+ */
+export function hasVariableWithNoValue(pattern: string, variables: boolean, context: RequestContext): boolean {
+  return resolve(tokenize(pattern, { wildcards: true, variables }), context, true).kind === 'null';
+}
+
 /** The Resource element: "*" is every resource; anything else is an ARN pattern. */
 export function matchResource(pattern: string, resource: string, variables: boolean, context: RequestContext): Truth {
   if (matchesEveryString(pattern, { wildcards: true, variables })) return 'yes';

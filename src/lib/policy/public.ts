@@ -25,6 +25,7 @@
  *   s3:Put*, s3:Delete*, ...) cover nearly every S3 action anyway.
  * A Deny never grants anything, so it is never public.
  */
+import { parseCidr } from './ip';
 import type { ConditionTest, ParsedPolicy, ParsedStatement, StatementRef } from './statement';
 
 export interface PublicStatement extends StatementRef {
@@ -93,13 +94,14 @@ function isFixedValue(value: string): boolean {
   return value !== '' && !/[*?]/.test(value) && !value.includes('${');
 }
 
-/** An IPv4 or IPv6 address or CIDR no wider than MIN_PREFIX. */
+/**
+ * An IPv4 or IPv6 address or CIDR range (standard notation, read with ipaddr.js) no wider
+ * than MIN_PREFIX. A bare address is one address (IAM's default prefix is /32, which for
+ * IPv6 is still MIN_PREFIX.v6).
+ */
 function isNarrowCidr(value: string): boolean {
-  const match = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(value.trim());
-  if (match === null) return false;
-  const [, address, prefix] = match;
-  const v6 = address!.includes(':');
-  if (v6 ? !/^[0-9a-f:.]+$/i.test(address!) : !/^\d{1,3}(\.\d{1,3}){3}$/.test(address!)) return false;
-  const bits = prefix === undefined ? (v6 ? 128 : 32) : Number(prefix);
-  return bits <= (v6 ? 128 : 32) && bits >= (v6 ? MIN_PREFIX.v6 : MIN_PREFIX.v4);
+  const cidr = parseCidr(value.trim());
+  if (cidr === null) return false;
+  if (cidr.prefix === undefined) return true;
+  return cidr.prefix >= (cidr.address.kind() === 'ipv6' ? MIN_PREFIX.v6 : MIN_PREFIX.v4);
 }

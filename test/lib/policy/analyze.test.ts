@@ -228,6 +228,22 @@ describe('analyzeBucketPolicy: Allows that depend on unknown values', () => {
   });
 });
 
+describe('analyzeBucketPolicy: a service principal name in another case (IAM does not say whether case counts)', () => {
+  it('takes an Allow naming ACM-PCA.amazonaws.com as an uncertain grant, not a grant', () => {
+    const analysis = analyzeBucketPolicy(policyText([documentedGrant({ Sid: 'Upper', Principal: { Service: 'ACM-PCA.amazonaws.com' } })]), CRL_REQUEST);
+    expect(analysis.compliant).toBe(false);
+    expect(analysis.missing).toEqual(CRL_PAIRS);
+    expect(analysis.uncertainAllows.map((ref) => ref.sid)).toEqual(['Upper']);
+  });
+
+  it('takes a Deny naming Acm-Pca.amazonaws.com as a possible block', () => {
+    const deny: Statement = { Sid: 'Mixed', Effect: 'Deny', Principal: { Service: 'Acm-Pca.amazonaws.com' }, Action: 's3:*', Resource: `${BUCKET_ARN}/*` };
+    const analysis = analyzeBucketPolicy(policyText([documentedGrant(), deny]), CRL_REQUEST);
+    expect(analysis.blockingDenies.map(({ sid, certainty }) => ({ sid, certainty }))).toEqual([{ sid: 'Mixed', certainty: 'possible' }]);
+    expect(analysis.compliant).toBe(false);
+  });
+});
+
 describe('analyzeBucketPolicy: Denies that block Private CA', () => {
   const ALL_FOUR = ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:PutObject', 's3:PutObjectAcl'];
   const orgDeny = (extra: Statement['Condition'] = {}): Statement => ({

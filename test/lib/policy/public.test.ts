@@ -40,6 +40,15 @@ describe('publicStatements: statements S3 would call public', () => {
     ['NotIpAddress aws:SourceIp', readCrls('*', { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } })],
     ['aws:SourceIp with StringEquals instead of IpAddress', readCrls('*', { StringEquals: { 'aws:SourceIp': '203.0.113.7' } })],
     ['aws:SourceIp that is not an address', readCrls('*', { IpAddress: { 'aws:SourceIp': 'example.com' } })],
+    // Not standard CIDR notation (read with ipaddr.js): not a fixed set of addresses.
+    ['aws:SourceIp with an IPv4 part over 255 (256.0.0.0/8)', readCrls('*', { IpAddress: { 'aws:SourceIp': '256.0.0.0/8' } })],
+    ['aws:SourceIp in a legacy IPv4 form (10.1/16)', readCrls('*', { IpAddress: { 'aws:SourceIp': '10.1/16' } })],
+    ['aws:SourceIp in hexadecimal (0x0a.0.0.0/8)', readCrls('*', { IpAddress: { 'aws:SourceIp': '0x0a.0.0.0/8' } })],
+    ['aws:SourceIp with a prefix longer than the address (10.0.0.0/33)', readCrls('*', { IpAddress: { 'aws:SourceIp': '10.0.0.0/33' } })],
+    ['aws:SourceIp with an empty prefix (10.0.0.0/)', readCrls('*', { IpAddress: { 'aws:SourceIp': '10.0.0.0/' } })],
+    ['aws:SourceIp that is not an IPv6 address (2001:db8:::/48)', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:db8:::/48' } })],
+    ['aws:SourceIp with an IPv6 zone (fe80::1%eth0)', readCrls('*', { IpAddress: { 'aws:SourceIp': 'fe80::1%eth0' } })],
+    ['aws:SourceIp 2001:db8::/31 (wider than /32)', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:db8::/31' } })],
   ])('public: %s', (_title, statement) => {
     expect(isPublic(statement)).toBe(true);
   });
@@ -65,6 +74,9 @@ describe('publicStatements: statements S3 would call public', () => {
     ['aws:SourceIp 10.0.0.0/8 (the widest range taken as restricting)', readCrls('*', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })],
     ['aws:SourceIp as a single address', readCrls('*', { IpAddress: { 'aws:SourceIp': '203.0.113.7' } })],
     ['aws:SourceIp 2001:db8::/32', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } })],
+    ['aws:SourceIp 2001:DB8:1234:5678::/64 (the operators page\'s example, upper case)', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:DB8:1234:5678::/64' } })],
+    ['aws:SourceIp as a single IPv6 address', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:db8::7' } })],
+    ['aws:SourceIp 203.0.113.0/24 written with spaces around it', readCrls('*', { IpAddress: { 'aws:SourceIp': ' 203.0.113.0/24 ' } })],
   ])('not public: %s', (_title, statement) => {
     expect(isPublic(statement)).toBe(false);
   });

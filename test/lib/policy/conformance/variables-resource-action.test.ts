@@ -86,7 +86,10 @@ describe(`Resource element (${PAGES.resource}) and policy variables in it (${PAG
     ['"These users can access only the DOC-EXAMPLE-BUCKET-company-wide bucket"', { Resource: "arn:aws:s3:::DOC-EXAMPLE-BUCKET-${aws:PrincipalTag/team, 'company-wide'}" }, 'arn:aws:s3:::DOC-EXAMPLE-BUCKET-yellow', { 'aws:PrincipalTag/team': ABSENT }, 'no'],
     // "the resource that includes a policy variable with no value will not match any resource"
     ['Resource with a variable with no value matches no resource', { Resource: 'arn:aws:s3:::mybucket/${aws:username}/*' }, 'arn:aws:s3:::mybucket/David/notes.txt', { 'aws:username': ABSENT }, 'no'],
-    ['NotResource with a variable with no value excludes nothing', { NotResource: 'arn:aws:s3:::mybucket/${aws:username}/*' }, 'arn:aws:s3:::mybucket/David/notes.txt', { 'aws:username': ABSENT }, 'yes'],
+    // What a NotResource does with it is not documented: excludes nothing, or (the page's
+    // note) "might cause the entire statement to be invalid".
+    ['not documented: NotResource with a variable with no value', { NotResource: 'arn:aws:s3:::mybucket/${aws:username}/*' }, 'arn:aws:s3:::mybucket/David/notes.txt', { 'aws:username': ABSENT }, 'maybe'],
+    ['NotResource with a variable with no value, and a pattern that holds the resource', { NotResource: ['arn:aws:s3:::mybucket/${aws:username}/*', 'arn:aws:s3:::mybucket/David/*'] }, 'arn:aws:s3:::mybucket/David/notes.txt', { 'aws:username': ABSENT }, 'no'],
     // "only in the resource portion of the ARN ... You can't use a variable to replace parts
     // of the ARN before the fifth colon, such as the service or account."
     ['not documented: a variable before the fifth colon', { Resource: 'arn:aws:iam::${aws:PrincipalAccount}:user/David' }, 'arn:aws:iam::111122223333:user/David', { 'aws:PrincipalAccount': '111122223333' }, 'maybe'],
