@@ -5,8 +5,9 @@
  * from an account file (offline, for trying the commands and for the docs). Either way
  * every client refuses writes (./read-only.ts).
  */
+import pLimit from 'p-limit';
 import { parseCaArn } from '../lib/arn';
-import { configureClients } from '../lib/clients/registry';
+import { configureClients, type ConfigurableClient, type ServiceName } from '../lib/clients/registry';
 import { parseAccountFile } from '../local/account-file';
 import { readJsonFile } from '../local/json-file';
 import { localClientOptions } from '../local/sdk-options';
@@ -23,6 +24,29 @@ export interface Source {
   simulated: SimulatedAccount | null;
 }
 
+type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;
+
+/**
+ * S3 requests one at a time. With followRegionRedirects (src/lib/clients/s3.ts) the SDK
+ * answers a bucket of another region by setting the client's region to the bucket's
+ * while it sends the request again; a request sent meanwhile on the same client goes to
+ * that region too, and the redirected one then fails with "Region was not restored
+ * following S3 region redirect" (aws/aws-sdk-js-v3 issue 5554, seen here with a
+ * cross-region bucket and four CAs at once). The workflow's Lambdas send one request at
+ * a time, so only these commands need the lock; Private CA's reads still overlap.
+ */
+function oneAtATime(client: ConfigurableClient): void {
+  const lock = pLimit(1);
+  const middleware: Middleware = (next) => (args) => lock(() => next(args));
+  (client.middlewareStack.add as unknown as (middleware: Middleware, options: object) => void)(middleware, { step: 'initialize', priority: 'high', name: 'pcaRemediationOneS3RequestAtATime' });
+}
+
+/** Every client the commands build: read-only, and S3's requests one at a time. */
+export function onCreate(client: ConfigurableClient, service: ServiceName): void {
+  refuseWrites(client, service);
+  if (service === 'S3') oneAtATime(client);
+}
+
 /** Configure the read-only clients for `--region` or `--account`; returns where they read. */
 export async function readOnlyClients(values: { region?: string; account?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Source> {
   if (values.account !== undefined) {
@@ -33,12 +57,12 @@ export async function readOnlyClients(values: { region?: string; account?: strin
     configureClients({
       options: localClientOptions(file.region, undefined, { requestHandler }),
       serviceOptions: { 'ACM PCA': localClientOptions(file.region, 'ACM PCA', { requestHandler }) },
-      onCreate: refuseWrites,
+      onCreate,
     });
     return { region: file.region, regionFrom: values.account, simulated };
   }
   const target = await deploymentTarget({ region: values.region, env });
-  configureClients({ options: { region: target.region }, onCreate: refuseWrites });
+  configureClients({ options: { region: target.region }, onCreate });
   return { region: target.region, regionFrom: target.regionFrom, simulated: null };
 }
 

@@ -7,6 +7,7 @@
 import { closeSync, existsSync, linkSync, openSync, renameSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { explain } from '../executions/remote';
+import { LocalInputError } from '../local/json-file';
 import { checkCaArns, concurrencyOf, readOnlyClients } from '../check/clients';
 import { SnapshotError, takeSnapshot } from '../check/snapshot';
 import { parseCommandLine, runCli, UsageError } from './common';
@@ -48,7 +49,7 @@ export function writeAtomically(path: string, text: string, force: boolean): voi
     // link fails with EEXIST when the file appeared meanwhile: nothing is replaced.
     linkSync(temporary, path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${path} exists; pass --force to replace it`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new LocalInputError(`${path} exists; pass --force to replace it`);
     throw error;
   } finally {
     if (existsSync(temporary)) unlinkSync(temporary);
@@ -72,8 +73,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('give the file to write with --out <account.json>');
-  if (!values.force && existsSync(values.out)) throw new UsageError(`${values.out} exists; pass --force to replace it`);
-  if (!existsSync(dirname(values.out) || '.')) throw new UsageError(`--out ${values.out}: the directory ${dirname(values.out)} does not exist`);
+  if (!values.force && existsSync(values.out)) throw new LocalInputError(`${values.out} exists; pass --force to replace it (nothing was read or written)`);
+  if (!existsSync(dirname(values.out) || '.')) throw new LocalInputError(`--out ${values.out}: the directory ${dirname(values.out)} does not exist`);
   const concurrency = concurrencyOf(values.concurrency);
   const source = await readOnlyClients(values);
   const caArns = checkCaArns(values.ca ?? [], source);
