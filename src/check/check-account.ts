@@ -88,8 +88,10 @@ function commonNameOf(ca: CertificateAuthority | undefined): string | null {
   return ca?.CertificateAuthorityConfiguration?.Subject?.CommonName ?? null;
 }
 
+/** An AWS error as one line; a transient one was already retried by the SDK (the workflow's "will retry" is the state machine's). */
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  return `${error.name}: ${error.message.replace(/; will retry$/, ", still after the SDK's retries: run the check again later")}`;
 }
 
 /** The target the workflow classifies a CRL permission failure of this CA into (the sweep's event). */

@@ -8,10 +8,10 @@
 import pLimit from 'p-limit';
 import { parseCaArn } from '../lib/arn';
 import { configureClients, type ConfigurableClient, type ServiceName } from '../lib/clients/registry';
-import { parseAccountFile } from '../local/account-file';
+import { parseAccountFile, type AccountFile } from '../local/account-file';
 import { readJsonFile } from '../local/json-file';
 import { localClientOptions } from '../local/sdk-options';
-import { SimulatedAccount } from '../local/simulated-account';
+import { SimulatedAccount, type SimulatedAccountOptions } from '../local/simulated-account';
 import { UsageError } from '../cli/common';
 import { deploymentTarget } from '../cli/deployment';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './check-account';
@@ -47,19 +47,24 @@ export function onCreate(client: ConfigurableClient, service: ServiceName): void
   if (service === 'S3') oneAtATime(client);
 }
 
+/** The read-only clients answered by a simulated account of `file` (the SDK's retries, no wait between attempts). */
+export function simulatedClients(file: AccountFile, options: SimulatedAccountOptions = {}): SimulatedAccount {
+  const simulated = new SimulatedAccount(file, options);
+  const requestHandler = simulated.requestHandler;
+  configureClients({
+    options: localClientOptions(file.region, undefined, { requestHandler }),
+    serviceOptions: { 'ACM PCA': localClientOptions(file.region, 'ACM PCA', { requestHandler }) },
+    onCreate,
+  });
+  return simulated;
+}
+
 /** Configure the read-only clients for `--region` or `--account`; returns where they read. */
 export async function readOnlyClients(values: { region?: string; account?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Source> {
   if (values.account !== undefined) {
     const file = parseAccountFile(readJsonFile(values.account, 'account file'));
     if (values.region !== undefined && values.region !== file.region) throw new UsageError(`--region ${values.region}: the account file ${values.account} describes ${file.region}`);
-    const simulated = new SimulatedAccount(file);
-    const requestHandler = simulated.requestHandler;
-    configureClients({
-      options: localClientOptions(file.region, undefined, { requestHandler }),
-      serviceOptions: { 'ACM PCA': localClientOptions(file.region, 'ACM PCA', { requestHandler }) },
-      onCreate,
-    });
-    return { region: file.region, regionFrom: values.account, simulated };
+    return { region: file.region, regionFrom: values.account, simulated: simulatedClients(file) };
   }
   const target = await deploymentTarget({ region: values.region, env });
   configureClients({ options: { region: target.region }, onCreate });
