@@ -69,3 +69,18 @@ export function renderCheck(report: CheckReport, paint: Paint): string {
   lines.push('', `${cas} CA${cas === 1 ? '' : 's'} in ${report.region}${report.account ? ` (account ${report.account})` : ''}${counts.length ? `: ${counts.join(', ')}` : ''}. Judged as the workflow would in dry-run mode; nothing was written.`);
   return `${lines.join('\n')}\n`;
 }
+
+/** Progress on stderr, one line rewritten in place, only when `stream` is a terminal (a pipe or a CI log gets none). */
+export function progressLine(stream: { isTTY?: boolean; write(text: string): unknown }): { update: (done: number, total: number) => void; clear: () => void } {
+  if (!stream.isTTY) return { update: () => undefined, clear: () => undefined };
+  let shown = false;
+  return {
+    update: (done, total) => {
+      shown = true;
+      stream.write(`\rchecking ${done}/${total}…`);
+    },
+    clear: () => {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
+}

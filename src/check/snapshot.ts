@@ -42,6 +42,18 @@ export interface Snapshot {
   file: AccountFile;
   /** Buckets the CAs name that are not in the file, and why. */
   leftOut: Array<{ bucket: string; reason: string }>;
+  /** Fields Private CA returned that the account file has no place for (JSON paths); not kept. */
+  dropped: string[];
+}
+
+/** The revocation fields the account file holds (src/local/account-file-ca.ts); anything newer is dropped and named. */
+const CRL_FIELDS = ['Enabled', 'ExpirationInDays', 'CustomCname', 'S3BucketName', 'S3ObjectAcl', 'CrlDistributionPointExtensionConfiguration', 'CrlType', 'CustomPath'];
+const OCSP_FIELDS = ['Enabled', 'OcspCustomCname'];
+
+function keep(value: Record<string, unknown> | undefined, fields: readonly string[], path: string, dropped: string[]): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  for (const key of Object.keys(value)) if (!fields.includes(key)) dropped.push(`${path}.${key}`);
+  return Object.fromEntries(Object.entries(value).filter(([key]) => fields.includes(key)));
 }
 
 /** The fields of DescribeCertificateAuthority the account file holds (the simulation's own are added apart). */
@@ -52,8 +64,16 @@ function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (item instanceof Date ? item.toISOString() : item)));
 }
 
-function caEntry(ca: CertificateAuthority, at: Date): CertificateAuthorityEntry {
+function caEntry(ca: CertificateAuthority, at: Date, path: string, dropped: string[]): CertificateAuthorityEntry {
   const entry = plain(Object.fromEntries(CA_FIELDS.filter((field) => ca[field] !== undefined).map((field) => [field, ca[field]]))) as CertificateAuthorityEntry;
+  const revocation = entry.RevocationConfiguration as Record<string, Record<string, unknown> | undefined> | undefined;
+  if (revocation) {
+    const where = `${path}.RevocationConfiguration`;
+    const kept = keep(revocation, ['CrlConfiguration', 'OcspConfiguration'], where, dropped)!;
+    const crl = keep(revocation.CrlConfiguration, CRL_FIELDS, `${where}.CrlConfiguration`, dropped);
+    const ocsp = keep(revocation.OcspConfiguration, OCSP_FIELDS, `${where}.OcspConfiguration`, dropped);
+    entry.RevocationConfiguration = { ...kept, ...(crl ? { CrlConfiguration: crl } : {}), ...(ocsp ? { OcspConfiguration: ocsp } : {}) } as CertificateAuthorityEntry['RevocationConfiguration'];
+  }
   const crl = ca.RevocationConfiguration?.CrlConfiguration;
   // Private CA exposes no "last CRL write failed at": the rehearsal of a failure event assumes it failed now,
   // so the simulated Private CA retries every 15 minutes from the snapshot's time, as the real one does after a failure.
@@ -156,8 +176,10 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
   const read = await Promise.all([...prefixes].map(([name, bucketPrefixes]) => limit(async () => ({ name, entry: await bucketEntry(name, account, bucketPrefixes) }))));
   const buckets = read.flatMap(({ entry }) => ('leftOut' in entry ? [] : [entry]));
   const leftOut = read.flatMap(({ name, entry }) => ('leftOut' in entry ? [{ bucket: name, reason: entry.leftOut }] : []));
-  const file = { account, region: options.region, partition, certificateAuthorities: selected.map((ca) => caEntry(ca, at)), buckets, notifications: [] };
+  const dropped: string[] = [];
+  const certificateAuthorities = selected.map((ca, i) => caEntry(ca, at, `$.certificateAuthorities[${i}]`, dropped));
+  const file = { account, region: options.region, partition, certificateAuthorities, buckets, notifications: [] };
   // The file must load as `npm run local --account` loads it; parseAccountFile names the path of anything it refuses.
   parseAccountFile(structuredClone(file));
-  return { file: file as AccountFile, leftOut };
+  return { file: file as AccountFile, leftOut, dropped };
 }

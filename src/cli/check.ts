@@ -12,7 +12,7 @@ import { explain } from '../executions/remote';
 import { paintFor } from '../executions/render';
 import { checkAccount, checkExitCode, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../check/check-account';
 import { checkCaArns, concurrencyOf, readOnlyClients } from '../check/clients';
-import { renderCheck } from '../check/render';
+import { progressLine, renderCheck } from '../check/render';
 import { parseCommandLine, runCli, UsageError } from './common';
 import { deploymentUsage } from './deployment';
 
@@ -51,15 +51,6 @@ function configOf(pairs: readonly string[]) {
     if (error instanceof ConfigurationError) throw new UsageError(`--param: ${error.message}`);
     throw error;
   }
-}
-
-/** Progress on stderr, one line rewritten in place, only when stderr is a terminal. */
-function progressLine(stream: NodeJS.WriteStream): { update: (done: number, total: number) => void; clear: () => void } {
-  if (!stream.isTTY) return { update: () => undefined, clear: () => undefined };
-  return {
-    update: (done, total) => stream.write(`\rchecking ${done}/${total}…`),
-    clear: () => stream.write('\r\x1b[K'),
-  };
 }
 
 async function main(): Promise<number> {

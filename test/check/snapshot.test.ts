@@ -92,3 +92,21 @@ describe('npm run snapshot', () => {
     }
   });
 });
+
+describe('fields the account file has no place for', () => {
+  it('are dropped and named, so the file still loads (a newer Private CA answer, mocked)', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { ACMPCAClient, ListCertificateAuthoritiesCommand } = await import('@aws-sdk/client-acm-pca');
+    const pca = mockClient(ACMPCAClient);
+    try {
+      pca.on(ListCertificateAuthoritiesCommand).resolves({
+        CertificateAuthorities: [{ Arn: caArn(4), Status: 'PENDING_CERTIFICATE', RevocationConfiguration: { CrlConfiguration: { Enabled: false, FutureField: 'x' } as never, OcspConfiguration: { Enabled: false } } }],
+      });
+      const { file, dropped } = await takeSnapshot({ region: 'us-east-1', now: at });
+      expect(dropped).toEqual(['$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.FutureField']);
+      expect(file.certificateAuthorities[0]!.RevocationConfiguration).toEqual({ CrlConfiguration: { Enabled: false }, OcspConfiguration: { Enabled: false } });
+    } finally {
+      pca.restore();
+    }
+  });
+});
