@@ -14,6 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseCommandLine, runCli, UsageError } from './common';
+import { READ_ONLY_POLICY } from '../check/policy';
 import { asJq, demoExcerpt, demoSummary, type PastedBlock, pastedBlocks, samePastedOutput, withPastedBlocks } from './readme-blocks';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,6 +88,23 @@ const refusedRollback = once(async () => {
   }
 });
 
+/** The account the check and snapshot examples read: twelve CAs in every state the workflow handles. */
+const EXAMPLE_ACCOUNT = 'test/fixtures/accounts/several-cas.json';
+
+/** `npm run check` against the example account: exit code 1, since not every CA is OK. */
+const checkRun = once(async () => `$ npm run check -- --account ${EXAMPLE_ACCOUNT}\n${(await cli('check', ['--account', EXAMPLE_ACCOUNT], ROOT, [1])).stdout}`);
+
+/** `npm run snapshot` of the example account, into a scratch directory so the path shown is the short one. */
+const snapshotRun = once(async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'pca-readme-snapshot-'));
+  try {
+    const run = await cli('snapshot', ['--account', join(ROOT, EXAMPLE_ACCOUNT), '--out', 'account.json'], directory, [0, 1]);
+    return `$ npm run snapshot -- --account ${EXAMPLE_ACCOUNT} --out account.json\n${run.stdout}`;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
 /** Every pasted output by name: what it shows and the run that makes it. */
 const OUTPUTS: Record<string, { shows: string; make: () => Promise<string> }> = {
   'demo-summary': { shows: 'the summary table of `npm run demo`', make: async () => demoSummary(await demo()) },
@@ -95,6 +113,11 @@ const OUTPUTS: Record<string, { shows: string; make: () => Promise<string> }> = 
   'local-json-keys': { shows: `\`npm run -s local -- ${EVENT} --json | jq keys_unsorted\``, make: async () => asJq(Object.keys(await localJson())) },
   'local-outcome': { shows: `\`npm run -s local -- ${EVENT} --json | jq .outcome\``, make: async () => asJq((await localJson()).outcome) },
   'rollback-refused': { shows: 'a local rollback refused after a person edited the policy', make: refusedRollback },
+  'check-usage': { shows: '`npm run check -- --help`', make: async () => (await cli('check', ['--help'])).stdout },
+  'check-run': { shows: `\`npm run check\` against ${EXAMPLE_ACCOUNT}`, make: checkRun },
+  'snapshot-usage': { shows: '`npm run snapshot -- --help`', make: async () => (await cli('snapshot', ['--help'])).stdout },
+  'snapshot-run': { shows: `\`npm run snapshot\` of ${EXAMPLE_ACCOUNT}`, make: snapshotRun },
+  'check-policy': { shows: 'the read-only IAM policy of check and snapshot (src/check/policy.ts)', make: async () => asJq(READ_ONLY_POLICY) },
 };
 
 /** The Markdown files that may hold pasted outputs: the README and every page of docs/. */

@@ -91,7 +91,8 @@ export function sweepEvent(ca: CaArn, foundAt: Date, findings: string[]) {
   };
 }
 
-async function listCertificateAuthorities(): Promise<CertificateAuthority[]> {
+/** Every CA of this account and region (ResourceOwner SELF), all pages. */
+export async function listCertificateAuthorities(): Promise<CertificateAuthority[]> {
   const all: CertificateAuthority[] = [];
   let NextToken: string | undefined;
   do {

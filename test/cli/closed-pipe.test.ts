@@ -46,6 +46,7 @@ describe('a closed output pipe', async () => {
     ['diagram', ['--check']],
     ['bench', ['--json', '--only', 'paths']],
     ['readme', ['--check']],
+    ['check', ['--account', 'test/fixtures/accounts/several-cas.json']],
     ...COMMANDS.map((command): [string, string[]] => [command, ['--help']]),
   ])('npm run %s -- %j ends quietly, exit code 0', async (command, args) => {
     const ended = await withStdoutClosed(command, args);
