@@ -427,10 +427,11 @@ function legend(graph: DiagramGraph, marks: ExecutionMarks | null, title: string
   }
   items.push(line('#57606a', 1) + text('next or choice'));
   items.push(dashes + text('catch'));
+  // One row (a wider row above or below would stretch these cells apart).
+  if (graph.hiddenErrors.length > 0) items.push(text(`retry loops and catch labels leave out ${compactErrors(graph.hiddenErrors)}`));
   const row = (cell: string) => `<TR><TD ALIGN="LEFT">${cell}</TD></TR>`;
-  const rows = [row(`<TABLE ALIGN="LEFT" BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>${items.join('<TD WIDTH="8"></TD>')}</TR></TABLE>`)];
+  const rows = [row(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>${items.join('<TD WIDTH="8"></TD>')}</TR></TABLE>`)];
   if (title) rows.unshift(row(`<FONT POINT-SIZE="${NODE_FONT}" COLOR="#1f2328"><B>${html(title)}</B></FONT>`));
-  if (graph.hiddenErrors.length > 0) rows.push(row(`<FONT POINT-SIZE="${SMALL_FONT}" COLOR="#57606a">${html(`retry loops and catch labels leave out ${compactErrors(graph.hiddenErrors)}`)}</FONT>`));
   return `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">${rows.join('')}</TABLE>>`;
 }
 
