@@ -70,7 +70,7 @@ function placeholder(name: string, value: unknown, region: string): string {
 }
 
 /** Every function of the packaged template with its zip: name, handler, memory, environment, bundle. */
-export function packagedFunctions(directory: string, region = 'us-east-1'): PackagedFunction[] {
+export async function packagedFunctions(directory: string, region = 'us-east-1'): Promise<PackagedFunction[]> {
   const templateFile = join(directory, 'cloudformation-template-update-stack.json');
   if (!existsSync(templateFile)) throw new Error(`${templateFile} not found`);
   const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, TemplateFunction> };
@@ -84,7 +84,7 @@ export function packagedFunctions(directory: string, region = 'us-east-1'): Pack
     if (!zipName.endsWith('.zip') || !existsSync(zipPath)) continue;
     const modulePath = properties.Handler.slice(0, properties.Handler.lastIndexOf('.'));
     const zip = readFileSync(zipPath);
-    const files = readZip(zip);
+    const files = await readZip(zip);
     const entry = [...files.keys()].find((name) => name === `${modulePath}.mjs`) ?? [...files.keys()].find((name) => name.startsWith(`${modulePath}.`));
     if (!entry) throw new Error(`${zipName} has no ${modulePath}.mjs (it holds ${[...files.keys()].join(', ')})`);
     const variables = Object.fromEntries(Object.entries(properties.Environment?.Variables ?? {}).map(([name, value]) => [name, placeholder(name, value, region)]));

@@ -1,24 +1,6 @@
 /** Plain-text tables and the units the benchmark report prints. */
 
-export interface Column {
-  title: string;
-  /** Numbers read best right-aligned. Default left. */
-  align?: 'left' | 'right';
-}
-
-/** A header, a rule under it, then the rows; columns two spaces apart, no trailing spaces. */
-export function renderTable(columns: readonly Column[], rows: ReadonlyArray<readonly string[]>): string[] {
-  const widths = columns.map((column, index) => Math.max(column.title.length, ...rows.map((row) => (row[index] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    columns
-      .map((column, index) => {
-        const text = cells[index] ?? '';
-        return column.align === 'right' ? text.padStart(widths[index]!) : text.padEnd(widths[index]!);
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(columns.map((column) => column.title)), widths.map((width) => '─'.repeat(width)).join('  '), ...rows.map(line)];
-}
+export { renderTable, type Column } from '../cli/text-table';
 
 export const KIB = 1024;
 export const MIB = 1024 * 1024;

@@ -47,7 +47,7 @@ async function benchBundles(root: string, options: { runs: number; noPackage: bo
     options.progress('packaging: npx sls package');
     ({ seconds } = packageService(root, directory));
   }
-  const functions = packagedFunctions(directory);
+  const functions = await packagedFunctions(directory);
   // Bundles outside the repository (nothing to resolve from, as in /var/task); naive builds
   // inside it, under node_modules/.cache, so that their packages resolve from node_modules.
   const scratch = temporaryDirectory(tmpdir(), 'pca-remediation-bench-');

@@ -11,6 +11,7 @@ import { colorStatus, formatSeconds, paintFor, renderExecution, type Paint } fro
 import { accountChanges } from '../local/account-changes';
 import type { LocalRun } from '../local/runner';
 import { SCENARIOS, type Scenario } from '../local/scenarios';
+import { renderTable } from './text-table';
 import { loadRunner, parseCommandLine, renderChanges, runCli, UsageError } from './common';
 
 const USAGE = `usage: npm run demo [-- --only <scenario>]... [--summary]
@@ -47,13 +48,8 @@ function table(rows: readonly Row[], paint: Paint): string[] {
       formatSeconds((Date.parse(run.execution.stoppedAt) - Date.parse(run.execution.startedAt)) / 1000),
     ];
   });
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column]!.length)));
-  const line = (row: string[], style?: (column: number, text: string) => string) => row.map((text, column) => (style ? style(column, text.padEnd(widths[column]!)) : text.padEnd(widths[column]!))).join('  ').trimEnd();
-  return [
-    paint.bold(line(header)),
-    widths.map((width) => '─'.repeat(width)).join('  '),
-    ...cells.map((row, index) => line(row, (column, text) => (column === 3 ? (rows[index]!.asExpected ? colorStatus(row[3]!, paint).replace(row[3]!, text) : paint.red(text)) : text))),
-  ];
+  const painted = cells.map((row, index) => row.map((text, column) => (column === 3 ? (rows[index]!.asExpected ? colorStatus(text, paint) : paint.red(text)) : text)));
+  return renderTable(header.map((title) => ({ title })), painted, { header: paint.bold });
 }
 
 async function main(): Promise<number> {

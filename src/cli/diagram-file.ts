@@ -10,7 +10,7 @@ export function checkDiagramFile(file: string): void {
   if (!/\.(svg|mmd)$/i.test(file)) throw new UsageError(`--diagram ${file}: the file name must end in .svg (a picture) or .mmd (Mermaid)`);
 }
 
-export function writeDiagram(file: string, definition: Definition, view: ExecutionView): void {
+export async function writeDiagram(file: string, definition: Definition, view: ExecutionView): Promise<void> {
   checkDiagramFile(file);
-  writeFileSync(file, /\.svg$/i.test(file) ? workflowSvg(definition, view) : executionMermaid(definition, view));
+  writeFileSync(file, /\.svg$/i.test(file) ? await workflowSvg(definition, view) : executionMermaid(definition, view));
 }

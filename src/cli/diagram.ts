@@ -2,8 +2,9 @@
  * npm run diagram [-- --out <dir>] [--page <file>] [--check]
  *
  * Draw the workflow from the state machine definition: docs/workflow.mmd (Mermaid),
- * docs/workflow.svg (a standalone picture) and the Mermaid block of docs/workflow.md
- * between <!-- diagram:start --> and <!-- diagram:end -->. With --check nothing is written and
+ * docs/workflow.svg (a standalone picture, laid out by Graphviz), docs/states.md (each
+ * state → Lambda function → handler file, from the ASL and serverless.yml) and the Mermaid
+ * block of docs/workflow.md between <!-- diagram:start --> and <!-- diagram:end -->. With --check nothing is written and
  * the exit code is 1 when any of them is out of date. Exit code 2 for bad input.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDefinition } from '../executions/definition';
 import { README_END, README_START, readmeDiagram, readmeDiagramBlock, withReadmeDiagram, workflowMermaid, workflowSvg } from '../executions/diagram';
+import { stateRows, statesMarkdown } from '../executions/states-table';
 import { parseCommandLine, runCli, UsageError } from './common';
 
 export const USAGE = `usage: npm run diagram [-- options]
 
-  --out <dir>      where to write workflow.mmd and workflow.svg (default docs/)
+  --out <dir>      where to write workflow.mmd, workflow.svg and states.md (default docs/)
   --page <file>    the Markdown page whose ${README_START} block to update (default docs/workflow.md)
   --check          write nothing; exit 1 when a file is out of date`;
 
@@ -48,12 +50,14 @@ async function main(): Promise<number> {
   const readme = readFileSync(readmeFile, 'utf8');
   if (readmeDiagram(readme) === null) throw new UsageError(`${shown(readmeFile)}: no ${README_START} … ${README_END} block to fill`);
 
-  const { definition } = loadDefinition();
+  const loaded = loadDefinition();
+  const { definition } = loaded;
   const svgFile = join(out, 'workflow.svg');
   const link = relative(dirname(readmeFile), svgFile).split(sep).join('/');
   const files: Array<[string, string]> = [
     [join(out, 'workflow.mmd'), workflowMermaid(definition)],
-    [svgFile, workflowSvg(definition)],
+    [svgFile, await workflowSvg(definition)],
+    [join(out, 'states.md'), statesMarkdown(stateRows(loaded))],
     [readmeFile, withReadmeDiagram(readme, readmeDiagramBlock(definition, link))],
   ];
   const stale = files.filter(([file, text]) => !existsSync(file) || readFileSync(file, 'utf8') !== text);

@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     const { definition } = loadDefinition();
     process.stdout.write(`${renderExecution(view, { title: arn.split(':').at(-1), about: [['execution', arn]], consoleUrl: executionConsoleUrl(arn), definition, paint })}\n`);
     if (values.diagram) {
-      writeDiagram(values.diagram, definition, view);
+      await writeDiagram(values.diagram, definition, view);
       process.stdout.write(`  diagram   ${values.diagram}\n`);
     }
     return 0;

@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   const { definition } = loadDefinition();
   process.stdout.write(`\n${renderExecution(view, { title: file, about: [['execution', executionArn]], consoleUrl: executionConsoleUrl(executionArn), definition, paint })}\n`);
   if (values.diagram) {
-    writeDiagram(values.diagram, definition, view);
+    await writeDiagram(values.diagram, definition, view);
     process.stdout.write(`  diagram   ${values.diagram}\n`);
   }
   if (view.status === 'RUNNING') {

@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   });
   if (values['save-account']) writeFileSync(values['save-account'], `${JSON.stringify(run.report.account, null, 2)}\n`);
   if (values.history) writeFileSync(values.history, `${JSON.stringify(run.report.history, null, 2)}\n`);
-  if (diagram) writeDiagram(diagram, run.definition, run.view);
+  if (diagram) await writeDiagram(diagram, run.definition, run.view);
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);

@@ -1,10 +1,11 @@
 /**
  * The workflow as a picture, generated from the definition so it cannot drift from it:
  * Mermaid text for the README (and, for one execution, the same diagram with its path
- * highlighted), and a standalone SVG drawn here with a small layered layout and no
- * dependencies. `npm run diagram` writes docs/ and the README block; `npm run local --
+ * highlighted), and a standalone SVG laid out by Graphviz (dot, compiled to
+ * WebAssembly). `npm run diagram` writes docs/ and the README block; `npm run local --
  * <event> --diagram run.svg` (or .mmd) draws the path one execution took.
  */
+import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { DYNAMODB_TRANSIENT_ERRORS, LAMBDA_ERRORS } from '../lib/errors';
 import type { Definition, StateDefinition } from './definition';
 import type { ExecutionView } from './view';
@@ -324,657 +325,170 @@ export function executionMermaid(definition: Definition, view: ExecutionView, op
 }
 
 // ---------------------------------------------------------------------------
-// SVG: a layered layout (Sugiyama, much simplified)
+// SVG: laid out by Graphviz (dot), compiled to WebAssembly
 // ---------------------------------------------------------------------------
 
-const FONT = 'Helvetica, Arial, sans-serif';
-const NODE_FONT = 13;
-const SMALL_FONT = 10.5;
-const LABEL_FONT = 10;
-const LABEL_LINE = 12;
+/*
+ * The picture is a DOT graph handed to Graphviz's `dot` (@hpcc-js/wasm-graphviz: the
+ * wasm is inside the npm package, nothing is fetched). dot ranks the states, orders them
+ * to cut crossings, sizes every box and label from the font's metrics and routes the
+ * edges around them; edge labels are `label`s, which dot places as part of the layout
+ * (unlike `xlabel`s, placed afterwards, which can overlap). Colours are GitHub's.
+ */
 
-/** Helvetica/Arial advance widths (per 1000 em) for the characters state names and rules use. */
-const GLYPHS: Record<string, number> = (() => {
-  const widths: Record<string, number> = {};
-  const set = (chars: string, width: number) => {
-    for (const char of chars) widths[char] = width;
-  };
-  set('abdeghnopqu0123456789$?_#', 556);
-  set('cksvxyzJ', 500);
-  set('fjt/[]:;., !I', 278);
-  set('il', 222);
-  set('r-()', 333);
-  set('mM', 833);
-  set('ABEKPSVXY&', 667);
-  set('CDHNRUw', 722);
-  set('FTZ', 611);
-  set('GOQ', 778);
-  set('L', 556);
-  set('W', 944);
-  set('=<>+|', 584);
-  set('*', 389);
-  set('\'"', 260);
-  return widths;
-})();
+/*
+ * Verdana: Graphviz has its metrics, every desktop has it or (Linux, through fontconfig)
+ * DejaVu Sans, drawn to the same widths, so the boxes dot sizes fit the text as drawn.
+ */
+const FONT = 'Verdana';
+const NODE_FONT = 12;
+const SMALL_FONT = 9.5;
+const LABEL_FONT = 9;
 
-function textWidth(text: string, size: number): number {
-  let total = 0;
-  for (const char of text) total += GLYPHS[char] ?? 600;
-  return (total / 1000) * size * 1.04;
+let graphviz: Promise<Graphviz> | null = null;
+/** The Graphviz instance, loaded once (about 0.3 s). */
+function loadGraphviz(): Promise<Graphviz> {
+  graphviz ??= Graphviz.load();
+  return graphviz;
 }
 
-/** Greedy word wrap of an edge label to lines of at most `max` characters. */
-function wrap(text: string, max = 26): string[] {
+/** A DOT double-quoted string. */
+function quoted(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** Text inside a DOT HTML-like label. */
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Words joined into lines of at most `max` characters (a label's line breaks; dot measures them). */
+function wrap(text: string, max = 22): string[] {
   const lines: string[] = [];
   for (const word of text.split(' ')) {
     const last = lines.at(-1);
-    if (last !== undefined && `${last} ${word}`.length <= max) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && last.length + 1 + word.length <= max) lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
   return lines;
 }
 
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+const attributes = (values: Record<string, string | number | undefined>) =>
+  Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'number' ? value : value!.startsWith('<') ? value : quoted(value!)}`)
+    .join(', ');
 
-function labelBox(lines: string[], cx: number, cy: number): Box {
-  const w = Math.max(...lines.map((line) => textWidth(line, LABEL_FONT))) + 6;
-  const h = lines.length * LABEL_LINE + 2;
-  return { x: cx - w / 2, y: cy - h / 2, w, h };
-}
-
-interface LayoutNode {
-  key: string;
-  layer: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  node?: DiagramNode;
-  /** For a point of a bundle of long edges: the bundle's key. */
-  bundle?: string;
-  /** For a point of a bundle: the state the bundle leads to. */
-  target?: string;
-  /** A rail: a bundle many edges join, kept straight at the left (next) or right (catch) side. */
-  pinned?: 'left' | 'right';
-  up: string[];
-  down: string[];
-}
-
-/** A drawn piece between two adjacent layers. */
-interface Segment {
-  from: string;
-  to: string;
-  dashed: boolean;
-  arrow: boolean;
-  label: string;
-  /** Indexes of the graph edges drawn (in part) by this segment. */
-  edges: number[];
-}
-
-const r1 = (n: number) => {
-  const value = Math.round(n * 10) / 10;
-  return Object.is(value, -0) ? '0' : String(value);
+const SHAPES: Record<string, Record<string, string | number>> = {
+  Choice: { shape: 'hexagon', style: 'filled' },
+  Wait: { shape: 'box', style: 'rounded,filled,dashed' },
+  Pass: { shape: 'parallelogram', style: 'filled' },
+  Succeed: { shape: 'ellipse', style: 'filled' },
+  Fail: { shape: 'ellipse', style: 'filled', peripheries: 2 },
+  Parallel: { shape: 'box3d', style: 'filled' },
+  Map: { shape: 'box3d', style: 'filled' },
 };
 
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/** Node look per execution mark (no marks: the plain picture). */
+function nodeColors(name: string, marks: ExecutionMarks | null): { fill: string; stroke: string; text: string; width: number } {
+  if (!marks) return { fill: '#f6f8fa', stroke: '#57606a', text: '#1f2328', width: 1.3 };
+  const mark: Mark | null = marks.failed.has(name) ? 'failed' : marks.retried.has(name) ? 'retried' : marks.visited.has(name) ? 'visited' : null;
+  return mark ? { ...MARK_COLORS[mark], text: '#1f2328', width: 2 } : { fill: '#ffffff', stroke: '#afb8c1', text: '#57606a', width: 1.2 };
 }
 
-/** Minimize Σ (x_i − desired_i)² keeping x_{i+1} − x_i ≥ gaps[i] (pool adjacent violators). */
-function placeInOrder(desired: number[], gaps: number[]): number[] {
-  const offsets: number[] = [0];
-  for (let i = 1; i < desired.length; i++) offsets.push(offsets[i - 1]! + gaps[i - 1]!);
-  const blocks: Array<{ sum: number; count: number }> = [];
-  for (let i = 0; i < desired.length; i++) {
-    blocks.push({ sum: desired[i]! - offsets[i]!, count: 1 });
-    while (blocks.length > 1) {
-      const last = blocks.at(-1)!;
-      const prev = blocks.at(-2)!;
-      if (prev.sum / prev.count <= last.sum / last.count) break;
-      blocks.pop();
-      prev.sum += last.sum;
-      prev.count += last.count;
-    }
+function tooltip(name: string, type: string, view: ExecutionView | undefined): string {
+  const parts = [name, `(${type})`];
+  const visits = view?.states.filter((visit) => visit.name === name) ?? [];
+  if (visits.length > 1) parts.push(`visited ${visits.length} times`);
+  const attempts = Math.max(0, ...visits.map((visit) => visit.attempts.length));
+  if (attempts > 1) parts.push(`${attempts} attempts`);
+  for (const visit of visits) {
+    if (visit.caught) parts.push(`caught ${visit.caught.error}`);
+    if (visit.failed) parts.push(`failed: ${visit.failed.error}`);
   }
-  const out: number[] = [];
-  for (const block of blocks) for (let k = 0; k < block.count; k++) out.push(block.sum / block.count + offsets[out.length]!);
-  return out;
+  return parts.join(' ');
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const LAYER_GAP = 44;
-const LABELLED_LAYER_GAP = 66;
-const NODE_GAP = 30;
-const POINT_GAP = 14;
-const MARGIN = 16;
-
-function nodeSize(node: DiagramNode): { w: number; h: number } {
-  const text = Math.max(textWidth(node.name, NODE_FONT), node.retry ? textWidth(`↻ ${node.retry}`, SMALL_FONT) : 0);
-  const h = node.retry ? 46 : 34;
-  switch (node.type) {
-    case 'Choice':
-      return { w: text + 44, h };
-    case 'Succeed':
-    case 'Fail':
-      return { w: text + h, h };
-    case 'Wait':
-      return { w: text + 44, h };
-    default:
-      return { w: text + 26, h };
+/** The legend under the graph (an HTML-like table, the graph's label): what the colours and lines mean. */
+function legend(graph: DiagramGraph, marks: ExecutionMarks | null, title: string | null): string {
+  const swatch = (fill: string, stroke: string) => `<TD BGCOLOR="${fill}" COLOR="${stroke}" BORDER="${marks ? 2 : 1}" WIDTH="22" HEIGHT="14" FIXEDSIZE="TRUE"></TD>`;
+  const line = (color: string, width: number) => `<TD BORDER="${width}" SIDES="B" COLOR="${color}" WIDTH="22" HEIGHT="8" FIXEDSIZE="TRUE"></TD>`;
+  // A dashed cell border would do, but this Graphviz build's json output garbles the
+  // STYLE of an HTML cell (the layout test reads that output), so the catch sample is text.
+  const dashes = `<TD><FONT POINT-SIZE="${SMALL_FONT}" COLOR="#8c959f">- - - -</FONT></TD>`;
+  const text = (words: string) => `<TD ALIGN="LEFT"><FONT POINT-SIZE="${SMALL_FONT}" COLOR="#57606a">${html(words)}</FONT></TD>`;
+  const items: string[] = [];
+  if (marks) {
+    items.push(swatch(MARK_COLORS.visited.fill, MARK_COLORS.visited.stroke) + text('visited'));
+    items.push(swatch(MARK_COLORS.retried.fill, MARK_COLORS.retried.stroke) + text('retried'));
+    items.push(swatch(MARK_COLORS.failed.fill, MARK_COLORS.failed.stroke) + text('caught an error or failed'));
+    items.push(swatch('#ffffff', '#afb8c1') + text('not visited'));
+    items.push(line(TAKEN_COLOR, 3) + text('path taken'));
   }
-}
-
-interface BackRoute {
-  /** Index of the edge in the graph. */
-  index: number;
-  side: 'left' | 'right';
-  /** The vertical part's x. */
-  x: number;
-  top: number;
-  bottom: number;
-  /** The farthest x the route or its label reaches. */
-  outer: number;
-  label: { box: Box; lines: string[] } | null;
-}
-
-interface Layout {
-  graph: DiagramGraph;
-  nodes: Map<string, LayoutNode>;
-  layers: LayoutNode[][];
-  segments: Segment[];
-  routes: BackRoute[];
-  loops: number[];
-  layerTop: number[];
-  layerHeight: number[];
-}
-
-function layout(graph: DiagramGraph): Layout {
-  const names = graph.nodes.map((node) => node.name);
-  const out = new Map<string, number[]>(names.map((name) => [name, []]));
-  graph.edges.forEach((edge, index) => {
-    if (edge.kind !== 'retry' && edge.from !== edge.to) out.get(edge.from)!.push(index);
-  });
-  // Back edges: those that reach a state still on the DFS stack.
-  const back = new Set<number>();
-  const state = new Map<string, 'open' | 'done'>();
-  const visit = (name: string) => {
-    state.set(name, 'open');
-    for (const index of out.get(name)!) {
-      const to = graph.edges[index]!.to;
-      if (state.get(to) === 'open') back.add(index);
-      else if (!state.has(to)) visit(to);
-    }
-    state.set(name, 'done');
-  };
-  for (const name of [graph.startAt, ...names]) if (!state.has(name)) visit(name);
-  const forward = graph.edges.map((edge, index) => ({ edge, index })).filter(({ edge, index }) => edge.kind !== 'retry' && edge.from !== edge.to && !back.has(index));
-
-  // Layers: the longest path from the start over forward edges.
-  const layerOf = new Map<string, number>(names.map((name) => [name, 0]));
-  const indegree = new Map<string, number>(names.map((name) => [name, 0]));
-  for (const { edge } of forward) indegree.set(edge.to, indegree.get(edge.to)! + 1);
-  const queue = names.filter((name) => indegree.get(name) === 0);
-  while (queue.length > 0) {
-    const name = queue.shift()!;
-    for (const { edge } of forward.filter(({ edge }) => edge.from === name)) {
-      layerOf.set(edge.to, Math.max(layerOf.get(edge.to)!, layerOf.get(name)! + 1));
-      indegree.set(edge.to, indegree.get(edge.to)! - 1);
-      if (indegree.get(edge.to) === 0) queue.push(edge.to);
-    }
-  }
-
-  const nodes = new Map<string, LayoutNode>();
-  for (const node of graph.nodes) nodes.set(node.name, { key: node.name, layer: layerOf.get(node.name)!, x: 0, y: 0, ...nodeSize(node), node, up: [], down: [] });
-  const segments: Segment[] = [];
-  const segmentAt = new Map<string, Segment>();
-  const addSegment = (from: string, to: string, dashed: boolean, arrow: boolean, label: string, edge: number) => {
-    const key = `${from}\u0000${to}\u0000${dashed}\u0000${arrow}`;
-    const existing = segmentAt.get(key);
-    // Segments in a bundle are shared; direct edges between two states are not.
-    if (existing && (!arrow || nodes.get(from)!.bundle)) {
-      if (label && !existing.label.split('; ').includes(label)) existing.label = existing.label ? `${existing.label}; ${label}` : label;
-      existing.edges.push(edge);
-      return;
-    }
-    const segment: Segment = { from, to, dashed, arrow, label, edges: [edge] };
-    segments.push(segment);
-    if (!existing) segmentAt.set(key, segment);
-    nodes.get(from)!.down.push(to);
-    nodes.get(to)!.up.push(from);
-  };
-  // Long edges to the same state in the same style share one bundle of points, one per
-  // layer they pass, so the many edges into RecordOutcome merge instead of fanning in.
-  for (const { edge, index } of forward) {
-    const from = layerOf.get(edge.from)!;
-    const to = layerOf.get(edge.to)!;
-    const dashed = edge.kind === 'catch';
-    if (to - from === 1) {
-      addSegment(edge.from, edge.to, dashed, true, edge.label, index);
-      continue;
-    }
-    const bundle = `${edge.to}\u0000${dashed ? 'catch' : 'next'}`;
-    const point = (layer: number) => `${bundle}\u0000${layer}`;
-    for (let layer = from + 1; layer < to; layer++) {
-      if (!nodes.has(point(layer))) nodes.set(point(layer), { key: point(layer), layer, x: 0, y: 0, w: 0, h: 0, bundle, target: edge.to, up: [], down: [] });
-    }
-    addSegment(edge.from, point(from + 1), dashed, false, edge.label, index);
-    for (let layer = from + 1; layer < to - 1; layer++) addSegment(point(layer), point(layer + 1), dashed, false, '', index);
-    addSegment(point(to - 1), edge.to, dashed, true, '', index);
-  }
-  // The chain inside a bundle was added once per member; keep each link once.
-  for (const node of nodes.values()) {
-    node.up = [...new Set(node.up)];
-    node.down = [...new Set(node.down)];
-  }
-  // A bundle three or more edges join becomes a rail at the side: next edges on the left,
-  // catches on the right. Smaller bundles run between the states like any edge.
-  const bundles = new Map<string, LayoutNode[]>();
-  for (const node of nodes.values()) if (node.bundle) bundles.set(node.bundle, [...(bundles.get(node.bundle) ?? []), node]);
-  const ends = new Map<string, string[]>();
-  for (const [bundle, points] of bundles) {
-    const members = new Set(segments.filter((segment) => points.some((point) => point.key === segment.to)).flatMap((segment) => segment.edges));
-    const joins = segments.filter((segment) => !nodes.get(segment.from)!.bundle && points.some((point) => point.key === segment.to)).map((segment) => segment.from);
-    ends.set(bundle, [...joins, points[0]!.target!]);
-    if (members.size >= 3) for (const point of points) point.pinned = bundle.endsWith('\u0000catch') ? 'right' : 'left';
-  }
-
-  // Order within layers: first seen in a DFS from the start, then barycenter sweeps.
-  const depth = Math.max(...[...nodes.values()].map((node) => node.layer)) + 1;
-  const layers: LayoutNode[][] = Array.from({ length: depth }, () => []);
-  const seen = new Set<string>();
-  const place = (key: string) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    layers[nodes.get(key)!.layer]!.push(nodes.get(key)!);
-    for (const next of nodes.get(key)!.down) place(next);
-  };
-  for (const name of [graph.startAt, ...names]) place(name);
-  for (const node of nodes.values()) place(node.key);
-  const side = (node: LayoutNode) => (node.pinned === 'left' ? -1 : node.pinned === 'right' ? 1 : 0);
-  const pinLast = (layer: LayoutNode[]) => layer.sort((a, b) => side(a) - side(b));
-  layers.forEach(pinLast);
-  const crossings = () => {
-    let count = 0;
-    for (let l = 0; l + 1 < layers.length; l++) {
-      const below = new Map(layers[l + 1]!.map((node, index) => [node.key, index]));
-      const pairs = layers[l]!.flatMap((node, index) => node.down.map((key) => [index, below.get(key)!] as const));
-      for (let i = 0; i < pairs.length; i++) for (let j = i + 1; j < pairs.length; j++) if ((pairs[i]![0] - pairs[j]![0]) * (pairs[i]![1] - pairs[j]![1]) < 0) count++;
-    }
-    return count;
-  };
-  const sweep = (downward: boolean) => {
-    const order = downward ? layers.map((_, l) => l).slice(1) : layers.map((_, l) => l).slice(0, -1).reverse();
-    for (const l of order) {
-      const neighbor = new Map(layers[downward ? l - 1 : l + 1]!.map((node, index) => [node.key, index]));
-      const key = new Map(layers[l]!.map((node, index) => {
-        const positions = (downward ? node.up : node.down).map((k) => neighbor.get(k)!);
-        return [node.key, positions.length ? positions.reduce((a, b) => a + b, 0) / positions.length : index] as const;
-      }));
-      layers[l]!.sort((a, b) => key.get(a.key)! - key.get(b.key)!);
-      pinLast(layers[l]!);
-    }
-  };
-  let best = layers.map((layer) => [...layer]);
-  let bestCount = crossings();
-  for (let round = 0; round < 6; round++) {
-    sweep(round % 2 === 0);
-    const count = crossings();
-    if (count < bestCount) {
-      best = layers.map((layer) => [...layer]);
-      bestCount = count;
-    }
-  }
-  best.forEach((layer, l) => (layers[l] = layer));
-
-  // Vertical positions: a taller gap above layers that edge labels enter.
-  const labelledInto = new Set(segments.filter((segment) => segment.label).map((segment) => nodes.get(segment.to)!.layer));
-  const layerHeight = layers.map((layer) => Math.max(0, ...layer.map((node) => node.h)));
-  const layerTop: number[] = [];
-  let y = 0;
-  layers.forEach((_, l) => {
-    if (l > 0) y += labelledInto.has(l) ? LABELLED_LAYER_GAP : LAYER_GAP;
-    layerTop.push(y);
-    for (const node of layers[l]!) node.y = y + layerHeight[l]! / 2;
-    y += layerHeight[l]!;
-  });
-
-  // Horizontal positions: pack, then pull each node towards the median of its neighbors.
-  const gap = (a: LayoutNode, b: LayoutNode) => a.w / 2 + b.w / 2 + (a.node && b.node ? NODE_GAP : POINT_GAP) + (a.node?.retry ? 16 : 0);
-  for (const layer of layers) {
-    let x = 0;
-    layer.forEach((node, index) => {
-      if (index > 0) x += gap(layer[index - 1]!, node);
-      node.x = x;
-    });
-  }
-  const pull = (node: LayoutNode, direction: 'up' | 'down' | 'both'): number => {
-    if (node.pinned) return node.x;
-    // A bundle stays straight, in the middle of the states it joins.
-    if (node.bundle) return median(ends.get(node.bundle)!.map((key) => nodes.get(key)!.x)) ?? node.x;
-    const keys = (direction === 'up' ? node.up : direction === 'down' ? node.down : [...node.up, ...node.down]).filter((key) => !nodes.get(key)!.pinned);
-    return median(keys.map((key) => nodes.get(key)!.x)) ?? node.x;
-  };
-  for (let round = 0; round < 24; round++) {
-    const direction = round % 3 === 0 ? 'up' : round % 3 === 1 ? 'down' : 'both';
-    const order = direction === 'down' ? layers.map((_, l) => l).reverse() : layers.map((_, l) => l);
-    for (const l of order) {
-      const layer = layers[l]!;
-      const xs = placeInOrder(layer.map((node) => pull(node, direction)), layer.slice(1).map((node, index) => gap(layer[index]!, node)));
-      layer.forEach((node, index) => (node.x = xs[index]!));
-    }
-  }
-
-  // Edges back up run beside the states they pass, on the side nearer to both ends.
-  const extent = (node: LayoutNode) => ({ left: node.x - node.w / 2, right: node.x + node.w / 2 + (node.node?.retry ? 22 : 0) });
-  const routes: BackRoute[] = [];
-  for (const index of [...back].sort((a, b) => a - b)) {
-    const edge = graph.edges[index]!;
-    const a = nodes.get(edge.from)!;
-    const b = nodes.get(edge.to)!;
-    const between = [...nodes.values()].filter((node) => node.node && node.layer >= Math.min(a.layer, b.layer) && node.layer <= Math.max(a.layer, b.layer));
-    const others = routes.filter((route) => route.top < Math.max(a.y, b.y) && route.bottom > Math.min(a.y, b.y));
-    const minX = Math.min(...between.map((node) => extent(node).left), ...others.filter((route) => route.side === 'left').map((route) => route.outer));
-    const maxX = Math.max(...between.map((node) => extent(node).right), ...others.filter((route) => route.side === 'right').map((route) => route.outer));
-    const onLeft = a.x - minX + (b.x - minX) <= maxX - a.x + (maxX - b.x);
-    const x = onLeft ? minX - 22 : maxX + 22;
-    const route: BackRoute = { index, side: onLeft ? 'left' : 'right', x, top: Math.min(a.y, b.y), bottom: Math.max(a.y, b.y), outer: x, label: null };
-    if (edge.label) {
-      const lines = wrap(edge.label, 24);
-      const box = labelBox(lines, 0, (a.y + b.y) / 2);
-      box.x = onLeft ? x - 6 - box.w : x + 6;
-      route.label = { box, lines };
-      route.outer = onLeft ? box.x : box.x + box.w;
-    }
-    routes.push(route);
-  }
-  // Rails outside everything in the layers they pass.
-  const railCount = { left: 0, right: 0 };
-  for (const points of bundles.values()) {
-    const pinned = points[0]!.pinned;
-    if (!pinned) continue;
-    const top = Math.min(...points.map((point) => point.y));
-    const bottom = Math.max(...points.map((point) => point.y));
-    const layersPassed = new Set(points.map((point) => point.layer));
-    const inside = [...nodes.values()].filter((node) => !node.pinned && layersPassed.has(node.layer));
-    const beside = routes.filter((route) => route.top <= bottom && route.bottom >= top);
-    const offset = 24 + 12 * railCount[pinned]++;
-    const x = pinned === 'left'
-      ? Math.min(...inside.map((node) => extent(node).left), ...beside.map((route) => Math.min(route.x, route.outer))) - offset
-      : Math.max(...inside.map((node) => extent(node).right), ...beside.map((route) => Math.max(route.x, route.outer))) + offset;
-    for (const point of points) point.x = x;
-  }
-  const loops = graph.edges.map((edge, index) => ({ edge, index })).filter(({ edge }) => edge.from === edge.to).map(({ index }) => index);
-  return { graph, nodes, layers, segments, routes, loops, layerTop, layerHeight };
-}
-
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-
-/** Point of the vertical-tangent cubic from p to q at parameter t. */
-function curvePoint(p: { x: number; y: number }, q: { x: number; y: number }, t: number): { x: number; y: number } {
-  const s = 3 * t * t - 2 * t * t * t;
-  const v = 1.5 * t * (1 - t) + t * t * t;
-  return { x: p.x + (q.x - p.x) * s, y: p.y + (q.y - p.y) * v };
-}
-
-function nodeShape(node: LayoutNode, fill: string, stroke: string, width: number): string {
-  const { x, y, w, h } = node;
-  const left = x - w / 2;
-  const top = y - h / 2;
-  const style = `fill="${fill}" stroke="${stroke}" stroke-width="${width}"`;
-  switch (node.node!.type) {
-    case 'Choice': {
-      const d = 16;
-      return `<polygon points="${[[left, y], [left + d, top], [left + w - d, top], [left + w, y], [left + w - d, top + h], [left + d, top + h]].map(([px, py]) => `${r1(px!)},${r1(py!)}`).join(' ')}" ${style}/>`;
-    }
-    case 'Wait': {
-      const cx = left + 16;
-      return `<rect x="${r1(left)}" y="${r1(top)}" width="${r1(w)}" height="${r1(h)}" rx="4" ${style}/><circle cx="${r1(cx)}" cy="${r1(y)}" r="6.5" fill="none" stroke="${stroke}" stroke-width="1.2"/><path d="M${r1(cx)},${r1(y - 4)} V${r1(y)} H${r1(cx + 3)}" fill="none" stroke="${stroke}" stroke-width="1.2"/>`;
-    }
-    case 'Succeed':
-    case 'Fail': {
-      const inner = node.node!.type === 'Fail' ? `<rect x="${r1(left + 3)}" y="${r1(top + 3)}" width="${r1(w - 6)}" height="${r1(h - 6)}" rx="${r1((h - 6) / 2)}" fill="none" stroke="${stroke}" stroke-width="1"/>` : '';
-      return `<rect x="${r1(left)}" y="${r1(top)}" width="${r1(w)}" height="${r1(h)}" rx="${r1(h / 2)}" ${style}/>${inner}`;
-    }
-    default:
-      return `<rect x="${r1(left)}" y="${r1(top)}" width="${r1(w)}" height="${r1(h)}" rx="4" ${style}/>`;
-  }
+  items.push(line('#57606a', 1) + text('next or choice'));
+  items.push(dashes + text('catch'));
+  // One row (a wider row above or below would stretch these cells apart).
+  if (graph.hiddenErrors.length > 0) items.push(text(`retry loops and catch labels leave out ${compactErrors(graph.hiddenErrors)}`));
+  const row = (cell: string) => `<TR><TD ALIGN="LEFT">${cell}</TD></TR>`;
+  const rows = [row(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>${items.join('<TD WIDTH="8"></TD>')}</TR></TABLE>`)];
+  if (title) rows.unshift(row(`<FONT POINT-SIZE="${NODE_FONT}" COLOR="#1f2328"><B>${html(title)}</B></FONT>`));
+  return `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">${rows.join('')}</TABLE>>`;
 }
 
 /**
- * The workflow as a standalone SVG: states in layers from StartAt down, choices as
- * pointed boxes, catches dashed, long edges into the same state merged into one line,
- * loops back drawn on the side, retries as a loop with its errors in the box. With
- * `view`, the states and edges one execution went through are colored, with a legend.
+ * The DOT text of the workflow (and, with `view`, of one execution's path on it): what
+ * `workflowSvg` hands to Graphviz. Exported so a test can lay it out itself and check the
+ * geometry Graphviz computed.
  */
-export function workflowSvg(definition: Definition, view?: ExecutionView, options: DiagramOptions = {}): string {
+export function workflowDot(definition: Definition, view?: ExecutionView, options: DiagramOptions = {}): string {
   const graph = workflowGraph(definition, options);
-  const { nodes, segments, routes, loops, layerTop, layerHeight } = layout(graph);
   const marks = view ? executionMarks(graph, view) : null;
-  const taken = (edges: number[]) => !!marks && edges.some((index) => marks.edges.has(index));
-  const real = [...nodes.values()].filter((node) => node.node);
-
-  // Ports: the edges leaving (entering) a state spread a little along its bottom (top).
-  const ports = new Map<Segment, { from: { x: number; y: number }; to: { x: number; y: number } }>();
-  const spread = (node: LayoutNode, list: Segment[], end: 'from' | 'to') => {
-    const other = (segment: Segment) => nodes.get(end === 'from' ? segment.to : segment.from)!.x;
-    const sorted = [...list].sort((a, b) => other(a) - other(b));
-    const usable = node.node ? Math.max(0, node.w - (node.node.type === 'Choice' ? 40 : node.h)) : 0;
-    const step = sorted.length > 1 ? Math.min(14, usable / (sorted.length - 1)) : 0;
-    sorted.forEach((segment, index) => {
-      const point = { x: node.x + (index - (sorted.length - 1) / 2) * step, y: node.y + (end === 'from' ? node.h / 2 : -node.h / 2) };
-      const entry = ports.get(segment) ?? { from: { x: 0, y: 0 }, to: { x: 0, y: 0 } };
-      entry[end] = point;
-      ports.set(segment, entry);
-    });
-  };
-  for (const node of nodes.values()) {
-    spread(node, segments.filter((segment) => segment.from === node.key), 'from');
-    spread(node, segments.filter((segment) => segment.to === node.key), 'to');
-  }
-
-  const obstacles: Box[] = real.map((node) => ({ x: node.x - node.w / 2 - 2, y: node.y - node.h / 2 - 2, w: node.w + 4, h: node.h + 4 }));
-  const labels: Array<{ box: Box; lines: string[]; color: string }> = [];
-  const placeLabel = (lines: string[], candidates: Array<{ x: number; y: number }>, color: string) => {
-    let best: { box: Box; score: number } | null = null;
-    for (const at of candidates) {
-      const box = labelBox(lines, at.x, at.y);
-      const score = [...obstacles, ...labels.map((label) => label.box)].filter((other) => overlaps(box, other)).length;
-      if (!best || score < best.score) best = { box, score };
-      if (score === 0) break;
-    }
-    labels.push({ box: best!.box, lines, color });
-  };
-
-  const edgeParts: string[] = [];
-  const takenParts: string[] = [];
-  const stroke = (isTaken: boolean, dashed: boolean, arrow: boolean) =>
-    `fill="none" stroke="${isTaken ? TAKEN_COLOR : dashed ? '#8c959f' : '#57606a'}" stroke-width="${isTaken ? 2.5 : dashed ? 1.1 : 1.3}"${dashed ? ' stroke-dasharray="5 4"' : ''}${arrow ? ` marker-end="url(#${isTaken ? 'arrow-taken' : dashed ? 'arrow-light' : 'arrow'})"` : ''}`;
-
-  for (const segment of segments) {
-    const { from, to } = ports.get(segment)!;
-    const mid = (from.y + to.y) / 2;
-    const end = segment.arrow ? { x: to.x, y: to.y - 1 } : to;
-    const d = `M${r1(from.x)},${r1(from.y)} C${r1(from.x)},${r1(mid)} ${r1(end.x)},${r1(mid)} ${r1(end.x)},${r1(end.y)}`;
-    const isTaken = taken(segment.edges);
-    (isTaken ? takenParts : edgeParts).push(`<path d="${d}" ${stroke(isTaken, segment.dashed, segment.arrow)}/>`);
-  }
-  // Labels after every segment is known, nearest the far end first, away from boxes.
-  for (const segment of segments) {
-    if (!segment.label) continue;
-    const { from, to } = ports.get(segment)!;
-    const lines = wrap(segment.label);
-    // On the line nearest the far end first, then beside it.
-    const along = [0.72, 0.55, 0.85, 0.4, 0.3, 0.62, 0.78, 0.2, 0.48, 0.9].map((t) => curvePoint(from, to, t));
-    const half = labelBox(lines, 0, 0).w / 2 + 3;
-    const candidates = [...along, ...along.flatMap((point) => [{ x: point.x + half, y: point.y }, { x: point.x - half, y: point.y }])];
-    placeLabel(lines, candidates, segment.dashed ? '#6e7781' : '#424a53');
-  }
-
-  // Edges back up (the polling loop) run beside the states they pass.
-  const sideLines: Box[] = [];
-  for (const route of routes) {
-    const edge = graph.edges[route.index]!;
-    const a = nodes.get(edge.from)!;
-    const b = nodes.get(edge.to)!;
-    const left = route.side === 'left';
-    const sx = left ? a.x - a.w / 2 : a.x + a.w / 2;
-    const tx = left ? b.x - b.w / 2 - 1 : b.x + b.w / 2 + 1;
-    const r = 8;
-    const dir = left ? 1 : -1;
-    const up = a.y > b.y ? -1 : 1;
-    const d = `M${r1(sx)},${r1(a.y)} H${r1(route.x + dir * r)} Q${r1(route.x)},${r1(a.y)} ${r1(route.x)},${r1(a.y + up * r)} V${r1(b.y - up * r)} Q${r1(route.x)},${r1(b.y)} ${r1(route.x + dir * r)},${r1(b.y)} H${r1(tx)}`;
-    const isTaken = taken([route.index]);
-    (isTaken ? takenParts : edgeParts).push(`<path d="${d}" ${stroke(isTaken, edge.kind === 'catch', true)}/>`);
-    if (route.label) labels.push({ ...route.label, color: '#424a53' });
-    sideLines.push({ x: route.x, y: route.top, w: 0, h: route.bottom - route.top });
-  }
-  // Loops on the right edge of the box: a retry's errors are written in the box.
-  for (const index of loops) {
-    const edge = graph.edges[index]!;
-    const node = nodes.get(edge.from)!;
-    const right = node.x + node.w / 2;
-    const d = `M${r1(right)},${r1(node.y - 8)} C${r1(right + 20)},${r1(node.y - 20)} ${r1(right + 20)},${r1(node.y + 20)} ${r1(right + 1)},${r1(node.y + 8)}`;
-    const isTaken = taken([index]);
-    (isTaken ? takenParts : edgeParts).push(`<path d="${d}" ${stroke(isTaken, edge.kind === 'catch', true)}/>`);
-    if (edge.kind !== 'retry' && edge.label) {
-      const lines = wrap(edge.label);
-      const box = labelBox(lines, 0, node.y);
-      box.x = right + 22;
-      labels.push({ box, lines, color: '#424a53' });
-    }
-  }
-
-  // Bounds, then the legend under the graph.
-  const boxes: Box[] = [...obstacles, ...labels.map((label) => label.box)];
-  for (const node of nodes.values()) if (node.node?.retry) boxes.push({ x: node.x + node.w / 2, y: node.y - 20, w: 20, h: 40 });
-  boxes.push(...sideLines);
-  for (const node of nodes.values()) if (node.bundle) boxes.push({ x: node.x, y: node.y, w: 0, h: 0 });
-  const minX = Math.min(...boxes.map((box) => box.x)) - MARGIN;
-  const maxX = Math.max(...boxes.map((box) => box.x + box.w)) + MARGIN;
-  const minY = Math.min(...boxes.map((box) => box.y), layerTop[0]!) - MARGIN;
-  const maxY = Math.max(...boxes.map((box) => box.y + box.h), layerTop.at(-1)! + layerHeight.at(-1)!) + MARGIN;
-
-  const legend: string[] = [];
-  const legendItems: Array<{ width: number }> = [];
-  const swatch = (fill: string, strokeColor: string) => (lx: number, ly: number) => `<rect x="${r1(lx)}" y="${r1(ly - 7)}" width="22" height="14" rx="3" fill="${fill}" stroke="${strokeColor}" stroke-width="${marks ? 2 : 1.3}"/>`;
-  const line = (dashed: boolean, color: string, width: number) => (lx: number, ly: number) => `<path d="M${r1(lx)},${r1(ly)} H${r1(lx + 22)}" fill="none" stroke="${color}" stroke-width="${width}"${dashed ? ' stroke-dasharray="5 4"' : ''}/>`;
-  const items: Array<[(lx: number, ly: number) => string, string]> = [];
-  if (marks) {
-    items.push([swatch(MARK_COLORS.visited.fill, MARK_COLORS.visited.stroke), 'visited']);
-    items.push([swatch(MARK_COLORS.retried.fill, MARK_COLORS.retried.stroke), 'retried']);
-    items.push([swatch(MARK_COLORS.failed.fill, MARK_COLORS.failed.stroke), 'caught an error or failed']);
-    items.push([swatch('#ffffff', '#afb8c1'), 'not visited']);
-    items.push([line(false, TAKEN_COLOR, 2.5), 'path taken']);
-  }
-  items.push([line(false, '#57606a', 1.3), 'next or choice']);
-  items.push([line(true, '#8c959f', 1.1), 'catch']);
-  if (graph.hiddenErrors.length > 0) items.push([() => '', `retry loops and catch labels leave out ${compactErrors(graph.hiddenErrors)}`]);
-  for (const [sample, text] of items) legendItems.push({ width: (sample(0, 0) ? 28 : 0) + textWidth(text, SMALL_FONT) + 22 });
-  // Wrap legend items into rows as wide as the graph.
-  const graphWidth = maxX - minX;
-  const rows: number[][] = [[]];
-  let rowWidth = 0;
-  legendItems.forEach((item, index) => {
-    if (rowWidth > 0 && rowWidth + item.width > graphWidth - 2 * MARGIN) {
-      rows.push([]);
-      rowWidth = 0;
-    }
-    rows.at(-1)!.push(index);
-    rowWidth += item.width;
-  });
-  let ly = maxY + 4;
   const title = marks && view ? `One execution: ${view.status}${view.error ? ` (${view.error.error})` : ''}${view.outcome ? `, outcome ${view.outcome.status}` : ''}` : null;
-  if (title) {
-    legend.push(`<text x="${r1(minX + MARGIN)}" y="${r1(ly + 4)}" font-size="${NODE_FONT}" font-weight="bold" fill="#1f2328">${xml(title)}</text>`);
-    ly += 22;
-  }
-  for (const row of rows) {
-    let lx = minX + MARGIN;
-    for (const index of row) {
-      const [sample, text] = items[index]!;
-      const drawn = sample(lx, ly);
-      if (drawn) legend.push(drawn);
-      const tx = drawn ? lx + 28 : lx;
-      legend.push(`<text x="${r1(tx)}" y="${r1(ly + 3.5)}" font-size="${SMALL_FONT}" fill="#57606a">${xml(text)}</text>`);
-      lx += legendItems[index]!.width;
-    }
-    ly += 20;
-  }
-  const width = Math.max(graphWidth, ...rows.map((row) => row.reduce((sum, index) => sum + legendItems[index]!.width, 0) + 2 * MARGIN));
-  const height = ly - minY + MARGIN / 2;
-
-  // States, colored by what the execution did.
-  const nodeParts: string[] = [];
-  for (const node of real) {
-    const name = node.node!.name;
-    let fill = '#f6f8fa';
-    let strokeColor = '#57606a';
-    let strokeWidth = 1.3;
-    let text = '#1f2328';
-    if (marks) {
-      const mark: Mark | null = marks.failed.has(name) ? 'failed' : marks.retried.has(name) ? 'retried' : marks.visited.has(name) ? 'visited' : null;
-      if (mark) ({ fill, stroke: strokeColor } = MARK_COLORS[mark]);
-      else ({ fill, strokeColor, text } = { fill: '#ffffff', strokeColor: '#afb8c1', text: '#57606a' });
-      strokeWidth = mark ? 2 : 1.2;
-    }
-    const tooltip = [name, `(${node.node!.type})`];
-    const visits = view?.states.filter((visit) => visit.name === name) ?? [];
-    if (visits.length > 1) tooltip.push(`visited ${visits.length} times`);
-    const attempts = Math.max(0, ...visits.map((visit) => visit.attempts.length));
-    if (attempts > 1) tooltip.push(`${attempts} attempts`);
-    for (const visit of visits) {
-      if (visit.caught) tooltip.push(`caught ${visit.caught.error}`);
-      if (visit.failed) tooltip.push(`failed: ${visit.failed.error}`);
-    }
-    const textX = node.node!.type === 'Wait' ? node.x + 10 : node.x;
-    const nameY = node.node!.retry ? node.y - 4 : node.y + 4.5;
-    nodeParts.push(
-      `<g><title>${xml(tooltip.join(' '))}</title>${nodeShape(node, fill, strokeColor, strokeWidth)}` +
-        `<text x="${r1(textX)}" y="${r1(nameY)}" text-anchor="middle" font-size="${NODE_FONT}" fill="${text}">${xml(name)}</text>` +
-        (node.node!.retry ? `<text x="${r1(node.x)}" y="${r1(node.y + 12)}" text-anchor="middle" font-size="${SMALL_FONT}" fill="#6e7781">${xml(`↻ ${node.node!.retry}`)}</text>` : '') +
-        '</g>',
-    );
-  }
-  const labelParts = labels.map(({ box, lines, color }) => {
-    const texts = lines.map((text, index) => `<text x="${r1(box.x + box.w / 2)}" y="${r1(box.y + 1 + LABEL_LINE * (index + 1) - 3)}" text-anchor="middle" font-size="${LABEL_FONT}" fill="${color}">${xml(text)}</text>`);
-    return `<rect x="${r1(box.x)}" y="${r1(box.y)}" width="${r1(box.w)}" height="${r1(box.h)}" rx="2" fill="#ffffff" fill-opacity="0.9"/>${texts.join('')}`;
-  });
-
-  const marker = (id: string, color: string) => `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${color}"/></marker>`;
   const lines = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${r1(width)}" height="${r1(height)}" viewBox="0 0 ${r1(width)} ${r1(height)}" font-family="${FONT}" role="img">`,
-    `<title>${xml(title ?? `Workflow: ${graph.nodes.length} states from ${graph.startAt}`)}</title>`,
-    `<defs>${marker('arrow', '#57606a')}${marker('arrow-light', '#8c959f')}${marker('arrow-taken', TAKEN_COLOR)}</defs>`,
-    `<rect x="0" y="0" width="${r1(width)}" height="${r1(height)}" fill="#ffffff"/>`,
-    `<g transform="translate(${r1(-minX)},${r1(-minY)})">`,
-    '<g class="edges">',
-    ...edgeParts,
-    ...takenParts,
-    '</g>',
-    '<g class="labels">',
-    ...labelParts,
-    '</g>',
-    '<g class="states">',
-    ...nodeParts,
-    '</g>',
-    '<g class="legend">',
-    ...legend,
-    '</g>',
-    '</g>',
-    '</svg>',
+    'digraph workflow {',
+    `  graph [${attributes({ rankdir: 'TB', bgcolor: '#ffffff', fontname: FONT, fontsize: LABEL_FONT, nodesep: 0.25, ranksep: 0.4, pad: 0.25, labelloc: 'b', labeljust: 'l', forcelabels: 'true', label: legend(graph, marks, title), tooltip: title ?? `Workflow: ${graph.nodes.length} states from ${graph.startAt}` })}];`,
+    `  node [${attributes({ fontname: FONT, fontsize: NODE_FONT, shape: 'box', style: 'rounded,filled', margin: '0.14,0.06', height: 0.4 })}];`,
+    `  edge [${attributes({ fontname: FONT, fontsize: LABEL_FONT, arrowsize: 0.7 })}];`,
   ];
+  for (const node of graph.nodes) {
+    const colors = nodeColors(node.name, marks);
+    const label = node.retry
+      ? `<${html(node.name)}<BR/><FONT POINT-SIZE="${SMALL_FONT}" COLOR="#6e7781">${html(`↻ ${node.retry}`)}</FONT>>`
+      : node.name;
+    lines.push(`  ${quoted(node.name)} [${attributes({ ...SHAPES[node.type], label, fillcolor: colors.fill, color: colors.stroke, fontcolor: colors.text, penwidth: colors.width, tooltip: tooltip(node.name, node.type, view) })}];`);
+  }
+  graph.edges.forEach((edge, index) => {
+    const taken = marks?.edges.has(index) ?? false;
+    const dashed = edge.kind === 'catch';
+    const color = taken ? TAKEN_COLOR : dashed ? '#8c959f' : '#57606a';
+    lines.push(
+      `  ${quoted(edge.from)} -> ${quoted(edge.to)} [${attributes({
+        // A retry loop's errors are written in its box.
+        label: edge.kind === 'retry' || !edge.label ? undefined : wrap(edge.label).join('\n'),
+        color,
+        fontcolor: dashed ? '#6e7781' : '#424a53',
+        penwidth: taken ? 2.5 : dashed ? 1.1 : 1.3,
+        style: dashed ? 'dashed' : undefined,
+        class: taken ? 'taken' : undefined,
+      })}];`,
+    );
+  });
+  lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** Graphviz's layout of `dot` in `format` (`svg`, or `json` for the coordinates). */
+export async function layoutDot(dot: string, format: 'svg' | 'json'): Promise<string> {
+  return (await loadGraphviz()).layout(dot, format, 'dot');
+}
+
+/**
+ * The workflow as a standalone SVG, laid out by Graphviz: choices as hexagons, catches
+ * dashed, retries as a loop with their errors in the box. With `view`, the states and
+ * edges one execution went through are coloured, with a legend.
+ */
+export async function workflowSvg(definition: Definition, view?: ExecutionView, options: DiagramOptions = {}): Promise<string> {
+  return layoutDot(workflowDot(definition, view, options), 'svg');
 }
 
 // ---------------------------------------------------------------------------

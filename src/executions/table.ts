@@ -1,4 +1,5 @@
 /** The table `npm run executions` prints: one row per execution, newest first. */
+import { renderTable } from '../cli/text-table';
 import { executionConsoleUrl } from './console';
 import type { ExecutionRow } from './remote';
 import { colorStatus, formatSeconds, type Paint } from './render';
@@ -15,13 +16,7 @@ export function executionsTable(rows: readonly ExecutionRow[], paint: Paint, now
     formatSeconds(((row.stopDate ?? now).getTime() - row.startDate.getTime()) / 1000),
     executionConsoleUrl(row.executionArn),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column]!.length)));
-  const line = (row: string[], color = false) =>
-    row
-      .map((text, column) => {
-        const padded = column === row.length - 1 ? text : text.padEnd(widths[column]!);
-        return color && (column === 1 || column === 4) && text !== '-' ? colorStatus(text, paint).replace(text, padded) : padded;
-      })
-      .join('  ');
-  return [paint.bold(line(header)), ...cells.map((row) => line(row, true))];
+  const columns = header.map((title) => ({ title }));
+  const painted = cells.map((row) => row.map((text, column) => ((column === 1 || column === 4) && text !== '-' ? colorStatus(text, paint) : text)));
+  return renderTable(columns, painted, { rule: false, header: paint.bold });
 }

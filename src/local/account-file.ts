@@ -8,30 +8,14 @@
  * file's own `Simulation`).
  * `parseAccountFile` checks a file and names the JSON path of anything wrong.
  */
-import { isAccountId, isRegion } from '../lib/arn';
+import type { z } from 'zod';
 import type { Partition } from '../lib/types';
-import { parseBucket, parsePublicAccessBlock } from './account-file-bucket';
-import { CA_STATUSES, S3_OBJECT_ACLS, parseCertificateAuthority } from './account-file-ca';
-import {
-  defined,
-  describe,
-  fail,
-  integer,
-  list,
-  numberBetween,
-  object,
-  oneOf,
-  optionalList,
-  optionalString,
-  rejectDuplicates,
-  string,
-  timestamp,
-  type Json,
-} from './account-file-fields';
-import { FAULT_KINDS, FAULTABLE_SERVICES, type FaultPlanEntry } from './faults';
+import { AccountFileError, type Json } from './account-file-fields';
+import { accountFileSchema, CA_STATUSES, revocationConfigurationSchema, S3_OBJECT_ACLS } from './account-file-schema';
+import type { FaultPlanEntry } from './faults';
 
 export { AccountFileError } from './account-file-fields';
-export { CA_STATUSES, S3_OBJECT_ACLS, parseRevocationConfiguration } from './account-file-ca';
+export { CA_STATUSES, S3_OBJECT_ACLS } from './account-file-schema';
 
 export type CaStatus = (typeof CA_STATUSES)[number];
 export type S3ObjectAcl = (typeof S3_OBJECT_ACLS)[number];
@@ -168,54 +152,75 @@ export interface AccountFile {
   Simulation?: AccountSimulation;
 }
 
-const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
+/** `$.certificateAuthorities[0].Arn`, `$.buckets[0].Objects["crl/x.crl"]`: the JSON path of a zod issue. */
+function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return `$${path.map((key) => (typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `.${String(key)}` : `["${String(key)}"]`)).join('')}`;
+}
+
+/**
+ * The problem to report, as the loader reports it: the path (of the unknown field itself,
+ * for one) and the problem. The outermost first, and at one object an unknown field before
+ * a missing one: a file of another kind (package.json) is named as such, not by what it lacks.
+ */
+function firstProblem(error: z.ZodError, base: ReadonlyArray<PropertyKey> = []): AccountFileError {
+  const rank = (issue: z.core.$ZodIssue) => issue.path.length * 2 + (issue.code === 'unrecognized_keys' ? 0 : 1);
+  const issue = error.issues.reduce((best, candidate) => (rank(candidate) < rank(best) ? candidate : best));
+  const path = [...base, ...issue.path];
+  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]!);
+  return new AccountFileError(jsonPath(path), issue.message);
+}
+
+/** Each value once: a second use is reported at its own path. */
+function rejectDuplicates(values: string[], path: string, field: string): void {
+  values.forEach((value, i) => {
+    const first = values.indexOf(value);
+    if (first !== i) throw new AccountFileError(`${path}[${i}].${field}`, `"${value}" is already used by ${path}[${first}]`);
+  });
+}
 
 /** Check an account file (parsed JSON) and return it with defaults filled in and times as ISO strings. */
 export function parseAccountFile(json: unknown): AccountFile {
-  const root = object(json, '$', ['account', 'region', 'partition', 'certificateAuthorities', 'buckets', 'notifications', 'AccountPublicAccessBlock', 'Simulation']);
-  const account = string(root.account, '$.account');
-  if (!isAccountId(account)) fail('$.account', `must be a 12-digit account id, not ${describe(account)}`);
-  const region = string(root.region, '$.region');
-  if (!isRegion(region)) fail('$.region', `must be an AWS region such as us-east-1, not ${describe(region)}`);
-  const partition = oneOf(root.partition ?? 'aws', '$.partition', PARTITIONS);
+  const parsed = accountFileSchema.safeParse(json);
+  if (!parsed.success) throw firstProblem(parsed.error);
+  const { $schema: _schema, account, region, partition, certificateAuthorities: cas, buckets: bucketEntries, notifications, AccountPublicAccessBlock, Simulation } = parsed.data;
   const home = { account, region, partition };
 
-  const certificateAuthorities = optionalList(root.certificateAuthorities, '$.certificateAuthorities').map((ca, i) =>
-    parseCertificateAuthority(ca, `$.certificateAuthorities[${i}]`, home),
-  );
+  // The rules between fields: each CA in the file's own partition, region and account,
+  // each certificate under its own CA, every ARN, name and id used once.
+  const certificateAuthorities = cas.map(({ Arn, ...rest }, i): CertificateAuthorityEntry => {
+    const path = `$.certificateAuthorities[${i}]`;
+    for (const part of ['partition', 'region', 'account'] as const) {
+      if (Arn[part] !== home[part]) throw new AccountFileError(`${path}.Arn`, `is in ${part} "${Arn[part]}" but the file describes ${part} "${home[part]}"`);
+    }
+    rejectDuplicates(rest.AuditReports.map((report) => report.AuditReportId), `${path}.AuditReports`, 'AuditReportId');
+    rest.Certificates.forEach((entry, j) => {
+      const caId = /certificate-authority\/([^/]+)\//.exec(entry.CertificateArn)![1];
+      if (caId !== Arn.caId) throw new AccountFileError(`${path}.Certificates[${j}].CertificateArn`, `belongs to CA ${caId}, not to this CA (${Arn.caId})`);
+    });
+    rejectDuplicates(rest.Certificates.map((entry) => entry.CertificateArn), `${path}.Certificates`, 'CertificateArn');
+    return { Arn: Arn.arn, ...rest } as CertificateAuthorityEntry;
+  });
   rejectDuplicates(certificateAuthorities.map((ca) => ca.Arn), '$.certificateAuthorities', 'Arn');
-  const buckets = optionalList(root.buckets, '$.buckets').map((bucket, i) => parseBucket(bucket, `$.buckets[${i}]`, home));
-  rejectDuplicates(buckets.map((bucket) => bucket.Name), '$.buckets', 'Name');
-  const notifications = optionalList(root.notifications, '$.notifications').map((n, i) => parseNotification(n, `$.notifications[${i}]`));
-  const simulation = root.Simulation === undefined ? undefined : parseAccountSimulation(root.Simulation, '$.Simulation');
-  const accountBlock = root.AccountPublicAccessBlock === undefined ? undefined : parsePublicAccessBlock(root.AccountPublicAccessBlock, '$.AccountPublicAccessBlock');
-  return { account, region, partition, certificateAuthorities, buckets, notifications, ...(accountBlock ? { AccountPublicAccessBlock: accountBlock } : {}), ...(simulation ? { Simulation: simulation } : {}) };
+  const buckets = bucketEntries.map(({ Name, Owner, Region, ...rest }): BucketEntry => ({ Name, Owner: Owner ?? account, Region: Region ?? region, ...rest }) as BucketEntry);
+  rejectDuplicates(buckets.map((entry) => entry.Name), '$.buckets', 'Name');
+  return {
+    account,
+    region,
+    partition,
+    certificateAuthorities,
+    buckets,
+    notifications,
+    ...(AccountPublicAccessBlock ? { AccountPublicAccessBlock } : {}),
+    ...(Simulation ? { Simulation: Simulation as AccountSimulation } : {}),
+  };
 }
 
-function parseAccountSimulation(value: unknown, path: string): AccountSimulation {
-  const simulation = object(value, path, ['Faults']);
-  return defined({ Faults: simulation.Faults === undefined ? undefined : parseFaults(simulation.Faults, `${path}.Faults`) });
-}
-
-function parseFaults(value: unknown, path: string): FaultPlanEntry {
-  const faults = object(value, path, ['Rate', 'Kinds', 'Seed', 'Services', 'Operations']);
-  const kinds = list(faults.Kinds, `${path}.Kinds`);
-  if (kinds.length === 0) fail(`${path}.Kinds`, `must list at least one of ${FAULT_KINDS.join(', ')}`);
-  return defined({
-    Rate: numberBetween(faults.Rate, `${path}.Rate`, 0, 1),
-    Kinds: kinds.map((kind, i) => oneOf(kind, `${path}.Kinds[${i}]`, FAULT_KINDS)),
-    Seed: integer(faults.Seed, `${path}.Seed`, 0, 0xffffffff),
-    Services: faults.Services === undefined ? undefined : list(faults.Services, `${path}.Services`).map((service, i) => oneOf(service, `${path}.Services[${i}]`, FAULTABLE_SERVICES)),
-    Operations: faults.Operations === undefined ? undefined : list(faults.Operations, `${path}.Operations`).map((operation, i) => string(operation, `${path}.Operations[${i}]`)),
-  });
-}
-
-function parseNotification(value: unknown, path: string): Notification {
-  const n = object(value, path, ['TopicArn', 'Subject', 'Message', 'PublishedAt']);
-  return defined({
-    TopicArn: optionalString(n.TopicArn, `${path}.TopicArn`),
-    Subject: optionalString(n.Subject, `${path}.Subject`),
-    Message: string(n.Message, `${path}.Message`),
-    PublishedAt: timestamp(n.PublishedAt, `${path}.PublishedAt`),
-  });
+/** Also checks UpdateCertificateAuthority's input, so the file and the API agree. */
+export function parseRevocationConfiguration(value: unknown, path: string): RevocationConfiguration {
+  const parsed = revocationConfigurationSchema.safeParse(value);
+  if (!parsed.success) {
+    const problem = firstProblem(parsed.error);
+    throw new AccountFileError(`${path}${problem.path.slice(1)}`, problem.message.slice(problem.path.length + 2));
+  }
+  return parsed.data as RevocationConfiguration;
 }

@@ -41,11 +41,11 @@ function packageDirectory(): string {
 }
 
 describe('the packaged functions', () => {
-  it('reads each function of the template: name, handler, memory, environment, and its handler file from the zip', () => {
+  it('reads each function of the template: name, handler, memory, environment, and its handler file from the zip', async () => {
     const packaged = packageDirectory();
     expect(hasPackage(packaged)).toBe(true);
 
-    const [fn] = packagedFunctions(packaged);
+    const [fn] = await packagedFunctions(packaged);
 
     expect(fn).toMatchObject({
       key: 'classifyEvent',

@@ -219,7 +219,7 @@ beforeAll(async () => {
   const packageDirectory = join(work, 'package');
   // With a sweep schedule, so that the optional sweep function is packaged too.
   packageService(ROOT, packageDirectory);
-  const packaged = packagedFunctions(packageDirectory, REGION);
+  const packaged = await packagedFunctions(packageDirectory, REGION);
   functions = new Map(packaged.map((fn) => [fn.key, fn]));
   bundleFiles = writeBundles(packaged, join(work, 'bundles'));
   const template = JSON.parse(readFileSync(join(packageDirectory, 'cloudformation-template-update-stack.json'), 'utf8')) as {

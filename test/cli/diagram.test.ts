@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT as root, runCli, type CliResult } from './run-cli';
 import { loadDefinition } from '../../src/executions/definition';
 import { readmeDiagram, readmeDiagramBlock, workflowMermaid, workflowSvg } from '../../src/executions/diagram';
+import { stateRows, statesMarkdown } from '../../src/executions/states-table';
 
 const { definition } = loadDefinition();
 
@@ -28,7 +29,7 @@ describe('npm run diagram', () => {
     const { code, stdout, stderr } = await cli('diagram', '--check');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^up to date: docs\/workflow\.mmd, docs\/workflow\.svg, docs\/workflow\.md\n$/);
+    expect(stdout).toMatch(/^up to date: docs\/workflow\.mmd, docs\/workflow\.svg, docs\/states\.md, docs\/workflow\.md\n$/);
   });
 
   it('--check writes nothing and exits 1, naming what is out of date, until the files are written', async () => {
@@ -43,7 +44,8 @@ describe('npm run diagram', () => {
     const write = await cli('diagram', ...options);
     expect(write.code).toBe(0);
     expect(readFileSync(join(docs, 'workflow.mmd'), 'utf8')).toBe(workflowMermaid(definition));
-    expect(readFileSync(join(docs, 'workflow.svg'), 'utf8')).toBe(workflowSvg(definition));
+    expect(readFileSync(join(docs, 'workflow.svg'), 'utf8')).toBe(await workflowSvg(definition));
+    expect(readFileSync(join(docs, 'states.md'), 'utf8')).toBe(statesMarkdown(stateRows(loadDefinition())));
     expect((await cli('diagram', ...options, '--check')).code).toBe(0);
 
     // A hand edit of the picture or of the page's block is caught; writing again repairs both.
@@ -77,7 +79,9 @@ describe('npm run local -- --diagram', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`diagram +${file}\\n$`));
     const svg = readFileSync(file, 'utf8');
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    // Graphviz's SVG: an XML declaration, then the root element in the SVG namespace.
+    expect(svg.startsWith('<?xml version="1.0"')).toBe(true);
+    expect(svg).toMatch(/<svg width="\d+pt" height="\d+pt"\s+viewBox="[^"]+" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg).toContain('>One execution: SUCCEEDED, outcome REMEDIATED</text>');
     expect(svg).toContain('>visited</text>');

@@ -4,14 +4,17 @@
  * XML, and the block of docs/workflow.md and docs/ are what `npm run diagram` produces now.
  */
 import { readFileSync } from 'node:fs';
+import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinition, type Definition } from '../../src/executions/definition';
-import { executionMermaid, readmeDiagram, readmeDiagramBlock, workflowMermaid, workflowSvg } from '../../src/executions/diagram';
+import { executionMermaid, readmeDiagram, readmeDiagramBlock, workflowDot, workflowMermaid, workflowSvg } from '../../src/executions/diagram';
+import { stateRows, statesMarkdown } from '../../src/executions/states-table';
 import { executionView, type ExecutionView } from '../../src/executions/view';
 import { account, event, runScenario } from '../workflow/scenario';
 
 const root = new URL('../../', import.meta.url);
-const { definition } = loadDefinition();
+const loaded = loadDefinition();
+const { definition } = loaded;
 
 interface ParsedEdge {
   from: string;
@@ -63,21 +66,22 @@ function definitionEdges(def: Definition): Set<string> {
 function xmlProblems(text: string): string[] {
   const problems: string[] = [];
   const stack: string[] = [];
-  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '');
+  // Graphviz writes an XML declaration, a DOCTYPE and comments before the root.
+  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '').replace(/^(?:(?:<!DOCTYPE[^>]*>|<!--[^]*?-->)\s*)*/, '');
   let last = 0;
   for (const match of body.matchAll(/<[^>]*>/g)) {
     const between = body.slice(last, match.index);
     if (!/^([^<>&]|&(amp|lt|gt|quot|apos|#\d+);)*$/.test(between)) problems.push(`unescaped text: ${between.slice(0, 40)}`);
     last = match.index! + match[0].length;
     const tag = match[0];
-    if (tag.startsWith('<!--')) continue;
+    if (tag.startsWith('<!--') || tag.startsWith('<!DOCTYPE')) continue;
     const closing = /^<\/([\w:-]+)\s*>$/.exec(tag);
     if (closing) {
       const open = stack.pop();
       if (open !== closing[1]) problems.push(`</${closing[1]}> closes <${open}>`);
       continue;
     }
-    const opening = /^<([\w:-]+)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>$/.exec(tag);
+    const opening = /^<([\w:-]+)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")*)\s*(\/?)>$/.exec(tag);
     if (!opening) {
       problems.push(`malformed tag: ${tag.slice(0, 60)}`);
       continue;
@@ -92,14 +96,94 @@ function xmlProblems(text: string): string[] {
   return problems;
 }
 
-/** Each state's group in the SVG: its shape's fill color, by state name. */
+/** Each state's group in Graphviz's SVG (`class="node"`, its `<title>` the state name): its shape's fill color, by state name. */
 function svgFills(svg: string): Map<string, string> {
   const fills = new Map<string, string>();
-  for (const group of svg.split('<g><title>').slice(1)) {
-    const name = /<text[^>]*>([^<]*)<\/text>/.exec(group)![1]!;
+  for (const group of svg.split('class="node">').slice(1)) {
+    const name = /<title>([^<]*)<\/title>/.exec(group)![1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     fills.set(name, /fill="(#[0-9a-f]{6})"/.exec(group)![1]!);
   }
   return fills;
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  what: string;
+}
+
+/**
+ * The geometry Graphviz computed for a DOT text, read from its own json output (not from
+ * the module under test): every state's box, every edge label's box (from the text spans
+ * Graphviz measured) and every edge's path, sampled along its Bézier curves.
+ */
+async function geometry(dot: string): Promise<{ states: Box[]; labels: Box[]; paths: Array<{ what: string; points: number[][] }> }> {
+  const layout = JSON.parse((await Graphviz.load()).layout(dot, 'json', 'dot')) as {
+    objects: Array<{ name: string; pos: string; width: string; height: string }>;
+    edges: Array<{ tail: number; head: number; _draw_?: Array<{ op: string; points?: number[][] }>; _ldraw_?: Array<{ op: string; size?: number; pt?: number[]; align?: string; width?: number }> }>;
+  };
+  const states = layout.objects.map((node) => {
+    const [x, y] = node.pos.split(',').map(Number) as [number, number];
+    const [w, h] = [Number(node.width) * 72, Number(node.height) * 72];
+    return { x: x - w / 2, y: y - h / 2, w, h, what: `state ${node.name}` };
+  });
+  const labels: Box[] = [];
+  const paths: Array<{ what: string; points: number[][] }> = [];
+  for (const edge of layout.edges) {
+    const what = `${layout.objects[edge.tail]!.name} -> ${layout.objects[edge.head]!.name}`;
+    let size = 10;
+    const lines: Box[] = [];
+    for (const op of edge._ldraw_ ?? []) {
+      if (op.op === 'F') size = op.size!;
+      if (op.op !== 'T') continue;
+      const left = op.pt![0]! - (op.align === 'c' ? op.width! / 2 : op.align === 'r' ? op.width! : 0);
+      // A text span from a little under its baseline to its cap height.
+      lines.push({ x: left, y: op.pt![1]! - size * 0.25, w: op.width!, h: size * 1.05, what });
+    }
+    if (lines.length > 0) {
+      const x = Math.min(...lines.map((line) => line.x));
+      const y = Math.min(...lines.map((line) => line.y));
+      labels.push({ x, y, w: Math.max(...lines.map((line) => line.x + line.w)) - x, h: Math.max(...lines.map((line) => line.y + line.h)) - y, what: `the label of ${what}` });
+    }
+    for (const op of edge._draw_ ?? []) {
+      if (op.op !== 'b') continue;
+      const points: number[][] = [];
+      for (let i = 0; i + 3 < op.points!.length; i += 3) {
+        const [p0, p1, p2, p3] = op.points!.slice(i, i + 4) as [number[], number[], number[], number[]];
+        for (let t = 0; t <= 1.0001; t += 0.02) {
+          const u = 1 - t;
+          points.push([0, 1].map((k) => u * u * u * p0[k]! + 3 * u * u * t * p1[k]! + 3 * u * t * t * p2[k]! + t * t * t * p3[k]!));
+        }
+      }
+      paths.push({ what, points });
+    }
+  }
+  return { states, labels, paths };
+}
+
+const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+type Geometry = Awaited<ReturnType<typeof geometry>>;
+
+/** Every label that overlaps another label or a state, and every edge that runs through a label. */
+function problemsIn({ states, labels, paths }: Geometry): string[] {
+  const problems: string[] = [];
+  labels.forEach((label, index) => {
+    for (const other of [...labels.slice(index + 1), ...states]) if (overlap(label, other)) problems.push(`${label.what} overlaps ${other.what}`);
+  });
+  for (const path of paths) {
+    for (const label of labels) {
+      if (path.points.some(([x, y]) => x! > label.x + 1 && x! < label.x + label.w - 1 && y! > label.y + 1 && y! < label.y + label.h - 1)) problems.push(`the edge ${path.what} runs through ${label.what}`);
+    }
+  }
+  return problems;
+}
+
+async function layoutProblems(dot: string): Promise<{ labels: number; problems: string[] }> {
+  const laidOut = await geometry(dot);
+  return { labels: laidOut.labels.length, problems: problemsIn(laidOut) };
 }
 
 const xmlText = (name: string) => name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -151,7 +235,7 @@ describe('workflowMermaid', () => {
     expect(workflowMermaid(structuredClone(definition))).toBe(text);
   });
 
-  it('reads a definition it was not written for: ids kept unique and safe, rules of every kind', () => {
+  it('reads a definition it was not written for: ids kept unique and safe, rules of every kind', async () => {
     const other: Definition = {
       StartAt: 'end',
       States: {
@@ -168,7 +252,7 @@ describe('workflowMermaid', () => {
       'end -> a-b: otherwise',
       'a-b -> a_b: ',
     ]);
-    expect(xmlProblems(workflowSvg(other))).toEqual([]);
+    expect(xmlProblems(await workflowSvg(other))).toEqual([]);
   });
 });
 
@@ -215,8 +299,8 @@ describe('one execution on the diagram', () => {
     expect(styled.some((edge) => edge.from === 'CheckCrlRepublished' && edge.to === 'RecordOutcome' && edge.arrow === '-->')).toBe(false);
   });
 
-  it('colors the same states in the SVG and adds a legend', () => {
-    const svg = workflowSvg(definition, caught);
+  it('colors the same states in the SVG and adds a legend', async () => {
+    const svg = await workflowSvg(definition, caught);
     expect(xmlProblems(svg)).toEqual([]);
     const fills = svgFills(svg);
     const visited = new Set(caught.states.map((state) => state.name));
@@ -224,50 +308,67 @@ describe('one execution on the diagram', () => {
       const expected = name === 'CheckCrlRepublished' ? '#ffebe9' : visited.has(name) ? '#dafbe1' : '#ffffff';
       expect(fills.get(name), name).toBe(expected);
     }
-    expect(svgFills(workflowSvg(definition, retried)).get('CheckCrlRepublished')).toBe('#fff8c5');
+    expect(svgFills(await workflowSvg(definition, retried)).get('CheckCrlRepublished')).toBe('#fff8c5');
     for (const entry of ['visited', 'retried', 'caught an error or failed', 'not visited', 'path taken']) expect(svg).toContain(`>${entry}</text>`);
-    expect(svg).toContain('url(#arrow-taken)');
+    // The edges taken are drawn in the path colour: as many as the marks say, the catch among them.
+    const taken = svg.split('<g id="edge').slice(1).filter((group) => /^\d+" class="edge taken">/.test(group));
+    expect(taken.length).toBeGreaterThan(3);
+    for (const group of taken) expect(group).toMatch(/<path fill="none" stroke="#1a7f37" stroke-width="2.5"/);
+    expect(taken.some((group) => /<title>CheckCrlRepublished&#45;&gt;RecordOutcome<\/title>[^]*stroke-dasharray/.test(group))).toBe(true);
+    expect(svg).toContain('One execution: ');
+  });
+
+  it('lays out the path of an execution without a label over another label, a state or an edge', async () => {
+    const { labels, problems } = await layoutProblems(workflowDot(definition, caught));
+    expect(labels).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
   });
 });
 
 describe('workflowSvg', () => {
-  const svg = workflowSvg(definition);
+  let svg: string;
+  beforeAll(async () => {
+    svg = await workflowSvg(definition);
+  });
 
   it('is well-formed XML with a white background, sized to fit', () => {
     expect(xmlProblems(svg)).toEqual([]);
-    const [, width, height] = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)" viewBox="0 0 \1 \2"/.exec(svg) ?? [];
+    const [, width, height] = /<svg width="(\d+)pt" height="(\d+)pt"\s+viewBox="0\.00 0\.00 \1\.00 \2\.00"/.exec(svg) ?? [];
     expect(Number(width)).toBeGreaterThan(400);
     // Wider with each parallel branch the workflow grows (the follow-up after a repair added one).
-    expect(Number(width)).toBeLessThan(1500);
+    expect(Number(width)).toBeLessThan(2600);
     expect(Number(height)).toBeGreaterThan(400);
+    expect(svg).toMatch(/<polygon fill="#ffffff" stroke="none" points="/);
   });
 
   it('draws every state with its name, and an edge with an arrowhead into each state but the start', () => {
     for (const name of Object.keys(definition.States)) expect(svg).toContain(`>${xmlText(name)}</text>`);
     expect(new Set(svgFills(svg).values())).toEqual(new Set(['#f6f8fa']));
-    const arrows = svg.match(/marker-end="url\(#arrow(-light)?\)"/g) ?? [];
-    // One per state entered from above or by a loop back, plus one per retry loop.
-    expect(arrows.length).toBeGreaterThanOrEqual(Object.keys(definition.States).length - 1);
+    const edges = svg.split('class="edge">').slice(1);
+    expect(edges.length).toBeGreaterThanOrEqual(Object.keys(definition.States).length - 1);
+    // Graphviz draws each arrowhead as a polygon in its edge's group.
+    for (const edge of edges) expect(edge.slice(0, edge.indexOf('</g>'))).toContain('<polygon');
     for (const label of ['$.target.kind ==', 'otherwise', 'catch States.ALL', 'retry CrlNotYetPublished']) expect(svg).toContain(xmlText(label));
   });
 
-  it('keeps edge labels off the states and off each other', () => {
-    const box = (attributes: string) => {
-      const get = (key: string) => Number(new RegExp(`${key}="(-?[\\d.]+)"`).exec(attributes)![1]);
-      return { x: get('x'), y: get('y'), w: get('width'), h: get('height') };
-    };
-    const labels = [...svg.matchAll(/<rect ([^>]*fill-opacity="0.9"[^>]*)\/>/g)].map((match) => box(match[1]!));
-    const states = [...svg.matchAll(/<g><title>[^<]*<\/title><rect ([^>]*)\/>/g)].map((match) => box(match[1]!));
-    const overlap = (a: typeof labels[0], b: typeof labels[0]) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-    expect(labels.length).toBeGreaterThan(20);
-    for (const [index, label] of labels.entries()) {
-      expect(states.filter((state) => overlap(label, state))).toEqual([]);
-      expect(labels.slice(index + 1).filter((other) => overlap(label, other))).toEqual([]);
-    }
+  it('keeps edge labels off the states, off each other and off the edges', async () => {
+    const { labels, problems } = await layoutProblems(workflowDot(definition));
+    expect(labels).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
   });
 
-  it('gives the same picture for the same definition', () => {
-    expect(workflowSvg(structuredClone(definition))).toBe(svg);
+  it('the check finds a label on a label, a label on a state and an edge through a label (so it can fail)', () => {
+    const label = (x: number, what: string) => ({ x, y: 0, w: 40, h: 10, what });
+    const problems = problemsIn({
+      states: [{ x: 100, y: 5, w: 30, h: 20, what: 'state S' }],
+      labels: [label(0, 'label A'), label(30, 'label B'), label(95, 'label C')],
+      paths: [{ what: 'X -> Y', points: [[50, -20], [50, 5], [50, 30]] }],
+    });
+    expect(problems).toEqual(['label A overlaps label B', 'label C overlaps state S', 'the edge X -> Y runs through label B']);
+  });
+
+  it('gives the same picture for the same definition', async () => {
+    expect(await workflowSvg(structuredClone(definition))).toBe(svg);
   });
 });
 
@@ -281,8 +382,9 @@ describe('the generated files are current (run `npm run diagram` when this fails
     expect(block).toContain('[workflow.svg](workflow.svg)');
   });
 
-  it('docs/workflow.mmd and docs/workflow.svg', () => {
+  it('docs/workflow.mmd, docs/workflow.svg and docs/states.md', async () => {
     expect(readFileSync(new URL('docs/workflow.mmd', root), 'utf8'), 'docs/workflow.mmd is out of date: run `npm run diagram`').toBe(workflowMermaid(definition));
-    expect(readFileSync(new URL('docs/workflow.svg', root), 'utf8'), 'docs/workflow.svg is out of date: run `npm run diagram`').toBe(workflowSvg(definition));
+    expect(readFileSync(new URL('docs/workflow.svg', root), 'utf8'), 'docs/workflow.svg is out of date: run `npm run diagram`').toBe(await workflowSvg(definition));
+    expect(readFileSync(new URL('docs/states.md', root), 'utf8'), 'docs/states.md is out of date: run `npm run diagram`').toBe(statesMarkdown(stateRows(loaded)));
   });
 });

@@ -199,6 +199,22 @@ describe('parseAccountFile', () => {
     );
   });
 
+  it('names the valid fields when a field name is unknown, at every level', () => {
+    const file = base();
+    (file.certificateAuthorities[0]!.RevocationConfiguration.CrlConfiguration as Record<string, unknown>).S3Bucket = 'crl-bucket';
+    expect(() => parseAccountFile(file)).toThrow(
+      '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3Bucket: is not a known field (expected one of Enabled, ExpirationInDays, CustomCname, S3BucketName, S3ObjectAcl, CrlDistributionPointExtensionConfiguration, CrlType, CustomPath)',
+    );
+    expect(() => parseAccountFile(Object.assign(base(), { buckts: [] }))).toThrow(
+      '$.buckts: is not a known field (expected one of account, region, partition, certificateAuthorities, buckets, notifications, AccountPublicAccessBlock, Simulation)',
+    );
+  });
+
+  it('accepts the "$schema" an example file names, and leaves it out of what it returns', () => {
+    const file = parseAccountFile({ $schema: '../../schemas/account-file.schema.json', account: '111122223333', region: 'us-east-1' });
+    expect(file).toEqual({ account: '111122223333', region: 'us-east-1', partition: 'aws', certificateAuthorities: [], buckets: [], notifications: [] });
+  });
+
   it('rejects a file that is not an object, naming the root', () => {
     expect(() => parseAccountFile([])).toThrow(AccountFileError);
     expect(() => parseAccountFile([])).toThrow(/^\$: must be an object/);
