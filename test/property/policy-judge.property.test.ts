@@ -12,7 +12,7 @@ import { PCA_PRINCIPAL, POLICY_SEED, statementArb, writeScenario, type WriteScen
 import { compare, worldArb, type Verdict } from './judge';
 
 /** Enough runs to meet every operator family many times, within a few seconds. */
-const JUDGE_RUNS = 1_500;
+const JUDGE_RUNS = 1_000;
 
 type Json = Record<string, unknown>;
 
