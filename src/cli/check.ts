@@ -75,7 +75,7 @@ async function main(): Promise<number> {
   const source = await readOnlyClients(values);
   const caArns = checkCaArns(values.ca ?? [], source);
   const progress = progressLine(process.stderr);
-  let report;
+  let report: Awaited<ReturnType<typeof checkAccount>>;
   try {
     report = await checkAccount({ region: source.region, caArns, auditBuckets: values['audit-bucket'] ?? [], config, concurrency, onProgress: progress.update });
   } catch (error) {

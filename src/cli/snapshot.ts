@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   const concurrency = concurrencyOf(values.concurrency);
   const source = await readOnlyClients(values);
   const caArns = checkCaArns(values.ca ?? [], source);
-  let snapshot;
+  let snapshot: Awaited<ReturnType<typeof takeSnapshot>>;
   try {
     snapshot = await takeSnapshot({ region: source.region, caArns, concurrency });
   } catch (error) {

@@ -81,7 +81,7 @@ function producer(loaded: LoadedDefinition, name: string, key: string): string |
       const resultPath = states[candidate]!.ResultPath;
       if (candidate in loaded.taskFunctions && (resultPath === undefined || resultPath === `$.${key}`)) return candidate;
     }
-    frontier.forEach((item) => seen.add(item));
+    for (const item of frontier) seen.add(item);
     frontier = [...new Set(frontier.flatMap((item) => before.get(item) ?? []))].filter((item) => !seen.has(item));
   }
   return undefined;

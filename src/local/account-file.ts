@@ -11,7 +11,7 @@
 import type { z } from 'zod';
 import type { Partition } from '../lib/types';
 import { AccountFileError, type Json } from './account-file-fields';
-import { accountFileSchema, CA_STATUSES, revocationConfigurationSchema, S3_OBJECT_ACLS } from './account-file-schema';
+import { accountFileSchema, type CA_STATUSES, revocationConfigurationSchema, type S3_OBJECT_ACLS } from './account-file-schema';
 import type { FaultPlanEntry } from './faults';
 
 export { AccountFileError } from './account-file-fields';

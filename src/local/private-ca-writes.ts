@@ -45,7 +45,7 @@ export function caIdOf(ca: CertificateAuthorityEntry): string {
 function usesDefaultKmsKey(model: AccountModel, bucketName: string): boolean {
   const rules = findBucket(model, bucketName)?.ServerSideEncryptionConfiguration?.Rules ?? [];
   return rules.some(({ ApplyServerSideEncryptionByDefault: sse }) => {
-    if (!sse || !sse.SSEAlgorithm.startsWith('aws:kms')) return false;
+    if (!sse?.SSEAlgorithm.startsWith('aws:kms')) return false;
     const key = sse.KMSMasterKeyID;
     return key === undefined || key === 'alias/aws/s3' || key.endsWith(':alias/aws/s3');
   });

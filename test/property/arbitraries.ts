@@ -191,7 +191,10 @@ function conditionTest(s: WriteScenario): fc.Arbitrary<ConditionTestSpec> {
 function conditionBlock(s: WriteScenario): fc.Arbitrary<Json> {
   return fc.array(conditionTest(s), { minLength: 1, maxLength: 3 }).map((tests) => {
     const block: Record<string, Json> = {};
-    for (const { operator, key, value } of tests) (block[operator] ??= {})[key] = value;
+    for (const { operator, key, value } of tests) {
+      block[operator] ??= {};
+      (block[operator] as Record<string, Json>)[key] = value as Json;
+    }
     return block;
   });
 }

@@ -110,7 +110,10 @@ function judgedStatement(s: WriteScenario): fc.Arbitrary<Json> {
       const statement: Json = { Effect: effect, [principal[0]]: principal[1], [action[0]]: action[1], [resource[0]]: resource[1] };
       if (condition) {
         const block: Record<string, Json> = {};
-        for (const [operator, key, value] of condition) (block[operator] ??= {})[key] = value;
+        for (const [operator, key, value] of condition) {
+          block[operator] ??= {};
+          (block[operator] as Record<string, Json>)[key] = value as Json;
+        }
         statement.Condition = block;
       }
       return statement;
