@@ -4,9 +4,10 @@
  * --json has the exact before and after texts), and for every other verdict but OK what
  * a person must do or what could not be read.
  *
- * The table is aligned here: src/executions/table.ts renders execution rows only.
+ * The table is laid out by the one text-table renderer of the command lines (src/cli/text-table.ts).
  */
 import { createTwoFilesPatch } from 'diff';
+import { renderTable } from '../cli/text-table';
 import type { Paint } from '../executions/render';
 import type { CheckReport, CheckRow } from './check-account';
 
@@ -25,12 +26,6 @@ export function planDiff(before: string | null, after: string): string[] {
   return patch.split('\n').filter((line, index) => index > 2 && line !== '' && line !== '\\ No newline at end of file');
 }
 
-function table(header: string[], rows: string[][], paint: Paint): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((text, column) => (column === row.length - 1 ? text : text.padEnd(widths[column]!))).join('  ');
-  return [paint.bold(line(header)), ...rows.map(line)];
-}
-
 const VERDICT_PAINT = { OK: 'green', WOULD_REPAIR: 'yellow', NEEDS_ATTENTION: 'red', CANNOT_READ: 'red' } as const;
 
 function where(row: CheckRow): string {
@@ -44,7 +39,8 @@ export function renderCheck(report: CheckReport, paint: Paint): string {
     lines.push(`no CAs in ${report.region}`);
   } else {
     const rows = report.rows.map((row) => [row.caId ?? row.caArn, row.commonName ?? '-', row.status ?? '-', label(row), row.verdict, row.findings.map((finding) => finding.code).join(' ') || '-']);
-    lines.push(...table(['CA', 'name', 'status', 'bucket', 'verdict', 'findings'], rows, paint));
+    const columns = ['CA', 'name', 'status', 'bucket', 'verdict', 'findings'].map((title) => ({ title }));
+    lines.push(...renderTable(columns, rows, { rule: false, header: paint.bold }));
   }
   for (const row of report.rows) {
     if (row.verdict === 'OK') continue;
