@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { answerCommand, type AnswerClients } from '../../src/cli/answer';
 import { marshalItem } from '../../src/lib/history/item';
+import type { ClientStub } from '../handlers/fixtures';
 
 const EVENT_ID = '9f1c2e4a-0000-4000-8000-000000000001';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAA-secret-task-token';
@@ -23,10 +24,11 @@ const clients: AnswerClients = {
   sfn: new SFNClient({ region: 'eu-west-1', credentials }),
   sts: new STSClient({ region: 'eu-west-1', credentials }),
 };
-const cfn = mockClient(clients.cloudFormation);
-const ddb = mockClient(clients.dynamoDb);
-const sfn = mockClient(clients.sfn);
-const sts = mockClient(clients.sts);
+// The clients' types do not match aws-sdk-client-mock's (other smithy generations): typed as the handler tests type them.
+const cfn = mockClient(CloudFormationClient as never) as unknown as ClientStub;
+const ddb = mockClient(DynamoDBClient as never) as unknown as ClientStub;
+const sfn = mockClient(SFNClient as never) as unknown as ClientStub;
+const sts = mockClient(STSClient as never) as unknown as ClientStub;
 
 function item(overrides: Record<string, unknown> = {}, approval: Record<string, unknown> = {}) {
   return marshalItem({

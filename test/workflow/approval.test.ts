@@ -22,7 +22,7 @@ import { account, BUCKET, event, policyOf, runScenario, type ScenarioOptions } f
 const permissionEvent = event('crl-s3-permission-failure.json');
 const EVENT_ID = permissionEvent.id as string;
 const APPROVE = { MODE: 'approve' };
-const approvalRequests = (notifications: ReadonlyArray<{ Subject?: string }>) => notifications.filter((item) => item.Subject?.includes('APPROVAL REQUESTED'));
+const approvalRequests = <N extends { Subject?: string; Message: string }>(notifications: readonly N[]) => notifications.filter((item) => item.Subject?.includes('APPROVAL REQUESTED'));
 
 let printed: string[] = [];
 beforeEach(() => {
