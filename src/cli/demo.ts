@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   for (const scenario of chosen) {
     const event = runner.readJsonFile(resolve(runner.REPOSITORY_ROOT, scenario.event), 'event file');
     const account = runner.readJsonFile(resolve(runner.REPOSITORY_ROOT, scenario.account), 'account file');
-    const run = await runner.runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: runner.seededRandom(1), executionName: `demo-${scenario.id}` });
+    const run = await runner.runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: runner.seededRandom(1), executionName: `demo-${scenario.id}`, ...(scenario.approver ? { approver: scenario.approver } : {}) });
     const asExpected = run.report.outcome?.status === scenario.expect.status && run.report.status === scenario.expect.executionStatus;
     rows.push({ scenario, run, asExpected });
     if (values.summary) continue;

@@ -261,10 +261,11 @@ export function concludeOutcome(state: WorkflowState, first: HistoryItem | null 
   // An approval that led here (repaired, or anything else after it) is part of the record.
   if (state.approval) {
     const { approver, reason, answeredAt } = state.approval;
+    const rounds = roundsAsked(state);
     return {
       ...conclusion,
-      message: conclusion.status === 'REMEDIATED' ? `${conclusion.message} Approved by ${approver}${reason ? ` ("${reason}")` : ''}.` : conclusion.message,
-      approval: { decision: 'approved', approver, reason, answeredAt, rounds: roundsAsked(state) },
+      message: conclusion.status === 'REMEDIATED' ? `${conclusion.message} Approved by ${approver}${reason ? ` ("${reason}")` : ''}${rounds > 1 ? ` at question ${rounds}: the bucket or CA changed while an earlier question waited, and only the change approved last was written` : ''}.` : conclusion.message,
+      approval: { decision: 'approved', approver, reason, answeredAt, rounds },
     };
   }
   return conclusion;
