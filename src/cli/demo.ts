@@ -41,7 +41,7 @@ function table(rows: readonly Row[], paint: Paint): string[] {
       run.report.outcome?.kind ?? '?',
       asExpected ? outcome : `${outcome} (expected ${scenario.expect.status})`,
       String(run.report.states.length),
-      String(run.execution.attempts.filter((attempt) => !attempt.service).length),
+      String(run.execution.attempts.filter((attempt) => !attempt.service || attempt.service.resourceType === 'lambda').length),
       String(run.report.calls.length),
       String(run.report.calls.filter((call) => MUTATING.has(call.operation) && !call.error).length),
       formatSeconds((Date.parse(run.execution.stoppedAt) - Date.parse(run.execution.startedAt)) / 1000),

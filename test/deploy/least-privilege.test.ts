@@ -267,3 +267,13 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
     expect(report.diagnostics.filter(isUnexpected).map(describeDiagnostic)).toContainEqual(expect.stringMatching(finding));
   });
 });
+
+describe('the approver policy in docs/approval.md', () => {
+  it('is the one deploy/approver-policy.cjs renders, so the page and the test say the same', () => {
+    const { approverPolicyDocument } = createRequire(import.meta.url)('../../deploy/approver-policy.cjs') as { approverPolicyDocument: () => unknown };
+    const page = readFileSync(join(ROOT, 'docs/approval.md'), 'utf8');
+    const block = /## The approver's least-privilege policy[\s\S]*?```json\n([\s\S]*?)\n```/.exec(page)?.[1];
+    expect(block).toBeDefined();
+    expect(JSON.parse(block!)).toEqual(approverPolicyDocument());
+  });
+});
