@@ -9,6 +9,9 @@
 //   AuditRole     request audit reports
 //   RecordRole    publish to the notification topic; read and complete event items
 //                 (EVENT# items of the history table only)
+//   ApprovalRole  mode approve: keep a request's task token in its event item (UpdateItem,
+//                 EVENT# items only) and publish the request to the notification topic.
+//                 It never sends the task result: the approver does (docs/approval.md).
 //   SweepRole     only with the sweepSchedule parameter: list CAs, describe them, read
 //                 bucket settings, start this stack's state machine
 // Private CA actions are limited to CAs of this account and region; S3 actions to
@@ -100,9 +103,28 @@ function parseSweepSchedule(value) {
   throw new Error(problem);
 }
 
+/**
+ * The longest approvalTimeoutHours: Step Functions' "Maximum task execution time" (and
+ * "Maximum execution time") of a Standard workflow is 1 year
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/limits.html); 365 × 24 hours.
+ * src/lib/config.ts has the same number (MAX_APPROVAL_TIMEOUT_HOURS).
+ */
+const MAX_APPROVAL_TIMEOUT_HOURS = 8760;
+
+/** approvalTimeoutHours as a number: a whole number of hours from 1 to MAX_APPROVAL_TIMEOUT_HOURS. */
+function checkApprovalTimeoutHours(value) {
+  const text = String(value ?? '24').trim();
+  const hours = Number(text);
+  if (!/^[0-9]+$/.test(text) || hours < 1 || hours > MAX_APPROVAL_TIMEOUT_HOURS) {
+    throw new Error(`approvalTimeoutHours must be a whole number of hours from 1 to ${MAX_APPROVAL_TIMEOUT_HOURS} (Step Functions waits at most a year for a task), not "${value}"`);
+  }
+  return hours;
+}
+
 /** Refuse a bad deployment parameter at package time, before anything is deployed. */
 function checkParameters(params) {
-  if (!['apply', 'dry-run'].includes(params.mode)) throw new Error(`mode must be "apply" or "dry-run", not "${params.mode}"`);
+  if (!['apply', 'dry-run', 'approve'].includes(params.mode)) throw new Error(`mode must be "apply", "dry-run" or "approve", not "${params.mode}"`);
+  checkApprovalTimeoutHours(params.approvalTimeoutHours);
   if (!['true', 'false'].includes(String(params.allowCaUpdates))) throw new Error(`allowCaUpdates must be "true" or "false", not "${params.allowCaUpdates}"`);
   const days = Number(params.historyRetentionDays);
   if (!Number.isInteger(days) || days <= 0) throw new Error(`historyRetentionDays must be a positive whole number, not "${params.historyRetentionDays}"`);
@@ -121,6 +143,7 @@ async function roles({ resolveVariable }) {
     allowCaUpdates: await resolveVariable('param:allowCaUpdates'),
     crlRecoveryWindowMinutes: await resolveVariable('param:crlRecoveryWindowMinutes'),
     historyRetentionDays: await resolveVariable('param:historyRetentionDays'),
+    approvalTimeoutHours: await resolveVariable('param:approvalTimeoutHours'),
     sweepSchedule,
   });
   // Every name that holds the stage must fit AWS's limit for its kind (deploy/names.cjs).
@@ -156,6 +179,7 @@ async function roles({ resolveVariable }) {
         { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
         { Sid: 'CompleteEventHistory', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('EVENT#') },
       ]),
+      ApprovalRole: role(service, stage, 'request approvals', ['requestApproval'], approvalStatements()),
       ...(parseSweepSchedule(sweepSchedule) === '' ? {} : { SweepRole: sweepRole(service, stage) }),
     },
   };
@@ -187,6 +211,19 @@ function repairStatements(allowedBuckets) {
   ];
 }
 
+/**
+ * What ApprovalRole may do: write the request (with its task token) into the event's item,
+ * and publish it. The role exists in every mode (the function is deployed with the others)
+ * but is only used in mode approve.
+ */
+function approvalStatements() {
+  return [
+    { Sid: 'RecordApprovalRequests', Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('EVENT#') },
+    { Sid: 'PublishApprovalRequests', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'NotificationTopic' } },
+    { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
+  ];
+}
+
 /** The scheduled sweep (deploy/sweep.cjs): read what InspectCrlBucket reads, and start the workflow. */
 function sweepRole(service, stage) {
   return role(service, stage, 'sweep CRL buckets and start remediations', ['sweep'], [
@@ -208,3 +245,6 @@ module.exports = roles;
 module.exports.bucketArns = bucketArns;
 module.exports.repairStatements = repairStatements;
 module.exports.parseSweepSchedule = parseSweepSchedule;
+module.exports.checkParameters = checkParameters;
+module.exports.checkApprovalTimeoutHours = checkApprovalTimeoutHours;
+module.exports.MAX_APPROVAL_TIMEOUT_HOURS = MAX_APPROVAL_TIMEOUT_HOURS;

@@ -50,12 +50,14 @@ export interface PathCounts {
 export function countExecution(execution: LocalExecution, simulatedCalls: number, invocations: readonly Invocation[]): PathCounts {
   const statesEntered = execution.history.filter((event) => event.type?.endsWith('StateEntered')).length;
   const retries = execution.retries.length;
-  const lambdaInvocations = execution.attempts.filter((attempt) => !attempt.service).length;
+  // A callback Task (mode approve) invokes its function too (resourceType lambda).
+  const invokes = (attempt: (typeof execution.attempts)[number]) => !attempt.service || attempt.service.resourceType === 'lambda';
+  const lambdaInvocations = execution.attempts.filter(invokes).length;
   const claimEventCalls = execution.attempts.filter((attempt) => attempt.service?.resourceType === 'dynamodb').length;
   const handlerDynamoDbCalls = invocations.reduce((sum, invocation) => sum + invocation.dynamoDbCalls.length, 0);
   const followUpStates = execution.history.filter((event) => event.type?.endsWith('StateEntered') && FOLLOW_UP_STATES.has(event.stateEnteredEventDetails?.name ?? '')).length;
   const followUpRetries = execution.retries.filter((retry) => FOLLOW_UP_STATES.has(retry.state)).length;
-  const followUpInvocations = execution.attempts.filter((attempt) => !attempt.service && FOLLOW_UP_STATES.has(attempt.state)).length;
+  const followUpInvocations = execution.attempts.filter((attempt) => invokes(attempt) && FOLLOW_UP_STATES.has(attempt.state)).length;
   return {
     statesEntered,
     retries,
@@ -106,7 +108,7 @@ async function runPath(scenario: Scenario, instrumentation: Instrumentation, nam
   const event = readJsonFile(resolve(REPOSITORY_ROOT, scenario.event), 'event file');
   const account = extra.account ?? readJsonFile(resolve(REPOSITORY_ROOT, scenario.account), 'account file');
   const first = instrumentation.invocations.length;
-  const run = await runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: seededRandom(1), executionName: name, ...(extra.history ? { history: extra.history } : {}) });
+  const run = await runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: seededRandom(1), executionName: name, ...(extra.history ? { history: extra.history } : {}), ...(scenario.approver ? { approver: scenario.approver } : {}) });
   return { run, invocations: instrumentation.invocations.slice(first) };
 }
 

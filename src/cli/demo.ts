@@ -42,7 +42,7 @@ function table(rows: readonly Row[], paint: Paint): string[] {
       run.report.outcome?.kind ?? '?',
       asExpected ? outcome : `${outcome} (expected ${scenario.expect.status})`,
       String(run.report.states.length),
-      String(run.execution.attempts.filter((attempt) => !attempt.service).length),
+      String(run.execution.attempts.filter((attempt) => !attempt.service || attempt.service.resourceType === 'lambda').length),
       String(run.report.calls.length),
       String(run.report.calls.filter((call) => MUTATING.has(call.operation) && !call.error).length),
       formatSeconds((Date.parse(run.execution.stoppedAt) - Date.parse(run.execution.startedAt)) / 1000),
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   for (const scenario of chosen) {
     const event = runner.readJsonFile(resolve(runner.REPOSITORY_ROOT, scenario.event), 'event file');
     const account = runner.readJsonFile(resolve(runner.REPOSITORY_ROOT, scenario.account), 'account file');
-    const run = await runner.runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: runner.seededRandom(1), executionName: `demo-${scenario.id}` });
+    const run = await runner.runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: runner.seededRandom(1), executionName: `demo-${scenario.id}`, ...(scenario.approver ? { approver: scenario.approver } : {}) });
     const asExpected = run.report.outcome?.status === scenario.expect.status && run.report.status === scenario.expect.executionStatus;
     rows.push({ scenario, run, asExpected });
     if (values.summary) continue;

@@ -1,5 +1,5 @@
 /**
- * npm run local -- <event.json> [--account <account.json>] [--mode apply|dry-run]
+ * npm run local -- <event.json> [--account <account.json>] [--mode apply|dry-run|approve] [--answer approve|decline|none]
  *                  [--param name=value]... [--json] [--seed n] [--save-account <file>] [--history <file>] [--logs]
  *                  [--diagram <file.svg|file.mmd>]
  *
@@ -17,8 +17,12 @@ import { checkDiagramFile, writeDiagram } from './diagram-file';
 export const USAGE = `usage: npm run local -- <event.json> [options]
 
   --account <file>       account file to simulate (default: the example account of the event's kind)
-  --mode apply|dry-run   the deployment's mode (default apply)
-  --param name=value     a deployment parameter: mode, allowedBuckets, allowCaUpdates, crlRecoveryWindowMinutes, historyRetentionDays
+  --mode apply|dry-run|approve  the deployment's mode (default apply)
+  --answer approve|decline|none
+                         mode approve: how the person answers each request for approval, 20 simulated
+                         minutes after it (none, the default: nobody answers; it expires)
+  --param name=value     a deployment parameter: mode, allowedBuckets, allowCaUpdates, crlRecoveryWindowMinutes,
+                         historyRetentionDays, approvalTimeoutHours
   --json                 print one JSON document (status, executionArn, outcome, states, calls, account, history) and nothing else
   --seed <n>             seed of the retry jitter (default 1; runs with the same seed repeat exactly)
   --save-account <file>  write the simulated account after the run, in the account file format
@@ -34,6 +38,7 @@ async function main(): Promise<number> {
     options: {
       account: { type: 'string' },
       mode: { type: 'string' },
+      answer: { type: 'string' },
       param: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       seed: { type: 'string' },
@@ -56,6 +61,9 @@ async function main(): Promise<number> {
     params[match[1]!] = match[2]!;
   }
   if (values.mode !== undefined) params.mode = values.mode;
+  const answer = values.answer;
+  if (answer !== undefined && !['approve', 'decline', 'none'].includes(answer)) throw new UsageError(`--answer ${answer}: one of approve, decline, none`);
+  if (answer !== undefined && params.mode !== 'approve') throw new UsageError('--answer is for mode approve: add --mode approve');
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed ${values.seed}: a whole number, 0 or more`);
   const diagram = values.diagram;
@@ -73,7 +81,8 @@ async function main(): Promise<number> {
   const event = runner.readJsonFile(eventPath, 'event file');
   const account = values.account === undefined ? undefined : runner.readJsonFile(values.account, 'account file');
   const history = values.history === undefined ? [] : runner.readHistoryFile(values.history, { missingIsEmpty: true });
-  const run = await runner.runLocal({ event, account, params, random: runner.seededRandom(seed), history }).catch((error: Error) => {
+  const approver = answer === undefined ? undefined : { answers: [answer as 'approve' | 'decline' | 'none'], reason: 'declined locally (npm run local --answer decline)' };
+  const run = await runner.runLocal({ event, account, params, random: runner.seededRandom(seed), history, ...(approver ? { approver } : {}) }).catch((error: Error) => {
     if (error.name === 'AccountFileError') throw new runner.LocalInputError(`account file ${values.account}: ${error.message}`);
     throw error;
   });

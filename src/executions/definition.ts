@@ -41,6 +41,14 @@ export interface ServiceTask {
 /** `arn:aws:states:::dynamodb:putItem` → { dynamodb, putItem }. */
 const SERVICE_RESOURCE = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z]+)$/;
 
+/**
+ * The callback pattern with a Lambda function: Step Functions invokes the function (its
+ * Parameters' FunctionName and Payload) and then waits for SendTaskSuccess/SendTaskFailure
+ * with the token it put in $$.Task.Token
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html).
+ */
+export const LAMBDA_CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
 export interface LoadedDefinition {
   definition: Definition;
   /** Task state name → Lambda function name. */
@@ -49,15 +57,24 @@ export interface LoadedDefinition {
   serviceTasks: Record<string, ServiceTask>;
   /** Task state name → seconds of the Wait state that always precedes it. */
   waitsBefore: Record<string, number>;
+  /** Task state name → the Lambda function a callback Task (lambda:invoke.waitForTaskToken) invokes before it waits. */
+  callbackTasks: Record<string, string>;
 }
 
-/** The ASL as Step Functions receives it, with Fn::GetAtt replaced by local function ARNs. */
-export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', account = '111122223333'): LoadedDefinition {
+/** The TimeoutSeconds of the Tasks that wait for a person, as serverless.yml resolves it from approvalTimeoutHours (deploy/approval.cjs). */
+export const APPROVAL_TIMEOUT_VARIABLE = '${file(./deploy/approval.cjs):timeoutSeconds}';
+
+/**
+ * The ASL as Step Functions receives it, with Fn::GetAtt replaced by local function ARNs
+ * and the approval timeout (APPROVAL_TIMEOUT_VARIABLE) by `approvalTimeoutHours` × 3600.
+ */
+export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', account = '111122223333', approvalTimeoutHours = 24): LoadedDefinition {
   const document = parse(readFileSync(file, 'utf8')) as { definition?: Definition };
   if (!document?.definition?.States) throw new Error(`${file} has no "definition" with "States"`);
   const definition = structuredClone(document.definition);
   const taskFunctions: Record<string, string> = {};
   const serviceTasks: Record<string, ServiceTask> = {};
+  const callbackTasks: Record<string, string> = {};
   const predecessors: Record<string, StateDefinition[]> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Next) {
@@ -65,6 +82,15 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
       predecessors[state.Next]!.push(state);
     }
     if (state.Type !== 'Task') continue;
+    if (state.TimeoutSeconds === APPROVAL_TIMEOUT_VARIABLE) state.TimeoutSeconds = approvalTimeoutHours * 3600;
+    if (state.Resource === LAMBDA_CALLBACK_RESOURCE) {
+      const parameters = state.Parameters as { FunctionName?: { 'Fn::GetAtt'?: [string, string] } } | undefined;
+      const target = parameters?.FunctionName?.['Fn::GetAtt'];
+      if (target?.[1] !== 'Arn') throw new Error(`Task state ${name}: a ${LAMBDA_CALLBACK_RESOURCE} Task needs Parameters.FunctionName {Fn::GetAtt: [<function>, Arn]}`);
+      callbackTasks[name] = target[0];
+      (state.Parameters as Record<string, unknown>).FunctionName = `arn:aws:lambda:${region}:${account}:function:pca-remediation-local-${target[0]}`;
+      continue;
+    }
     const service = typeof state.Resource === 'string' ? SERVICE_RESOURCE.exec(state.Resource) : null;
     if (service) {
       serviceTasks[name] = { resourceType: service[1]!, resource: service[2]! };
@@ -84,7 +110,7 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
     }
     waitsBefore[name] = waits[0]!.Seconds;
   }
-  return { definition, taskFunctions, serviceTasks, waitsBefore };
+  return { definition, taskFunctions, serviceTasks, waitsBefore, callbackTasks };
 }
 
 /** A copy of `value` with every `{ Ref: name }` replaced by `refs[name]` (e.g. the history table's name). */

@@ -195,6 +195,24 @@ export interface ExecutionRow {
   kind: FailureKind | null;
   certificateAuthorityId: string | null;
   outcome: OutcomeRecord['status'] | null;
+  /** Mode approve: a running execution waiting for a person's answer since then (its AskToApprove* state entered). */
+  waitingForApprovalSince: Date | null;
+}
+
+/** The states that wait for a person (mode approve, statemachines/remediation.asl.yml). */
+export const APPROVAL_STATE = /^AskToApprove/;
+
+/**
+ * Since when a running execution waits for approval: its newest state entered is an
+ * AskToApprove* Task it has not left (GetExecutionHistory, newest first).
+ */
+export async function waitingForApprovalSince(sfn: SFNClient, executionArn: string): Promise<Date | null> {
+  const page = await call(`reading the history of ${executionArn}`, () => sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 25 })));
+  for (const event of page?.events ?? []) {
+    if (event.type === 'TaskStateExited') return null;
+    if (event.type === 'TaskStateEntered') return APPROVAL_STATE.test(event.stateEnteredEventDetails?.name ?? '') && event.timestamp ? new Date(event.timestamp) : null;
+  }
+  return null;
 }
 
 export interface ListOptions {
@@ -244,6 +262,7 @@ export async function listExecutions(sfn: SFNClient, stateMachineArn: string, op
       kind: target.kind,
       certificateAuthorityId: target.certificateAuthorityId ?? null,
       outcome: outcome?.status ?? null,
+      waitingForApprovalSince: execution.status === 'RUNNING' ? await waitingForApprovalSince(sfn, execution.executionArn!) : null,
     });
   }
   return rows;

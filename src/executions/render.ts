@@ -60,6 +60,8 @@ const STATUS_COLOR: Record<string, keyof Paint> = {
   RUNNING: 'cyan',
   DRY_RUN: 'cyan',
   REJECTED: 'yellow',
+  DECLINED: 'yellow',
+  APPROVAL_EXPIRED: 'yellow',
   NEEDS_ATTENTION: 'yellow',
   ESCALATED: 'red',
   FAILED: 'red',

@@ -12,7 +12,7 @@ export function executionsTable(rows: readonly ExecutionRow[], paint: Paint, now
     row.status,
     row.kind ?? '?',
     row.certificateAuthorityId ?? '-',
-    row.outcome ?? (row.status === 'RUNNING' ? '…' : '-'),
+    row.outcome ?? (row.waitingForApprovalSince ? `waiting for approval ${formatSeconds((now.getTime() - row.waitingForApprovalSince.getTime()) / 1000)}` : row.status === 'RUNNING' ? '…' : '-'),
     formatSeconds(((row.stopDate ?? now).getTime() - row.startDate.getTime()) / 1000),
     executionConsoleUrl(row.executionArn),
   ]);

@@ -6,10 +6,10 @@
  * of src/lib or src/handlers does).
  */
 import { ConfigurationError } from './errors';
-import type { Mode } from './types';
+import { MODES, type Mode } from './types';
 
 export interface Config {
-  /** `apply` writes repairs; `dry-run` computes and records the plan only. */
+  /** `apply` writes repairs; `dry-run` computes and records the plan only; `approve` asks a person first (docs/approval.md). */
   mode: Mode;
   /** Buckets the workflow may write a policy to; empty means any bucket the CA's account owns. */
   allowedBuckets: string[];
@@ -19,7 +19,18 @@ export interface Config {
   notificationTopicArn: string;
   /** How long after the failure event to wait for Private CA to republish a CRL. */
   crlRecoveryWindowMinutes: number;
+  /** Mode approve: how long a question waits for its answer before APPROVAL_EXPIRED. */
+  approvalTimeoutHours: number;
 }
+
+/**
+ * The longest a Task may wait: Step Functions' "Maximum task execution time" and "Maximum
+ * execution time" of a Standard workflow are 1 year
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/limits.html, "Quotas related to
+ * task executions"). 365 days of 24 hours; deploy/iam-roles.cjs refuses more at package time.
+ */
+export const MAX_APPROVAL_TIMEOUT_HOURS = 8760;
+export const DEFAULT_APPROVAL_TIMEOUT_HOURS = 24;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -53,15 +64,20 @@ export function parseAllowedBuckets(value: string | undefined): string[] {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = env.MODE === undefined || env.MODE === '' ? 'apply' : env.MODE;
-  if (mode !== 'apply' && mode !== 'dry-run') {
-    throw new ConfigurationError(`MODE must be "apply" or "dry-run", not "${mode}"`);
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new ConfigurationError(`MODE must be "apply", "dry-run" or "approve", not "${mode}"`);
+  }
+  const approvalTimeoutHours = parsePositiveInteger('APPROVAL_TIMEOUT_HOURS', env.APPROVAL_TIMEOUT_HOURS, DEFAULT_APPROVAL_TIMEOUT_HOURS);
+  if (approvalTimeoutHours > MAX_APPROVAL_TIMEOUT_HOURS) {
+    throw new ConfigurationError(`APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS} (a year, Step Functions' longest task), not "${env.APPROVAL_TIMEOUT_HOURS}"`);
   }
   return {
-    mode,
+    mode: mode as Mode,
     allowedBuckets: parseAllowedBuckets(env.ALLOWED_BUCKETS),
     allowCaUpdates: parseBoolean('ALLOW_CA_UPDATES', env.ALLOW_CA_UPDATES, true),
     notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '',
     crlRecoveryWindowMinutes: parsePositiveInteger('CRL_RECOVERY_WINDOW_MINUTES', env.CRL_RECOVERY_WINDOW_MINUTES, 75),
+    approvalTimeoutHours,
   };
 }
 
@@ -71,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 export function loadRecordingConfig(env: NodeJS.ProcessEnv = process.env): { mode: Mode | 'unknown'; notificationTopicArn: string } {
   const mode = env.MODE === undefined || env.MODE === '' ? 'apply' : env.MODE;
-  return { mode: mode === 'apply' || mode === 'dry-run' ? mode : 'unknown', notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '' };
+  return { mode: (MODES as readonly string[]).includes(mode) ? (mode as Mode) : 'unknown', notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '' };
 }
 
 /** How long the history table keeps an event's item by default (historyRetentionDays). */
@@ -108,6 +124,11 @@ export function loadSweepSettings(env: NodeJS.ProcessEnv = process.env): SweepSe
     throw new ConfigurationError(`STATE_MACHINE_ARN must be the ARN of the remediation state machine, not "${stateMachineArn}"`);
   }
   return { stateMachineArn };
+}
+
+/** What the question of mode approve names: the topic it is published on, and the stage and region the answer commands take. */
+export function loadApprovalSettings(env: NodeJS.ProcessEnv = process.env): { notificationTopicArn: string; stage: string; region: string } {
+  return { notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '', stage: env.STAGE ?? 'dev', region: env.AWS_REGION ?? 'us-east-1' };
 }
 
 export function isBucketAllowed(config: Config, bucket: string): boolean {

@@ -118,6 +118,8 @@ export const EXTERNAL_ERROR_NAMES = [
   ...LAMBDA_ERRORS,
   'DynamoDB.ConditionalCheckFailedException',
   ...DYNAMODB_TRANSIENT_ERRORS,
+  // Not a handler's: the error `npm run decline` sends with SendTaskFailure (DECLINED_ERROR in approval.ts).
+  'ApprovalDeclined',
 ] as const;
 
 const TRANSIENT_AWS_ERROR_NAMES = new Set([

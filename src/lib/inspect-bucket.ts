@@ -3,13 +3,14 @@
  * the failed audit report's bucket), read it, and plan the repair. Reads only.
  */
 import { DescribeCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
+import { afterApproval, approvalRequest } from './approval';
 import { readBucketState } from './bucket-state';
 import { acmPca } from './clients/acm-pca';
 import { crlObjectAcl, customPathOf, describeCertificateAuthority } from './certificate-authority';
 import type { Config } from './config';
 import { awsErrorName, rethrowAws } from './errors';
 import { planBucketRepair } from './plan-bucket-repair';
-import type { AuditReportFormat, Finding, Inspection, Target } from './types';
+import type { ApprovalRequest, AuditReportFormat, Finding, Inspection, Target } from './types';
 
 function attention(inspection: Omit<Inspection, 'next' | 'plan' | 'findings'>, finding: Finding): Inspection {
   return { ...inspection, findings: [finding], plan: [], next: 'attention' };
@@ -34,7 +35,17 @@ async function describeAuditReport(target: Target) {
   }
 }
 
-export async function inspectBucket(target: Target, config: Config): Promise<Inspection> {
+/**
+ * `approved`: the question a person approved (mode approve): the plan made now is applied
+ * only if it is the approved one (src/lib/approval.ts).
+ */
+export async function inspectBucket(target: Target, config: Config, approved?: ApprovalRequest): Promise<Inspection> {
+  const inspection = await inspectOnce(target, config);
+  if (inspection.next === 'approve' && !inspection.approval) inspection.approval = approvalRequest(inspection.plan, config);
+  return approved ? afterApproval(inspection, approved, config) : inspection;
+}
+
+async function inspectOnce(target: Target, config: Config): Promise<Inspection> {
   const purpose = target.kind === 'AUDIT_REPORT' ? 'AUDIT_REPORT' : 'CRL';
   const base = { purpose, bucket: null, mode: config.mode } as const;
   const ca = await describeCertificateAuthority(target.certificateAuthorityArn!);
@@ -112,7 +123,7 @@ export async function inspectBucket(target: Target, config: Config): Promise<Ins
  * applied, because the event did not say the bucket was the problem.
  */
 function asCauseSearch(inspection: Inspection): Inspection {
-  if (inspection.next !== 'repair' && inspection.next !== 'dry-run') return inspection;
+  if (inspection.next !== 'repair' && inspection.next !== 'dry-run' && inspection.next !== 'approve') return inspection;
   return {
     ...inspection,
     next: 'attention',

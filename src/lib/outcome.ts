@@ -3,12 +3,13 @@
  * findings, the changes, and what a person must do. Pure: RecordOutcome logs,
  * counts and notifies it. The decision table is the one in the README ("Outcomes and what to do").
  */
+import { declinedAnswer } from './approval';
 import type { AuditRequest } from './audit-report';
 import type { CrlCheck } from './check-crl-published';
 import type { Diagnosis } from './diagnose';
 import type { EventClaim, HistoryItem } from './history/item';
 import { needsPerson } from './plan-bucket-repair';
-import type { Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Target, Mode } from './types';
+import type { ApprovalAnswer, Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Target, Mode } from './types';
 
 /** A Catch's output: `Cause` is a JSON string on AWS, a plain message locally. */
 export interface CaughtError {
@@ -33,6 +34,12 @@ export interface WorkflowState {
   exhausted?: CaughtError;
   /** Anything else went wrong: the execution fails. */
   error?: CaughtError;
+  /** Mode approve: the last approval (SendTaskSuccess's output). */
+  approval?: ApprovalAnswer;
+  /** Mode approve: a person declined (SendTaskFailure ApprovalDeclined, its cause the answer). */
+  declined?: CaughtError;
+  /** Mode approve: nobody answered within approvalTimeoutHours (States.Timeout of the waiting Task). */
+  approvalExpired?: CaughtError;
 }
 
 export interface Conclusion {
@@ -42,12 +49,52 @@ export interface Conclusion {
   actions: Array<PlannedAction | AppliedAction>;
   nextSteps: string[];
   error?: { name: string; message: string };
+  approval?: OutcomeRecord['approval'];
 }
 
-/** Statuses that tell a person by notification. DRY_RUN does when it planned a change. */
+/** Statuses that tell a person by notification. DRY_RUN does when it planned a change. DECLINED does not: a person decided it. */
 export function shouldNotify(conclusion: Pick<Conclusion, 'status' | 'actions'>): boolean {
   if (conclusion.status === 'DRY_RUN') return conclusion.actions.length > 0;
-  return conclusion.status === 'NEEDS_ATTENTION' || conclusion.status === 'ESCALATED' || conclusion.status === 'FAILED';
+  return conclusion.status === 'NEEDS_ATTENTION' || conclusion.status === 'ESCALATED' || conclusion.status === 'FAILED' || conclusion.status === 'APPROVAL_EXPIRED';
+}
+
+/** How many questions were asked: the round of the last one. */
+function roundsAsked(state: WorkflowState): number {
+  return state.inspection?.approval?.round ?? state.approval?.round ?? 0;
+}
+
+/** A person declined, or nobody answered: nothing was written. */
+function approvalOutcome(state: WorkflowState): Conclusion | null {
+  const inspection = state.inspection;
+  const planned = inspection?.plan ?? [];
+  const findings = inspection?.findings ?? [];
+  const rounds = roundsAsked(state);
+  if (state.declined) {
+    const answer = declinedAnswer(state.declined.Cause);
+    return {
+      status: 'DECLINED',
+      message: `Declined by ${answer.approver}${answer.reason ? `: "${answer.reason}"` : ''}. Nothing was written.`,
+      findings,
+      actions: planned,
+      nextSteps: ['Nothing was changed. If the change is wanted after all, make it by hand (the planned change is in the outcome record), or run the event again with `npm run invoke -- <event file> --rerun` to be asked again.'],
+      approval: { decision: 'declined', approver: answer.approver, reason: answer.reason, answeredAt: answer.answeredAt, rounds },
+    };
+  }
+  if (state.approvalExpired) {
+    const hours = inspection?.approval ? inspection.approval.timeoutSeconds / 3600 : null;
+    return {
+      status: 'APPROVAL_EXPIRED',
+      message: `Nobody answered the request for approval${hours ? ` within ${hours} hour(s)` : ''}. Nothing was written.`,
+      findings,
+      actions: planned,
+      nextSteps: [
+        'Review the planned change in this record. To be asked again, run the event again with `npm run invoke -- <event file> --rerun` and answer with `npm run approve -- <event id>` (or `npm run decline`) before it expires; or make the change by hand.',
+        'If nobody received the request, check the notification topic\'s subscriptions (the notificationEmail parameter) and the approvalTimeoutHours parameter.',
+      ],
+      approval: { decision: 'expired', approver: null, reason: null, answeredAt: null, rounds },
+    };
+  }
+  return null;
 }
 
 export function parseCaughtError(caught: CaughtError): { name: string; message: string } {
@@ -190,7 +237,8 @@ function auditOutcome(request: AuditRequest | undefined, findings: Finding[], ac
 }
 
 function duplicateOutcome(eventId: string, first: HistoryItem | null): Conclusion {
-  const by = first ? `execution ${first.executionArn} (${first.status === 'IN_PROGRESS' ? 'still running' : `outcome ${first.status}`})` : 'an earlier execution';
+  const waiting = (first as { approval?: { status?: string } } | null)?.approval?.status === 'WAITING';
+  const by = first ? `execution ${first.executionArn} (${first.status === 'IN_PROGRESS' ? (waiting ? 'waiting for approval' : 'still running') : `outcome ${first.status}`})` : 'an earlier execution';
   return {
     status: 'DUPLICATE',
     message: `Event ${eventId} was delivered again; ${by} handles it. Nothing was done.`,
@@ -207,6 +255,23 @@ function duplicateOutcome(eventId: string, first: HistoryItem | null): Conclusio
 export function concludeOutcome(state: WorkflowState, first: HistoryItem | null = null): Conclusion {
   const target = state.target;
   if (state.duplicate && target) return duplicateOutcome(target.eventId, first);
+  const unanswered = approvalOutcome(state);
+  if (unanswered) return unanswered;
+  const conclusion = concludeWithoutApproval(state, target);
+  // An approval that led here (repaired, or anything else after it) is part of the record.
+  if (state.approval) {
+    const { approver, reason, answeredAt } = state.approval;
+    const rounds = roundsAsked(state);
+    return {
+      ...conclusion,
+      message: conclusion.status === 'REMEDIATED' ? `${conclusion.message} Approved by ${approver}${reason ? ` ("${reason}")` : ''}${rounds > 1 ? ` at question ${rounds}: the bucket or CA changed while an earlier question waited, and only the change approved last was written` : ''}.` : conclusion.message,
+      approval: { decision: 'approved', approver, reason, answeredAt, rounds },
+    };
+  }
+  return conclusion;
+}
+
+function concludeWithoutApproval(state: WorkflowState, target: Target | undefined): Conclusion {
   if (state.error) {
     const error = parseCaughtError(state.error);
     return {
@@ -280,5 +345,6 @@ export function buildOutcomeRecord(state: WorkflowState, context: { executionArn
     recordedAt: context.recordedAt.toISOString(),
     notified: context.notified,
     ...(conclusion.error ? { error: conclusion.error } : {}),
+    ...(conclusion.approval ? { approval: conclusion.approval } : {}),
   };
 }

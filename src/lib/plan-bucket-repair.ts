@@ -249,5 +249,7 @@ export function needsPerson(findings: Finding[]): boolean {
 function decideNext(findings: Finding[], plan: PlannedAction[], config: Config): Inspection['next'] {
   if (needsPerson(findings)) return 'attention';
   if (plan.length === 0) return 'compliant';
-  return config.mode === 'dry-run' ? 'dry-run' : 'repair';
+  if (config.mode === 'dry-run') return 'dry-run';
+  // Mode approve: the plan waits for a person's word (src/lib/approval.ts).
+  return config.mode === 'approve' ? 'approve' : 'repair';
 }

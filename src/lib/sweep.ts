@@ -34,7 +34,7 @@ export const SWEEP_REASON = 'Failed to write CRL to S3. Check your S3 bucket per
  * do, and in dry-run mode a repair to plan (the workflow records DRY_RUN and notifies
  * the plan, which is what dry-run is for). Only a compliant bucket starts nothing.
  */
-const NEEDS_THE_WORKFLOW: ReadonlySet<Inspection['next']> = new Set(['repair', 'attention', 'dry-run']);
+const NEEDS_THE_WORKFLOW: ReadonlySet<Inspection['next']> = new Set(['repair', 'attention', 'dry-run', 'approve']);
 
 export type SkipCode = 'NOT_ACTIVE' | 'CRL_DISABLED' | 'NO_CRL_BUCKET' | 'COMPLIANT';
 

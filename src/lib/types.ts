@@ -26,6 +26,8 @@ export const OUTCOME_STATUSES = [
   'ESCALATED',
   'REJECTED',
   'DRY_RUN',
+  'DECLINED',
+  'APPROVAL_EXPIRED',
   'DUPLICATE',
   'FAILED',
 ] as const;
@@ -98,9 +100,33 @@ export interface Inspection {
   blockPublicPolicy?: boolean;
   findings: Finding[];
   plan: PlannedAction[];
-  /** `repair` when the plan should be applied now, otherwise why not. */
-  next: 'repair' | 'compliant' | 'attention' | 'dry-run';
+  /** `repair` when the plan should be applied now, `approve` when a person must approve it first, otherwise why not. */
+  next: 'repair' | 'compliant' | 'attention' | 'dry-run' | 'approve';
   mode: Mode;
+  /** With `next: approve`: what the person is asked to approve (src/lib/approval.ts). */
+  approval?: ApprovalRequest;
+}
+
+/** A question to a person (mode approve): the plan's digest, which round of asking, how long to wait. */
+export interface ApprovalRequest {
+  /** sha256 of the plan's changes (type, resource, before, after), canonical JSON: src/lib/approval.ts. */
+  digest: string;
+  /** 1 for the first question; each re-plan that differs from the approved one asks again, up to MAX_APPROVAL_ROUNDS. */
+  round: number;
+  /** The Task's TimeoutSecondsPath: approvalTimeoutHours in seconds. */
+  timeoutSeconds: number;
+}
+
+/** A person's answer, as `npm run approve` sends it with SendTaskSuccess (or SendTaskFailure's cause for a decline). */
+export interface ApprovalAnswer {
+  decision: 'approved' | 'declined';
+  /** The approver's ARN, from STS GetCallerIdentity with their own credentials. */
+  approver: string;
+  reason: string | null;
+  answeredAt: string;
+  /** The digest the person saw (the history item's), for the record. */
+  digest: string;
+  round: number;
 }
 
 export interface Repair {
@@ -108,7 +134,8 @@ export interface Repair {
   findings: Finding[];
 }
 
-export type Mode = 'apply' | 'dry-run';
+export type Mode = 'apply' | 'dry-run' | 'approve';
+export const MODES: readonly Mode[] = ['apply', 'dry-run', 'approve'];
 
 export interface OutcomeRecord {
   status: OutcomeStatus;
@@ -127,4 +154,6 @@ export interface OutcomeRecord {
   recordedAt: string;
   notified: boolean;
   error?: { name: string; message: string };
+  /** Mode approve: who answered, how, and after how many questions. */
+  approval?: { decision: 'approved' | 'declined' | 'expired'; approver: string | null; reason: string | null; answeredAt: string | null; rounds: number };
 }

@@ -13,8 +13,9 @@
  *   after the retry delay), TaskStateExited; ChoiceStateEntered/Exited,
  *   WaitStateEntered/Exited (Seconds apart), SucceedStateEntered/Exited,
  *   FailStateEntered, ExecutionStarted / ExecutionSucceeded / ExecutionFailed; and for a
- *   Task that calls a service directly (the DynamoDB PutItem of ClaimEvent) TaskScheduled,
- *   TaskStarted, TaskSucceeded | TaskFailed.
+ *   Task that calls a service directly (the DynamoDB PutItem of ClaimEvent), or waits for a
+ *   callback (lambda invoke.waitForTaskToken), TaskScheduled, TaskStarted, TaskSucceeded |
+ *   TaskFailed | TaskTimedOut.
  *
  * Timestamps are the simulated clock's, so retry delays and waits appear as the gaps the
  * real service would leave; a Lambda invocation takes no simulated time.
@@ -82,7 +83,8 @@ export function localHistory(run: LocalHistoryInput): HistoryEvent[] {
       const { resourceType, resource } = attempt.service;
       add('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: 'us-east-1', parameters: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds } }, attempt.startedAt);
       add('TaskStarted', { taskStartedEventDetails: { resourceType, resource } }, attempt.startedAt);
-      if (attempt.error) add('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: attempt.error.name, cause: attempt.error.message } }, attempt.endedAt);
+      if (attempt.error?.name === 'States.Timeout') add('TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, error: 'States.Timeout', cause: attempt.error.message } }, attempt.endedAt);
+      else if (attempt.error) add('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: attempt.error.name, cause: attempt.error.message } }, attempt.endedAt);
       else add('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: json(attempt.output) } }, attempt.endedAt);
       time = attempt.endedAt;
       return;

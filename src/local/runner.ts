@@ -23,7 +23,7 @@ export { stopDynalite } from './history-table';
 import { seededRandom } from './random';
 import { SCENARIOS } from './scenarios';
 import { SimulatedAccount } from './simulated-account';
-import { loadDefinition, runExecution, SimulatedClock, type Definition, type LoadedDefinition, type LocalExecution } from './workflow';
+import { loadDefinition, runExecution, SimulatedClock, type Definition, type LoadedDefinition, type LocalApprover, type LocalExecution } from './workflow';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,10 +34,11 @@ export const PARAMETERS = {
   allowCaUpdates: 'ALLOW_CA_UPDATES',
   crlRecoveryWindowMinutes: 'CRL_RECOVERY_WINDOW_MINUTES',
   historyRetentionDays: 'HISTORY_RETENTION_DAYS',
+  approvalTimeoutHours: 'APPROVAL_TIMEOUT_HOURS',
 } as const;
 export type ParameterName = keyof typeof PARAMETERS;
 
-const PARAMETER_DEFAULTS: Record<ParameterName, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75', historyRetentionDays: '365' };
+const PARAMETER_DEFAULTS: Record<ParameterName, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75', historyRetentionDays: '365', approvalTimeoutHours: '24' };
 
 
 
@@ -101,6 +102,8 @@ export interface LocalRunOptions {
   loaded?: LoadedDefinition;
   /** Items of the history table before the run (`--history`): earlier claims, leases. Default: none. */
   history?: ReadonlyArray<Record<string, unknown>>;
+  /** Mode approve: who answers the requests for approval (`--answer`); default nobody (they expire). */
+  approver?: LocalApprover;
 }
 
 export interface StateSummary {
@@ -164,7 +167,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRun> {
     file = parseAccountFile(options.account);
   }
   const env = parameterEnvironment(options.params ?? {}, `arn:${file.partition}:sns:${file.region}:${file.account}:pca-remediation-local-notifications`);
-  const loaded = options.loaded ?? loadDefinition();
+  const loaded = options.loaded ?? loadDefinition(undefined, undefined, undefined, Number(env.APPROVAL_TIMEOUT_HOURS));
   const clock = new SimulatedClock(options.start ?? startOf(options.event));
   const simulation = new SimulatedAccount(file, { now: () => clock.now() });
   const history = await createHistoryTable();
@@ -179,6 +182,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRun> {
     loaded,
     accountId: file.account,
     region: file.region,
+    ...(options.approver ? { approver: options.approver } : {}),
   });
   const view = executionView(execution.history);
   const report: LocalRunReport = {

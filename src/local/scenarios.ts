@@ -7,6 +7,22 @@
  * its account file, moved to the event's account, region and CA.
  */
 import type { FailureKind, Mode, OutcomeStatus } from '../lib/types';
+import type { SimulatedAccount } from './simulated-account';
+import type { LocalApprover } from './workflow';
+
+/**
+ * While the first request for approval waits, a colleague adds a statement to the CRL
+ * bucket's policy by hand (the other writer of the bucket-changed scenario).
+ */
+const colleagueEditsThePolicy: NonNullable<LocalApprover['beforeAnswer']> = async (round, account) => {
+  if (round !== 1) return;
+  const simulation = account as SimulatedAccount;
+  const bucket = 'pca-crl-111122223333';
+  const { Policy } = (await simulation.send('S3', 'GetBucketPolicy', { Bucket: bucket })) as { Policy: string };
+  const policy = JSON.parse(Policy) as { Statement: unknown[] };
+  policy.Statement.push({ Sid: 'AuditorsReadCrls', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Auditors' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/crl/*` });
+  await simulation.send('S3', 'PutBucketPolicy', { Bucket: bucket, Policy: JSON.stringify(policy) });
+};
 
 export interface Scenario {
   /** Short id, also the account file's name. */
@@ -20,6 +36,8 @@ export interface Scenario {
   /** Default for its kind when `npm run local` gets no `--account`. */
   defaultForKind?: boolean;
   mode?: Mode;
+  /** Mode approve: who answers the requests for approval, and how. */
+  approver?: LocalApprover;
   expect: { status: OutcomeStatus; executionStatus: 'SUCCEEDED' | 'FAILED' };
 }
 
@@ -41,6 +59,46 @@ export const SCENARIOS: readonly Scenario[] = [
     kind: 'CRL_S3_PERMISSION',
     mode: 'dry-run',
     expect: { status: 'DRY_RUN', executionStatus: 'SUCCEEDED' },
+  },
+  {
+    id: 'crl-approve-approved',
+    title: 'Mode approve: the grant is asked for with its diff, approved 20 minutes later, checked unchanged and applied',
+    event: 'events/crl-s3-permission-failure.json',
+    account: 'events/accounts/crl-missing-grant.json',
+    kind: 'CRL_S3_PERMISSION',
+    mode: 'approve',
+    approver: { answers: ['approve'] },
+    expect: { status: 'REMEDIATED', executionStatus: 'SUCCEEDED' },
+  },
+  {
+    id: 'crl-approve-declined',
+    title: 'Mode approve: the person declines; nothing is written',
+    event: 'events/crl-s3-permission-failure.json',
+    account: 'events/accounts/crl-missing-grant.json',
+    kind: 'CRL_S3_PERMISSION',
+    mode: 'approve',
+    approver: { answers: ['decline'], reason: 'change freeze until Monday' },
+    expect: { status: 'DECLINED', executionStatus: 'SUCCEEDED' },
+  },
+  {
+    id: 'crl-approve-bucket-changed',
+    title: 'Mode approve: the policy changes between the question and the answer; the new diff is asked again, approved, applied',
+    event: 'events/crl-s3-permission-failure.json',
+    account: 'events/accounts/crl-missing-grant.json',
+    kind: 'CRL_S3_PERMISSION',
+    mode: 'approve',
+    approver: { answers: ['approve'], beforeAnswer: colleagueEditsThePolicy },
+    expect: { status: 'REMEDIATED', executionStatus: 'SUCCEEDED' },
+  },
+  {
+    id: 'crl-approve-expired',
+    title: 'Mode approve: nobody answers within approvalTimeoutHours; expired, notified, nothing written',
+    event: 'events/crl-s3-permission-failure.json',
+    account: 'events/accounts/crl-missing-grant.json',
+    kind: 'CRL_S3_PERMISSION',
+    mode: 'approve',
+    approver: { answers: ['none'] },
+    expect: { status: 'APPROVAL_EXPIRED', executionStatus: 'SUCCEEDED' },
   },
   {
     id: 'crl-explicit-deny',

@@ -25,7 +25,10 @@ import { handler as diagnoseCertificateIssuance } from '../handlers/diagnose-cer
 import { handler as inspectBucket } from '../handlers/inspect-bucket';
 import { handler as recordOutcome } from '../handlers/record-outcome';
 import { handler as repairBucket } from '../handlers/repair-bucket';
+import { handler as requestApproval } from '../handlers/request-approval';
 import { handler as requestAuditReport } from '../handlers/request-audit-report';
+import { answerApproval, ApprovalRefused, type AnswerPorts } from '../lib/approval';
+import { readHistoryItem } from '../lib/history/store';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/clients/dynamodb';
@@ -53,8 +56,66 @@ export const FUNCTION_HANDLERS: Readonly<Record<string, LambdaHandler>> = {
   checkAuditReport,
   diagnoseCertificateIssuance,
   diagnoseCaCreation,
+  requestApproval,
   recordOutcome,
 };
+
+/**
+ * Mode approve, locally: the person who answers each request for approval, playing
+ * `npm run approve` / `npm run decline` (the same answerApproval, reading the question
+ * from the history item on dynalite). `none`: nobody answers; the wait times out.
+ */
+export interface LocalApprover {
+  /** The answer to question 1, 2, 3 (the last one repeats). */
+  answers: ReadonlyArray<'approve' | 'decline' | 'none'>;
+  /** Simulated seconds from the question to the answer (default 20 minutes). */
+  afterSeconds?: number;
+  /** The reason given with a decline (default: "declined locally"). */
+  reason?: string;
+  /** Who answers (default arn:aws:iam::<account>:user/local-approver). */
+  arn?: string;
+  /** Runs just before question `round` is answered: another writer changing the bucket, say. */
+  beforeAnswer?: (round: number, account: AccountSimulation) => Promise<void> | void;
+}
+
+/** How the callback Task appears in the execution history: TaskScheduled/Started/Succeeded|Failed|TimedOut. */
+const CALLBACK_SERVICE: ServiceTask = { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' };
+
+/**
+ * aws-local-stepfunctions 3.0.0 does not run the callback pattern: a Task is its local
+ * handler's promise (or a real Lambda Invoke), and the context object has no Task.Token.
+ * So, like every other Task, a callback Task is bound here: the context's Task.Token is a
+ * fresh token each time the engine reads it (once per entry into the state, as Step
+ * Functions makes one per task), the function runs in-process, and then the task waits
+ * on the simulated clock for `approver` to answer through `answerApproval`, or for the
+ * Task's TimeoutSeconds to pass (States.Timeout).
+ */
+class LocalTaskTokens {
+  private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void }>();
+  private sequence = 0;
+  readonly context = { Token: '' };
+  constructor(executionName: string) {
+    Object.defineProperty(this.context, 'Token', {
+      enumerable: true,
+      get: () => {
+        this.sequence += 1;
+        return `local-task-token-${executionName}-${this.sequence}`;
+      },
+    });
+  }
+  /** Wait for the answer to `token`; rejects with States.Timeout after `timeoutSeconds` of simulated time. */
+  wait(token: string): Promise<unknown> {
+    return new Promise((resolve, reject) => this.waiting.set(token, { resolve, reject }));
+  }
+  settle(token: string, outcome: { output: unknown } | { error: Error }): void {
+    const entry = this.waiting.get(token);
+    // As SendTaskSuccess answers a token whose task has closed (the API reference's TaskTimedOut).
+    if (!entry) throw Object.assign(new Error(`task ${token} has already been closed`), { name: 'TaskTimedOut' });
+    this.waiting.delete(token);
+    if ('output' in outcome) entry.resolve(outcome.output);
+    else entry.reject(outcome.error);
+  }
+}
 
 
 /**
@@ -178,6 +239,8 @@ export interface RunOptions {
    * `Lambda.Unknown` (the function timed out or crashed) run it and then fail, the result lost.
    */
   taskFaults?: (state: string, service: ServiceTask | undefined) => TaskFault | null;
+  /** Mode approve: who answers the requests for approval (default: nobody; each expires). */
+  approver?: LocalApprover;
 }
 
 /** The engine's local handlers of Task states, and the JSON they take and give back. */
@@ -296,6 +359,9 @@ function stateMachineFor(loaded: LoadedDefinition, tableName: string): StateMach
   let machine = byTable.get(tableName);
   if (!machine) {
     const definition = bindReferences(loaded.definition, { HistoryTable: tableName });
+    // The engine times a Task with a real setTimeout, which Node cuts short above 2^31-1 ms
+    // (24.8 days); a callback Task's wait is timed on the simulated clock by its binding instead.
+    for (const name of Object.keys(loaded.callbackTasks)) definition.States[name]!.TimeoutSeconds = 2_000_000;
     machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     byTable.set(tableName, machine);
   }
@@ -314,6 +380,47 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   const attempts: LambdaAttempt[] = [];
   const taskResourceLocalHandlers: LocalTaskHandlers = {};
   const retryIntervalOverrides: Record<string, number> = {};
+  const executionName = options.executionName ?? randomUUID();
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '111122223333';
+  const tokens = new LocalTaskTokens(executionName);
+  const approver = options.approver ?? { answers: ['none'] };
+  const approverArn = approver.arn ?? `arn:aws:iam::${accountId}:user/local-approver`;
+  const answerPorts: AnswerPorts = {
+    readItem: (eventId) => readHistoryItem(table.name, eventId),
+    callerArn: async () => approverArn,
+    sendSuccess: async (token, output) => tokens.settle(token, { output: JSON.parse(output) }),
+    sendFailure: async (token, error, cause) => tokens.settle(token, { error: Object.assign(new Error(cause), { name: error }) }),
+    now: () => clock.now(),
+  };
+  const waitForCallback = async (stateName: string, functionName: string, stateInput: unknown) => {
+    const handler = FUNCTION_HANDLERS[functionName];
+    if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
+    const payload = (stateInput as { Payload?: { taskToken?: unknown; target?: { eventId?: string }; inspection?: { approval?: { round?: number } } } }).Payload ?? {};
+    const token = payload.taskToken;
+    if (typeof token !== 'string') throw new Error(`Task state ${stateName}: its Payload has no taskToken ($$.Task.Token)`);
+    const answered = tokens.wait(token);
+    answered.catch(() => undefined); // Settled below, awaited by the engine; never left unhandled.
+    await handler(payload as never, lambdaContext(functionName));
+    const timeoutSeconds = (loaded.definition.States[stateName]!.TimeoutSeconds as number | undefined) ?? 99_999_999;
+    const round = payload.inspection?.approval?.round ?? 1;
+    const answer = approver.answers[Math.min(round, approver.answers.length) - 1] ?? 'none';
+    const after = approver.afterSeconds ?? 20 * 60;
+    if (answer === 'none' || after >= timeoutSeconds) {
+      await clock.sleep(timeoutSeconds);
+      tokens.settle(token, { error: Object.assign(new Error(`${stateName}: nobody answered within its TimeoutSeconds (${timeoutSeconds} s)`), { name: 'States.Timeout' }) });
+    } else {
+      await clock.sleep(after);
+      await approver.beforeAnswer?.(round, options.account);
+      try {
+        await answerApproval(answerPorts, { eventId: payload.target!.eventId!, decision: answer === 'approve' ? 'approved' : 'declined', reason: answer === 'decline' ? (approver.reason ?? 'declined locally') : null });
+      } catch (error) {
+        if (!(error instanceof ApprovalRefused)) throw error;
+        throw new Error(`the local approver's answer to ${stateName} was refused: ${error.message}`);
+      }
+    }
+    return answered;
+  };
   const tasks = [
     ...Object.entries(loaded.taskFunctions).map(([stateName, functionName]) => {
       const handler = FUNCTION_HANDLERS[functionName];
@@ -321,6 +428,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       return { stateName, run: (stateInput: unknown) => handler(stateInput as never, lambdaContext(functionName)), service: undefined };
     }),
     ...Object.entries(loaded.serviceTasks).map(([stateName, service]) => ({ stateName, run: (stateInput: unknown) => callService(service, stateInput), service })),
+    ...Object.entries(loaded.callbackTasks).map(([stateName, functionName]) => ({ stateName, run: (stateInput: unknown) => waitForCallback(stateName, functionName, stateInput), service: CALLBACK_SERVICE })),
   ];
   for (const { stateName, run, service } of tasks) {
     const state = loaded.definition.States[stateName]!;
@@ -335,7 +443,8 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       const attempt: LambdaAttempt = { state: stateName, resource: state.Resource as string, timeoutSeconds: state.TimeoutSeconds as number | undefined, input: stateInput, startedAt: clock.now(), endedAt: clock.now(), ...(service ? { service } : {}) };
       attempts.push(attempt);
       try {
-        const fault = options.taskFaults?.(stateName, service);
+        // A callback Task fails like a Lambda Task: its function is invoked first.
+        const fault = options.taskFaults?.(stateName, service === CALLBACK_SERVICE ? undefined : service);
         if (fault && !FAULTS_AFTER_RUNNING.has(fault)) throw taskFault(fault, stateName);
         attempt.output = await run(stateInput);
         attempt.endedAt = clock.now();
@@ -363,9 +472,6 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   }
   const waitTimeOverrides = Object.fromEntries(Object.entries(loaded.definition.States).filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]));
 
-  const executionName = options.executionName ?? randomUUID();
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '111122223333';
   const executionArn = `arn:aws:states:${region}:${accountId}:execution:pca-remediation-local:${executionName}`;
   const started = clock.now();
   const startedAt = started.toISOString();
@@ -373,7 +479,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   clock.enter();
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-    context: { Execution: { Id: executionArn, Name: executionName, StartTime: startedAt } },
+    context: { Execution: { Id: executionArn, Name: executionName, StartTime: startedAt }, Task: tokens.context },
   });
   const events: EventLog[] = [];
   const collecting = (async () => {

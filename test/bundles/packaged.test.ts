@@ -248,7 +248,7 @@ afterAll(async () => {
 });
 
 describe('the package', () => {
-  it('holds the ten functions, each one bundle outside the repository', () => {
+  it('holds the eleven functions, each one bundle outside the repository', () => {
     expect([...functions.keys()].sort()).toEqual([
       'checkAuditReport',
       'checkCrlRepublished',
@@ -258,6 +258,7 @@ describe('the package', () => {
       'inspectBucket',
       'recordOutcome',
       'repairBucket',
+      'requestApproval',
       'requestAuditReport',
       'sweep',
     ]);
@@ -432,6 +433,28 @@ describe('an audit report failure: repair the bucket, request the report again, 
 });
 
 describe('failures a person must handle', () => {
+  it('requestApproval (mode approve): keeps the task token in the history item in dynalite, publishes the question with the diff and the commands over awsQuery, and the token is in neither the message nor the output', async () => {
+    accountOffsetMs = 0;
+    face.account = simulatedAccount(accountFile('events/accounts/crl-missing-grant.json'));
+    const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:pca-remediation-packaged:approval`;
+    const TOKEN = 'AAAAKgAAAAIAAAAAAAAAAQ-packaged-task-token-not-to-be-shown';
+    const { output: classified } = await step('classifyEvent', { event: sampleEvent('crl-s3-permission-failure.json') });
+    await claimEvent(classified.claim, EXECUTION_ARN);
+    const { output: inspection } = await step('inspectBucket', { target: classified.target }, { MODE: 'approve' });
+    expect(inspection).toMatchObject({ next: 'approve', approval: { round: 1, timeoutSeconds: 86_400 } });
+
+    const { output, calls } = await step('requestApproval', { target: classified.target, inspection, executionArn: EXECUTION_ARN, taskToken: TOKEN }, { MODE: 'approve' });
+    expect(output).toMatchObject({ asked: true, round: 1, digest: inspection.approval.digest, notified: true });
+    expect(operations(calls)).toEqual(['SNS Publish']);
+    const item = await historyItem(`EVENT#${String(classified.target.eventId)}`);
+    expect(item).toMatchObject({ status: 'IN_PROGRESS', approval: { status: 'WAITING', round: 1, digest: inspection.approval.digest, taskToken: TOKEN } });
+    const question = face.account.toAccountFile().notifications.at(-1)!;
+    expect(question.Subject).toBe(`[pca-remediation] APPROVAL REQUESTED: CRL_S3_PERMISSION ${CA_ID}`);
+    expect(question.Message).toContain(`npm run approve -- ${String(classified.target.eventId)} --stage dev --region us-east-1`);
+    expect(question.Message).toMatch(/\+\s+"Sid": "AllowAcmPcaWrite/);
+    expect(`${question.Message}${JSON.stringify(output)}`).not.toContain(TOKEN);
+  });
+
   it('diagnoseCertificateIssuance: GetCertificate answers RequestFailedException (a JSON error) and the CA NotAfter arrives as a date', async () => {
     accountOffsetMs = 0;
     face.account = simulatedAccount(accountFile('events/accounts/certificate-issuance.json'));

@@ -1,5 +1,5 @@
 /**
- * `npm run invoke` and `npm run executions` as separate processes, on the paths that
+ * `npm run invoke`, `npm run executions`, `npm run approve` and `npm run decline` as separate processes, on the paths that
  * need no AWS: bad arguments, an event the workflow would reject, and no credentials.
  * The environment is emptied of AWS settings (and HOME points at an empty folder), so
  * the SDK finds no credentials and never reaches the network.
@@ -13,7 +13,7 @@ import { runCli, type CliResult } from './run-cli';
 const home = mkdtempSync(join(tmpdir(), 'pca-no-aws-'));
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
 
-function cli(script: 'invoke' | 'executions', ...args: string[]): Promise<CliResult> {
+function cli(script: 'invoke' | 'executions' | 'approve' | 'decline', ...args: string[]): Promise<CliResult> {
   return runCli(script, args, { ...env, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
 }
 
@@ -46,5 +46,21 @@ describe('npm run executions without AWS', () => {
     const { code, stderr } = await cli('executions', ...args);
     expect(stderr).toMatch(message);
     expect(code).toBe(2);
+  });
+});
+
+describe('npm run approve and npm run decline without AWS: one line, exit code 2, nothing sent', () => {
+  it.each([
+    ['approve', ['9f1c2e4a-0000-4000-8000-000000000001', '--region', 'eu-west-1'], /^error: reading stack pca-remediation-dev: no usable AWS credentials .*AWS_PROFILE/],
+    ['decline', ['9f1c2e4a-0000-4000-8000-000000000001', '--reason', 'not now', '--region', 'eu-west-1'], /^error: reading stack pca-remediation-dev: no usable AWS credentials/],
+    ['decline', ['9f1c2e4a-0000-4000-8000-000000000001', '--region', 'eu-west-1'], /^error: a decline needs --reason "<why>"/],
+    ['approve', [], /^error: give the id of one event/],
+    ['approve', ['a', 'b'], /^error: give the id of one event/],
+  ] as const)('npm run %s %j', async (script, args, message) => {
+    const { code, stdout, stderr } = await cli(script, ...args);
+    expect(stderr).toMatch(message);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -46,10 +46,21 @@ describe('npm run local', () => {
     expect(parseAccountFile(JSON.parse(readFileSync(saved, 'utf8')))).toEqual(report.account);
   });
 
+  it('plays the person in mode approve: --answer approve is REMEDIATED, approved by the local approver', async () => {
+    const { code, stdout } = await cli('local', 'events/crl-s3-permission-failure.json', '--mode', 'approve', '--answer', 'approve', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.outcome).toMatchObject({ status: 'REMEDIATED', mode: 'approve', approval: { decision: 'approved', approver: 'arn:aws:iam::111122223333:user/local-approver' } });
+    expect(report.states.map((state: { name: string }) => state.name)).toContain('AskToApproveCrlRepair');
+  });
+
   it.each([
     [['events/nope.json'], 'error: event file events/nope.json: no such file'],
     [[], 'error: give one event file'],
-    [['events/crl-s3-permission-failure.json', '--mode', 'maybe'], 'error: parameter mode: must be "apply" or "dry-run", not "maybe"'],
+    [['events/crl-s3-permission-failure.json', '--mode', 'maybe'], 'error: parameter mode: must be "apply", "dry-run" or "approve", not "maybe"'],
+    [['events/crl-s3-permission-failure.json', '--answer', 'approve'], 'error: --answer is for mode approve: add --mode approve'],
+    [['events/crl-s3-permission-failure.json', '--mode', 'approve', '--answer', 'maybe'], 'error: --answer maybe: one of approve, decline, none'],
+    [['events/crl-s3-permission-failure.json', '--mode', 'approve', '--param', 'approvalTimeoutHours=9000'], 'error: parameter approvalTimeoutHours: must be at most 8760'],
     [['events/crl-s3-permission-failure.json', '--param', 'colour=blue'], 'error: --param colour: not a parameter'],
     [['events/crl-s3-permission-failure.json', '--account', 'package.json'], 'error: account file package.json: $.name: is not a known field'],
     [['events/crl-s3-permission-failure.json', '--bogus'], "error: Unknown option '--bogus'"],

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Every command-line tool, by its npm script (and src/cli/<name>.ts). */
-export const COMMANDS = ['local', 'demo', 'diagram', 'schema', 'invoke', 'executions', 'rollback', 'bench', 'readme', 'check', 'snapshot'] as const;
+export const COMMANDS = ['local', 'demo', 'diagram', 'schema', 'invoke', 'executions', 'rollback', 'approve', 'decline', 'bench', 'readme', 'check', 'snapshot'] as const;
 
 export interface CliResult {
   code: number;

@@ -19,6 +19,9 @@ import {
   violations,
 } from './least-privilege';
 import { packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
+import { createRequire } from 'node:module';
+
+const { approverPolicyTemplate } = createRequire(import.meta.url)('../../deploy/approver-policy.cjs') as { approverPolicyTemplate: (stage: string) => { Statement: Statement[] } };
 
 type Statement = Record<string, unknown>;
 type Rule = (template: Template) => string[];
@@ -83,6 +86,19 @@ describe('least privilege in the packaged template', () => {
     expect(encryptionViolations(packaged.template)).toEqual([]);
   });
 
+  it('holds the approver\'s policy (deploy/approver-policy.cjs, docs/approval.md) to the same rules, and ApprovalRole to what the pattern needs', () => {
+    const withApprover = mutated((t) => { t.Resources.ApproverPolicy = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: approverPolicyTemplate('test') } }; });
+    expect(identityPolicyStatements(withApprover).map((statement) => statement.resource)).toContain('ApproverPolicy');
+    expect(violations(withApprover)).toEqual([]);
+    // Scoped like every other grant: the same policy on every table, or its writes on everything, is refused.
+    const broken = mutated((t) => {
+      const policy = approverPolicyTemplate('test');
+      policy.Statement[1]!.Resource = '*';
+      t.Resources.ApproverPolicy = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: policy } };
+    });
+    expect(identityPolicyViolations(broken)).toContainEqual(expect.stringMatching(/ApproverPolicy policy statement ReadApprovalRequests: dynamodb:GetItem on "\*"; limit it to a table of this stack/));
+  });
+
   it('gives a reason, citing the AWS documentation, for every action allowed on Resource "*"', () => {
     for (const [action, reason] of Object.entries(RESOURCE_STAR_ALLOWED)) expect(reason, action).toMatch(/docs\.aws\.amazon\.com\/\S+/);
   });
@@ -114,6 +130,8 @@ describe('each rule reports a broken copy of the template', () => {
     ['StartExecution on Resource "*"', identityPolicyViolations, (t) => { statementGranting(t, 'RemediationEventToStepFunctionsRole', 'states:StartExecution').Resource = '*'; }, /RemediationEventToStepFunctionsRole .* statement #\d+: states:StartExecution on "\*"; limit it to this stack's state machine/],
     ['StartExecution on every state machine', identityPolicyViolations, addToRole('RecordRole', { Sid: 'Sweep', Effect: 'Allow', Action: 'states:StartExecution', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*' } }), /RecordRole .* Sweep: states:StartExecution on .*stateMachine:\*/],
     ['sns:Publish on Resource "*"', identityPolicyViolations, (t) => { statementOfRole(t, 'RecordRole', 'PublishOutcomes').Resource = '*'; }, /PublishOutcomes: Resource "\*" for sns:Publish/],
+    ['the approval requests written on every table', identityPolicyViolations, (t) => { statementOfRole(t, 'ApprovalRole', 'RecordApprovalRequests').Resource = '*'; }, /ApprovalRole .* RecordApprovalRequests: dynamodb:UpdateItem on "\*"; limit it to a table of this stack/],
+    ['the approval requests published on every topic', identityPolicyViolations, (t) => { statementOfRole(t, 'ApprovalRole', 'PublishApprovalRequests').Resource = '*'; }, /PublishApprovalRequests: Resource "\*" for sns:Publish/],
     ['NotAction in an Allow', identityPolicyViolations, addToRole('ClassifyRole', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }), /ClassifyRole .* NotAction in an Allow/],
     ['a conditional statement', identityPolicyViolations, addToRole('ClassifyRole', { 'Fn::If': ['HasNotificationEmail', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Ref: 'AWS::NoValue' }] }), /ClassifyRole .* statement #\d+: a conditional or non-object statement cannot be inspected/],
     ['an AWS managed policy attached to a role', identityPolicyViolations, (t) => { resourceOf(t, 'ClassifyRole').Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess']; }, /ClassifyRole attaches the managed policy "arn:aws:iam::aws:policy\/AdministratorAccess"/],
@@ -247,5 +265,15 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
   ])('fails on %s', (_name, change, finding) => {
     const report = validateChanged(change);
     expect(report.diagnostics.filter(isUnexpected).map(describeDiagnostic)).toContainEqual(expect.stringMatching(finding));
+  });
+});
+
+describe('the approver policy in docs/approval.md', () => {
+  it('is the one deploy/approver-policy.cjs renders, so the page and the test say the same', () => {
+    const { approverPolicyDocument } = createRequire(import.meta.url)('../../deploy/approver-policy.cjs') as { approverPolicyDocument: () => unknown };
+    const page = readFileSync(join(ROOT, 'docs/approval.md'), 'utf8');
+    const block = /## The approver's least-privilege policy[\s\S]*?```json\n([\s\S]*?)\n```/.exec(page)?.[1];
+    expect(block).toBeDefined();
+    expect(JSON.parse(block!)).toEqual(approverPolicyDocument());
   });
 });

@@ -64,6 +64,13 @@ export const RESOURCE_STAR_ALLOWED: Readonly<Record<string, string>> = {
   'logs:PutResourcePolicy': STEP_FUNCTIONS_LOGGING_REASON,
   'logs:DescribeResourcePolicies': STEP_FUNCTIONS_LOGGING_REASON,
   'logs:DescribeLogGroups': STEP_FUNCTIONS_LOGGING_REASON,
+  // The approver's policy (deploy/approver-policy.cjs), not a role of the stack.
+  'states:SendTaskSuccess':
+    'Answers a task named by its task token, not by an ARN ' +
+    '(docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html); see docs/approval.md',
+  'states:SendTaskFailure':
+    'Answers a task named by its task token, not by an ARN ' +
+    '(docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html); see docs/approval.md',
   'acm-pca:ListCertificateAuthorities':
     'Lists the CAs of the calling account: no resource type in ' +
     'docs.aws.amazon.com/service-authorization/latest/reference/list_awsprivatecertificateauthority.html ' +

@@ -69,7 +69,7 @@ describe('the packaged service with sweepSchedule=rate(6 hours)', () => {
 
   it('adds exactly the sweep\'s function (bundled, with its log group and version), role, schedule rule and invoke permission', () => {
     expect(packaged.artifacts).toContain('sweep.zip');
-    expect(packaged.artifacts).toHaveLength(10);
+    expect(packaged.artifacts).toHaveLength(11); // the ten of every deployment (template.test.ts) and the sweep's
     const sweepResources = Object.entries(packaged.template.Resources)
       .filter(([id]) => id.startsWith('Sweep'))
       .map(([id, { Type }]) => [id.replace(/^SweepLambdaVersion.*/, 'SweepLambdaVersion…'), Type]);
@@ -83,7 +83,7 @@ describe('the packaged service with sweepSchedule=rate(6 hours)', () => {
         ['SweepRole', 'AWS::IAM::Role'],
       ].sort(),
     );
-    expect(resourcesOfType(packaged.template, 'AWS::Lambda::Function')).toHaveLength(10);
+    expect(resourcesOfType(packaged.template, 'AWS::Lambda::Function')).toHaveLength(11);
   });
 
   it('runs the sweep like the other functions, on its own role, with the state machine\'s ARN and the deployment\'s settings', () => {

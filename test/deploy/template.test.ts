@@ -25,15 +25,19 @@ beforeAll(() => {
   packaged = packageService();
 });
 
-/** Every Task state of the packaged definition, with the Lambda function its Resource resolves to (none for a service integration). */
+/**
+ * Every Task state of the packaged definition, with the Lambda function its Resource (or,
+ * for the callback pattern, its Parameters.FunctionName) resolves to (none for a service integration).
+ */
 function taskStates(template: Template) {
   const [, machine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]!;
   const [text, references] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, { 'Fn::GetAtt'?: [string, string] }>];
-  const definition = JSON.parse(text) as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> };
+  const definition = JSON.parse(text) as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } }> };
   return Object.entries(definition.States)
     .filter(([, state]) => state.Type === 'Task')
     .map(([name, state]) => {
-      const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];
+      const invoked = state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' ? state.Parameters?.FunctionName : state.Resource;
+      const placeholder = /^\$\{(\w+)\}$/.exec(invoked ?? '')?.[1];
       const logicalId = placeholder ? references[placeholder]?.['Fn::GetAtt']?.[0] : undefined;
       const fn = logicalId ? template.Resources[logicalId] : undefined;
       return { name, state, logicalId, fn };
@@ -49,7 +53,7 @@ function roleStatements(): Array<[string, Statement]> {
 describe('the packaged service', () => {
   it('builds one bundle per function', () => {
     expect(packaged.artifacts.sort()).toEqual(
-      ['checkAuditReport', 'checkCrlRepublished', 'classifyEvent', 'diagnoseCaCreation', 'diagnoseCertificateIssuance', 'inspectBucket', 'recordOutcome', 'repairBucket', 'requestAuditReport'].map((name) => `${name}.zip`),
+      ['checkAuditReport', 'checkCrlRepublished', 'classifyEvent', 'diagnoseCaCreation', 'diagnoseCertificateIssuance', 'inspectBucket', 'recordOutcome', 'repairBucket', 'requestApproval', 'requestAuditReport'].map((name) => `${name}.zip`),
     );
   });
 
@@ -82,10 +86,10 @@ describe('the packaged service', () => {
 
   it('runs every function on nodejs24.x, arm64, with X-Ray tracing and its own role', () => {
     const functions = resourcesOfType(packaged.template, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(10);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-      expect(fn.Properties.Role).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/^(Classify|Read|Repair|Audit|Record)Role$/), 'Arn'] });
+      expect(fn.Properties.Role).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/^(Classify|Read|Repair|Audit|Record|Approval)Role$/), 'Arn'] });
     }
   });
 
@@ -94,7 +98,8 @@ describe('the packaged service', () => {
     // Every Task invokes one of the packaged functions, except ClaimEvent (DynamoDB).
     expect(tasks.filter((task) => !task.fn).map((task) => [task.name, task.state.Resource])).toEqual([['ClaimEvent', 'arn:aws:states:::dynamodb:putItem']]);
     const lambdaTasks = tasks.filter((task) => task.fn);
-    expect(lambdaTasks).toHaveLength(13);
+    // 13, and in mode approve's branches AskToApprove* (requestApproval) and Reinspect* (inspectBucket), two each.
+    expect(lambdaTasks).toHaveLength(17);
     for (const { name, state, logicalId, fn } of lambdaTasks) {
       expect(fn!.Type, `${name} -> ${logicalId}`).toBe('AWS::Lambda::Function');
       expect(fn!.Properties.Timeout, `${logicalId}'s Timeout`).toBeGreaterThan(0);
@@ -197,7 +202,10 @@ describe('the packaged service', () => {
   });
 
   it.each([
-    ['mode', 'fix-everything', /mode must be "apply" or "dry-run", not "fix-everything"/],
+    ['mode', 'fix-everything', /mode must be "apply", "dry-run" or "approve", not "fix-everything"/],
+    ['approvalTimeoutHours', '0', /approvalTimeoutHours must be a whole number of hours from 1 to 8760/],
+    ['approvalTimeoutHours', '8761', /approvalTimeoutHours must be a whole number of hours from 1 to 8760 \(Step Functions waits at most a year for a task\), not "8761"/],
+    ['approvalTimeoutHours', '1.5', /approvalTimeoutHours must be a whole number of hours/],
     ['allowCaUpdates', 'yes', /allowCaUpdates must be "true" or "false"/],
     ['allowedBuckets', 'Not_A_Bucket', /allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/],
     ['crlRecoveryWindowMinutes', '-5', /crlRecoveryWindowMinutes must be a positive whole number/],
@@ -212,6 +220,28 @@ describe('the packaged service', () => {
     const statement = (scoped.Resources.RepairRole!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).find((s) => actionsOf(s).includes('s3:PutBucketPolicy'))!;
     expect(statement.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-one' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-two' }]);
     expect(scoped.Resources.InspectBucketLambdaFunction!.Properties.Environment.Variables.MODE).toBe('dry-run');
+  });
+
+  it('packages mode=approve: the waiting Tasks invoke requestApproval with the callback pattern and time out after approvalTimeoutHours; the state machine may invoke it; its role records and publishes only', () => {
+    const approving = packageService({ mode: 'approve', approvalTimeoutHours: '48' }).template;
+    const waiting = taskStates(approving).filter((task) => task.state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(waiting.map((task) => [task.name, task.logicalId, task.state.TimeoutSeconds])).toEqual([
+      ['AskToApproveCrlRepair', 'RequestApprovalLambdaFunction', 48 * 3600],
+      ['AskToApproveAuditRepair', 'RequestApprovalLambdaFunction', 48 * 3600],
+    ]);
+    expect(approving.Resources.RequestApprovalLambdaFunction!.Properties.Environment.Variables).toMatchObject({ MODE: 'approve', APPROVAL_TIMEOUT_HOURS: '48', STAGE: 'test' });
+    const machineRole = JSON.stringify(approving.Resources.RemediationStateMachineRole!.Properties.Policies);
+    expect(machineRole).toContain('"Fn::GetAtt":["RequestApprovalLambdaFunction","Arn"]');
+    const approval = (approving.Resources.ApprovalRole!.Properties.Policies[0].PolicyDocument.Statement as Array<Statement & { Sid: string }>).map((statement) => [statement.Sid, actionsOf(statement)]);
+    expect(approval).toEqual([
+      ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
+      ['WriteTraces', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords']],
+      ['RecordApprovalRequests', ['dynamodb:UpdateItem']],
+      ['PublishApprovalRequests', ['sns:Publish']],
+      ['EncryptForTopic', ['kms:GenerateDataKey', 'kms:Decrypt']],
+    ]);
+    // No function role may answer a request: only the approver sends the task result.
+    expect(JSON.stringify(approving.Resources)).not.toMatch(/states:SendTask/);
   });
 
   it('outputs what `npx sls info --verbose` and the CLI tools read: state machine ARN, console link, topic, dead-letter queue', () => {

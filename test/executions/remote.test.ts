@@ -168,6 +168,22 @@ describe('listing executions', () => {
     expect(table[3]).toMatch(/RUNNING .* … /);
   });
 
+  it('shows a running execution that waits for approval, and for how long (mode approve)', async () => {
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [listed(0, 'RUNNING'), listed(1, 'RUNNING')] });
+    sfnMock.on(DescribeExecutionCommand).callsFake((input) => ({ executionArn: input.executionArn, status: 'RUNNING', input: JSON.stringify(sample('crl-s3-permission-failure.json')) }));
+    sfnMock.on(GetExecutionHistoryCommand).callsFake((input) =>
+      input.executionArn!.endsWith('-0')
+        ? { events: [{ id: 9, type: 'TaskSubmitted', timestamp: t(-3 * 3600 - 715) }, { id: 7, type: 'TaskStateEntered', timestamp: t(-3 * 3600 - 720), stateEnteredEventDetails: { name: 'AskToApproveCrlRepair' } }] }
+        : { events: [{ id: 12, type: 'TaskStateEntered', timestamp: t(-60), stateEnteredEventDetails: { name: 'CheckCrlWrittenAfterRepair' } }, { id: 11, type: 'TaskStateExited', timestamp: t(-61) }] },
+    );
+    const rows = await listExecutions(sfn, MACHINE, { limit: 20 });
+    expect(rows.map((row) => row.waitingForApprovalSince)).toEqual([t(-3 * 3600 - 720), null]);
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0]!.args[0].input).toMatchObject({ reverseOrder: true });
+    const table = executionsTable(rows, PLAIN, t(0));
+    expect(table[1]).toContain('waiting for approval 3h 12m');
+    expect(table[2]).toMatch(/RUNNING .* … /);
+  });
+
   it('stops at executions older than --since and passes the status filter', async () => {
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [listed(0, 'FAILED'), listed(5, 'FAILED'), listed(30, 'FAILED')], nextToken: 'never-read' });
     sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', input: '{"source":"aws.s3"}' });

@@ -14,7 +14,7 @@ const target: Target = {
   region: 'us-east-1',
   partition: 'aws',
 };
-const config: Config = { mode: 'apply', allowedBuckets: [], allowCaUpdates: true, notificationTopicArn: '', crlRecoveryWindowMinutes: 75 };
+const config: Config = { mode: 'apply', allowedBuckets: [], allowCaUpdates: true, notificationTopicArn: '', crlRecoveryWindowMinutes: 75, approvalTimeoutHours: 24 };
 
 function planFor(policy: string | null) {
   return planBucketRepair({

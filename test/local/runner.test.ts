@@ -24,7 +24,7 @@ function scenario(id: string) {
 
 async function runScenario(id: string): Promise<LocalRun> {
   const entry = scenario(id);
-  return runLocal({ event: json(entry.event), account: json(entry.account), params: { mode: entry.mode ?? 'apply' } });
+  return runLocal({ event: json(entry.event), account: json(entry.account), params: { mode: entry.mode ?? 'apply' }, ...(entry.approver ? { approver: entry.approver } : {}) });
 }
 
 function statements(file: AccountFile, bucket: string): Array<Record<string, unknown>> {
@@ -143,7 +143,7 @@ describe('the default account for an event', () => {
 
 describe('bad input', () => {
   it('names a parameter with a bad value, as the deployment would', () => {
-    expect(() => parameterEnvironment({ mode: 'maybe' }, '')).toThrow(new LocalInputError('parameter mode: must be "apply" or "dry-run", not "maybe"'));
+    expect(() => parameterEnvironment({ mode: 'maybe' }, '')).toThrow(new LocalInputError('parameter mode: must be "apply", "dry-run" or "approve", not "maybe"'));
     expect(() => parameterEnvironment({ allowCaUpdates: 'yes' }, '')).toThrow(/^parameter allowCaUpdates: must be "true" or "false"/);
     expect(() => parameterEnvironment({ allowedBuckets: 'Not_A_Bucket' }, '')).toThrow(/parameter allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/);
     expect(() => parameterEnvironment({ crlRecoveryWindowMinutes: '0' }, '')).toThrow(/parameter crlRecoveryWindowMinutes: must be a positive whole number/);

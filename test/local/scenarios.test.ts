@@ -17,7 +17,7 @@ function readJson(path: string): unknown {
 
 /** Run a scenario's event against its account file, in its mode. */
 function run(scenario: Scenario) {
-  return runScenario(readJson(scenario.event), readJson(scenario.account), { env: { MODE: scenario.mode ?? 'apply' } });
+  return runScenario(readJson(scenario.event), readJson(scenario.account), { env: { MODE: scenario.mode ?? 'apply' }, ...(scenario.approver ? { approver: scenario.approver } : {}) });
 }
 
 describe('the demo scenarios', () => {

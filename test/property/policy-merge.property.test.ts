@@ -67,7 +67,7 @@ function statementsOf(document: Json | null): unknown[] {
 
 const sorted = (value: unknown): string[] => (Array.isArray(value) ? [...(value as string[])] : [value as string]).sort();
 
-const CONFIG: Config = { mode: 'apply', allowedBuckets: [], allowCaUpdates: true, notificationTopicArn: '', crlRecoveryWindowMinutes: 75 };
+const CONFIG: Config = { mode: 'apply', allowedBuckets: [], allowCaUpdates: true, notificationTopicArn: '', crlRecoveryWindowMinutes: 75, approvalTimeoutHours: 24 };
 
 /** What the workflow would decide for this policy, on a bucket with nothing else wrong. */
 function planFor({ text, scenario }: GeneratedPolicy) {

@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { DYNAMODB_TRANSIENT_ERRORS, EXTERNAL_ERROR_NAMES, LAMBDA_ERRORS, REMEDIATION_ERRORS } from '../../src/lib/errors';
 import { FUNCTION_HANDLERS, loadDefinition } from '../../src/local/workflow';
 
-const { definition, taskFunctions, serviceTasks } = loadDefinition();
+const { definition, taskFunctions, serviceTasks, callbackTasks } = loadDefinition();
 const states = Object.entries(definition.States);
 const tasks = states.filter(([, state]) => state.Type === 'Task');
 const lambdaTasks = tasks.filter(([name]) => name in taskFunctions);
 const serviceTaskStates = tasks.filter(([name]) => name in serviceTasks);
+const callbackTaskStates = tasks.filter(([name]) => name in callbackTasks);
 
 describe('the state machine definition', () => {
   it('has a comment on the workflow and on every state', () => {
@@ -21,9 +22,29 @@ describe('the state machine definition', () => {
     expect(uncommented).toEqual([]);
   });
 
-  it('calls every Task either as a Lambda function or as an optimized service integration', () => {
-    expect([...lambdaTasks, ...serviceTaskStates].map(([name]) => name).sort()).toEqual(tasks.map(([name]) => name).sort());
+  it('calls every Task as a Lambda function, an optimized service integration, or a Lambda function with the callback pattern', () => {
+    expect([...lambdaTasks, ...serviceTaskStates, ...callbackTaskStates].map(([name]) => name).sort()).toEqual(tasks.map(([name]) => name).sort());
     expect(serviceTasks).toEqual({ ClaimEvent: { resourceType: 'dynamodb', resource: 'putItem' } });
+    expect(callbackTasks).toEqual({ AskToApproveCrlRepair: 'requestApproval', AskToApproveAuditRepair: 'requestApproval' });
+  });
+
+  it.each(callbackTaskStates)('callback Task %s passes its token, times out after approvalTimeoutHours, never retries a timeout, and catches a decline, the timeout and States.ALL last', (name, state) => {
+    expect(FUNCTION_HANDLERS[callbackTasks[name]!]).toBeTypeOf('function');
+    expect(state.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect((state.Parameters as { Payload: Record<string, string> }).Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token', 'inspection.$': '$.inspection', 'target.$': '$.target' });
+    // loadDefinition binds approvalTimeoutHours (24 by default) as serverless.yml does (deploy/approval.cjs).
+    expect(state.TimeoutSeconds).toBe(24 * 3600);
+    expect(state.HeartbeatSeconds).toBeUndefined();
+    const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+    expect(retried).not.toContain('States.Timeout');
+    expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown']));
+    const catches = state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string; Next: string }>;
+    expect(catches.slice(0, 2)).toEqual([
+      { ErrorEquals: ['ApprovalDeclined'], ResultPath: '$.declined', Next: 'RecordOutcome' },
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.approvalExpired', Next: 'RecordOutcome' },
+    ]);
+    expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+    expect(state.Next).toMatch(/^Reinspect/);
   });
 
   it.each(serviceTaskStates)('service Task %s has TimeoutSeconds, retries throttling and 5xx, and catches the duplicate, the exhausted and States.ALL last', (_name, state) => {

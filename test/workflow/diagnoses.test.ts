@@ -68,7 +68,7 @@ describe('errors', () => {
     expect(run.execution.error?.Error).toBe('RemediationFailed');
     expect(run.outcome.status).toBe('FAILED');
     expect(run.outcome.mode).toBe('unknown');
-    expect(run.outcome.error).toEqual({ name: 'ConfigurationError', message: 'MODE must be "apply" or "dry-run", not "fix-everything"' });
+    expect(run.outcome.error).toEqual({ name: 'ConfigurationError', message: 'MODE must be "apply", "dry-run" or "approve", not "fix-everything"' });
     expect(run.states.slice(-3)).toEqual(['RecordOutcome', 'DidTheRemediationFail?', 'RemediationFailed']);
     expect(run.after.notifications).toHaveLength(1);
     expect(run.mutatingCalls).toEqual([]);

@@ -64,6 +64,8 @@ export interface ScenarioOptions {
   executionName?: string;
   /** Task-level faults (Lambda and DynamoDB errors, timeouts) before each Task attempt. */
   taskFaults?: RunOptions['taskFaults'];
+  /** Mode approve: who answers the requests for approval. */
+  approver?: RunOptions['approver'];
 }
 
 export async function runScenario(input: unknown, file: unknown, options: ScenarioOptions = {}): Promise<Scenario> {
@@ -72,7 +74,7 @@ export async function runScenario(input: unknown, file: unknown, options: Scenar
   const history = options.history ?? (await createHistoryTable());
   options.prepare?.(simulation);
   const env = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications', ...options.env };
-  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded, history, executionName: options.executionName, taskFaults: options.taskFaults });
+  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded, history, executionName: options.executionName, taskFaults: options.taskFaults, ...(options.approver ? { approver: options.approver } : {}) });
   const output = execution.output as { outcome?: OutcomeRecord } | null;
   const outcome = output?.outcome ?? recordedOutcome(execution);
   const states = execution.events.filter((entry) => entry.type === 'StateEntered').map((entry) => (entry as { state: { name: string } }).state.name);

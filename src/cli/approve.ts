@@ -1,0 +1,9 @@
+/** npm run approve: see ./answer.ts. */
+import { answerCommand, usage } from './answer';
+import { runCli } from './common';
+
+runCli(async () => {
+  const { code, stdout } = await answerCommand('approve', process.argv.slice(2));
+  process.stdout.write(stdout);
+  return code;
+}, usage('approve'));
