@@ -90,6 +90,12 @@ describe('the state machine definition', () => {
     else expect(state.ResultPath).toMatch(/^\$\.[a-zA-Z]+$/);
   });
 
+  it.each(lambdaTasks)('Task %s passes the execution ARN, so every log line of its function names the execution', (_name, state) => {
+    const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
+    const payload = (parameters.Payload ?? parameters) as Record<string, unknown>;
+    expect(payload['executionArn.$']).toBe('$$.Execution.Id');
+  });
+
   it.each(lambdaTasks)('Task %s runs a function that has a handler', (name) => {
     expect(FUNCTION_HANDLERS[taskFunctions[name]!]).toBeTypeOf('function');
   });
