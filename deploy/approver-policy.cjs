@@ -37,7 +37,13 @@ function approverPolicyTemplate(stage) {
 }
 
 /** As JSON to paste into IAM, for one deployment. */
-function approverPolicyDocument({ partition = 'aws', region = '<region>', account = '<account>', stage = '<stage>', table = '<HistoryTableName output>' } = {}) {
+function approverPolicyDocument({
+  partition = 'aws',
+  region = '<region>',
+  account = '<account>',
+  stage = '<stage>',
+  table = '<HistoryTableName output>',
+} = {}) {
   return {
     Version: '2012-10-17',
     Statement: statements({

@@ -116,7 +116,9 @@ function checkApprovalTimeoutHours(value) {
   const text = String(value ?? '24').trim();
   const hours = Number(text);
   if (!/^[0-9]+$/.test(text) || hours < 1 || hours > MAX_APPROVAL_TIMEOUT_HOURS) {
-    throw new Error(`approvalTimeoutHours must be a whole number of hours from 1 to ${MAX_APPROVAL_TIMEOUT_HOURS} (Step Functions waits at most a year for a task), not "${value}"`);
+    throw new Error(
+      `approvalTimeoutHours must be a whole number of hours from 1 to ${MAX_APPROVAL_TIMEOUT_HOURS} (Step Functions waits at most a year for a task), not "${value}"`,
+    );
   }
   return hours;
 }
@@ -129,7 +131,8 @@ function checkParameters(params) {
   const days = Number(params.historyRetentionDays);
   if (!Number.isInteger(days) || days <= 0) throw new Error(`historyRetentionDays must be a positive whole number, not "${params.historyRetentionDays}"`);
   const minutes = Number(params.crlRecoveryWindowMinutes);
-  if (!Number.isInteger(minutes) || minutes <= 0) throw new Error(`crlRecoveryWindowMinutes must be a positive whole number, not "${params.crlRecoveryWindowMinutes}"`);
+  if (!Number.isInteger(minutes) || minutes <= 0)
+    throw new Error(`crlRecoveryWindowMinutes must be a positive whole number, not "${params.crlRecoveryWindowMinutes}"`);
   parseSweepSchedule(params.sweepSchedule);
 }
 
@@ -153,32 +156,54 @@ async function roles({ resolveVariable }) {
   return {
     Resources: {
       ClassifyRole: role(service, stage, 'classify events', ['classifyEvent'], []),
-      ReadRole: role(service, stage, 'read CAs and bucket settings', ['inspectBucket', 'checkCrlRepublished', 'checkAuditReport', 'diagnoseCertificateIssuance', 'diagnoseCaCreation'], [
-        {
-          Sid: 'ReadCertificateAuthorities',
-          Effect: 'Allow',
-          Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:DescribeCertificateAuthorityAuditReport', 'acm-pca:GetCertificate'],
-          Resource: CA_ARN,
-        },
-        {
-          Sid: 'ReadBucketSettings',
-          Effect: 'Allow',
-          Action: [...BUCKET_SETTINGS_READS, 's3:ListBucket'],
-          Resource: allBuckets,
-          Condition: THIS_ACCOUNT,
-        },
-        // HeadObject on CRL objects (LastModified); ListBucket above makes a missing object 404, not 403.
-        { Sid: 'ReadCrlObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: allObjects, Condition: THIS_ACCOUNT },
-      ]),
+      ReadRole: role(
+        service,
+        stage,
+        'read CAs and bucket settings',
+        ['inspectBucket', 'checkCrlRepublished', 'checkAuditReport', 'diagnoseCertificateIssuance', 'diagnoseCaCreation'],
+        [
+          {
+            Sid: 'ReadCertificateAuthorities',
+            Effect: 'Allow',
+            Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:DescribeCertificateAuthorityAuditReport', 'acm-pca:GetCertificate'],
+            Resource: CA_ARN,
+          },
+          {
+            Sid: 'ReadBucketSettings',
+            Effect: 'Allow',
+            Action: [...BUCKET_SETTINGS_READS, 's3:ListBucket'],
+            Resource: allBuckets,
+            Condition: THIS_ACCOUNT,
+          },
+          // HeadObject on CRL objects (LastModified); ListBucket above makes a missing object 404, not 403.
+          { Sid: 'ReadCrlObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: allObjects, Condition: THIS_ACCOUNT },
+        ],
+      ),
       RepairRole: role(service, stage, 'repair bucket policies and CA CRL settings', ['repairBucket'], repairStatements(allowedBuckets)),
-      AuditRole: role(service, stage, 'request audit reports', ['requestAuditReport'], [
-        { Sid: 'RequestAuditReports', Effect: 'Allow', Action: ['acm-pca:CreateCertificateAuthorityAuditReport'], Resource: CA_ARN },
-      ]),
-      RecordRole: role(service, stage, 'publish outcomes', ['recordOutcome'], [
-        { Sid: 'PublishOutcomes', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'NotificationTopic' } },
-        { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
-        { Sid: 'CompleteEventHistory', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('EVENT#') },
-      ]),
+      AuditRole: role(
+        service,
+        stage,
+        'request audit reports',
+        ['requestAuditReport'],
+        [{ Sid: 'RequestAuditReports', Effect: 'Allow', Action: ['acm-pca:CreateCertificateAuthorityAuditReport'], Resource: CA_ARN }],
+      ),
+      RecordRole: role(
+        service,
+        stage,
+        'publish outcomes',
+        ['recordOutcome'],
+        [
+          { Sid: 'PublishOutcomes', Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'NotificationTopic' } },
+          { Sid: 'EncryptForTopic', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationKey', 'Arn'] } },
+          {
+            Sid: 'CompleteEventHistory',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            Resource: HISTORY_TABLE,
+            Condition: itemsStartingWith('EVENT#'),
+          },
+        ],
+      ),
       ApprovalRole: role(service, stage, 'request approvals', ['requestApproval'], approvalStatements()),
       ...(parseSweepSchedule(sweepSchedule) === '' ? {} : { SweepRole: sweepRole(service, stage) }),
     },
@@ -207,7 +232,13 @@ function repairStatements(allowedBuckets) {
     // it may repair, owned by this account. Which S3 action the check asks for is not
     // documented; "write" is s3:PutObject in S3's terms (see docs/aws-facts.md).
     { Sid: 'PassPrivateCaCallerCheck', Effect: 'Allow', Action: ['s3:PutObject'], Resource: bucketArns(allowedBuckets, '/*'), Condition: THIS_ACCOUNT },
-    { Sid: 'HoldBucketLeases', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'], Resource: HISTORY_TABLE, Condition: itemsStartingWith('LEASE#bucket#') },
+    {
+      Sid: 'HoldBucketLeases',
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      Resource: HISTORY_TABLE,
+      Condition: itemsStartingWith('LEASE#bucket#'),
+    },
   ];
 }
 
@@ -226,19 +257,31 @@ function approvalStatements() {
 
 /** The scheduled sweep (deploy/sweep.cjs): read what InspectCrlBucket reads, and start the workflow. */
 function sweepRole(service, stage) {
-  return role(service, stage, 'sweep CRL buckets and start remediations', ['sweep'], [
-    // ListCertificateAuthorities has no resource type: the Service Authorization Reference
-    // (docs.aws.amazon.com/service-authorization/latest/reference/list_awsprivatecertificateauthority.html)
-    // lists none for it, and "AWS Private CA API operations and permissions"
-    // (docs.aws.amazon.com/privateca/latest/userguide/api-permissions.html) gives its
-    // Resources as N/A, so IAM accepts only "*". It returns this account's CAs only.
-    { Sid: 'ListCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:ListCertificateAuthorities'], Resource: '*' },
-    { Sid: 'DescribeCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:DescribeCertificateAuthority'], Resource: CA_ARN },
-    // Only what InspectBucket reads: the sweep never reads objects (no s3:GetObject or s3:ListBucket).
-    { Sid: 'ReadBucketSettings', Effect: 'Allow', Action: BUCKET_SETTINGS_READS, Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' }, Condition: THIS_ACCOUNT },
-    // Ref of an AWS::StepFunctions::StateMachine is its ARN; serverless-step-functions names it after `id`.
-    { Sid: 'StartRemediations', Effect: 'Allow', Action: ['states:StartExecution'], Resource: { Ref: 'RemediationStateMachine' } },
-  ]);
+  return role(
+    service,
+    stage,
+    'sweep CRL buckets and start remediations',
+    ['sweep'],
+    [
+      // ListCertificateAuthorities has no resource type: the Service Authorization Reference
+      // (docs.aws.amazon.com/service-authorization/latest/reference/list_awsprivatecertificateauthority.html)
+      // lists none for it, and "AWS Private CA API operations and permissions"
+      // (docs.aws.amazon.com/privateca/latest/userguide/api-permissions.html) gives its
+      // Resources as N/A, so IAM accepts only "*". It returns this account's CAs only.
+      { Sid: 'ListCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:ListCertificateAuthorities'], Resource: '*' },
+      { Sid: 'DescribeCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:DescribeCertificateAuthority'], Resource: CA_ARN },
+      // Only what InspectBucket reads: the sweep never reads objects (no s3:GetObject or s3:ListBucket).
+      {
+        Sid: 'ReadBucketSettings',
+        Effect: 'Allow',
+        Action: BUCKET_SETTINGS_READS,
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' },
+        Condition: THIS_ACCOUNT,
+      },
+      // Ref of an AWS::StepFunctions::StateMachine is its ARN; serverless-step-functions names it after `id`.
+      { Sid: 'StartRemediations', Effect: 'Allow', Action: ['states:StartExecution'], Resource: { Ref: 'RemediationStateMachine' } },
+    ],
+  );
 }
 
 module.exports = roles;

@@ -31,17 +31,51 @@ const TASK_TIMEOUT_MARGIN_SECONDS = 15;
  * maximum M"), which does not check function and queue names (docs/aws-facts.md).
  */
 const NAME_LIMITS = {
-  'AWS::Lambda::Function': { property: 'FunctionName', what: 'Lambda function name', max: 64, source: 'https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html' },
-  'AWS::StepFunctions::StateMachine': { property: 'StateMachineName', what: 'Step Functions state machine name', max: 80, source: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateMachineListItem.html' },
-  'AWS::Events::Rule': { property: 'Name', what: 'EventBridge rule name', max: 64, source: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html' },
-  'AWS::SQS::Queue': { property: 'QueueName', what: 'SQS queue name', max: 80, source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html' },
+  'AWS::Lambda::Function': {
+    property: 'FunctionName',
+    what: 'Lambda function name',
+    max: 64,
+    source: 'https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html',
+  },
+  'AWS::StepFunctions::StateMachine': {
+    property: 'StateMachineName',
+    what: 'Step Functions state machine name',
+    max: 80,
+    source: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateMachineListItem.html',
+  },
+  'AWS::Events::Rule': {
+    property: 'Name',
+    what: 'EventBridge rule name',
+    max: 64,
+    source: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html',
+  },
+  'AWS::SQS::Queue': {
+    property: 'QueueName',
+    what: 'SQS queue name',
+    max: 80,
+    source: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html',
+  },
   'AWS::SNS::Topic': { property: 'TopicName', what: 'SNS topic name', max: 256, source: 'https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html' },
-  'AWS::CloudWatch::Alarm': { property: 'AlarmName', what: 'CloudWatch alarm name', max: 255, source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html' },
-  'AWS::Logs::LogGroup': { property: 'LogGroupName', what: 'CloudWatch Logs log group name', max: 512, source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html' },
+  'AWS::CloudWatch::Alarm': {
+    property: 'AlarmName',
+    what: 'CloudWatch alarm name',
+    max: 255,
+    source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html',
+  },
+  'AWS::Logs::LogGroup': {
+    property: 'LogGroupName',
+    what: 'CloudWatch Logs log group name',
+    max: 512,
+    source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html',
+  },
   'AWS::IAM::Role': { property: 'RoleName', what: 'IAM role name', max: 64, source: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html' },
 };
 
 /** "A stack name … can't be longer than 128 characters" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html). */
-const STACK_NAME_LIMIT = { what: 'CloudFormation stack name', max: 128, source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html' };
+const STACK_NAME_LIMIT = {
+  what: 'CloudFormation stack name',
+  max: 128,
+  source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html',
+};
 
 module.exports = { TASK_TIMEOUT_MARGIN_SECONDS, NAME_LIMITS, STACK_NAME_LIMIT };

@@ -36,7 +36,8 @@ async function generatedNames(resolveVariable) {
   for (const [key, fn] of entriesOf(functions)) {
     // The frameworks name a function <service>-<stage>-<key> unless it sets `name`.
     add(NAME_LIMITS['AWS::Lambda::Function'], fn?.name ?? `${service}-${stage}-${key}`, `function ${key}`);
-    for (const event of fn?.events ?? []) add(NAME_LIMITS['AWS::Events::Rule'], event?.schedule?.name ?? event?.eventBridge?.name, `function ${key}'s schedule`);
+    for (const event of fn?.events ?? [])
+      add(NAME_LIMITS['AWS::Events::Rule'], event?.schedule?.name ?? event?.eventBridge?.name, `function ${key}'s schedule`);
   }
   for (const [key, machine] of entriesOf(stepFunctions.stateMachines)) {
     add(NAME_LIMITS['AWS::StepFunctions::StateMachine'], machine?.name, `state machine ${key}`);
@@ -86,7 +87,10 @@ function checkStageName(stage, names) {
     );
   }
   const tooLong = names.find((entry) => entry.name.length > entry.max);
-  if (tooLong) throw new Error(`the ${tooLong.what} "${tooLong.name}" (${tooLong.where}) is ${tooLong.name.length} characters; AWS allows at most ${tooLong.max} (${tooLong.source})`);
+  if (tooLong)
+    throw new Error(
+      `the ${tooLong.what} "${tooLong.name}" (${tooLong.where}) is ${tooLong.name.length} characters; AWS allows at most ${tooLong.max} (${tooLong.source})`,
+    );
 }
 
 module.exports = { generatedNames, nameEntry, stageLimit, checkStageName, RESOURCE_FILES };

@@ -53,7 +53,12 @@ export function packageService(root: string, directory: string): { seconds: numb
   const sls = resolve(root, 'node_modules/.bin/sls');
   if (!existsSync(sls)) throw new Error(`${sls} not found: run npm ci first`);
   const child = withSlsLock(root, () =>
-    spawnSync(sls, ['package', `--param=${BENCH_PACKAGE_PARAM}`, '--package', directory], { cwd: root, encoding: 'utf8', timeout: 600_000, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } }),
+    spawnSync(sls, ['package', `--param=${BENCH_PACKAGE_PARAM}`, '--package', directory], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    }),
   );
   if (child.status !== 0) {
     const output = `${child.stdout ?? ''}${child.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
@@ -87,7 +92,9 @@ export async function packagedFunctions(directory: string, region = 'us-east-1')
     const files = await readZip(zip);
     const entry = [...files.keys()].find((name) => name === `${modulePath}.mjs`) ?? [...files.keys()].find((name) => name.startsWith(`${modulePath}.`));
     if (!entry) throw new Error(`${zipName} has no ${modulePath}.mjs (it holds ${[...files.keys()].join(', ')})`);
-    const variables = Object.fromEntries(Object.entries(properties.Environment?.Variables ?? {}).map(([name, value]) => [name, placeholder(name, value, region)]));
+    const variables = Object.fromEntries(
+      Object.entries(properties.Environment?.Variables ?? {}).map(([name, value]) => [name, placeholder(name, value, region)]),
+    );
     functions.push({
       key: zipName.replace(/\.zip$/, ''),
       functionName: properties.FunctionName,
@@ -183,7 +190,11 @@ export interface BundleReport {
 
 function variantResult(file: string, samples: readonly ChildRun[], probe: ChildRun): VariantResult {
   const ok = samples.filter((sample) => sample.error === undefined && sample.importMs !== undefined);
-  const errors = [...new Set([...samples, probe].flatMap((sample) => (sample.error ? [sample.error] : sample.exportsHandler === false ? ['the module has no handler export'] : [])))];
+  const errors = [
+    ...new Set(
+      [...samples, probe].flatMap((sample) => (sample.error ? [sample.error] : sample.exportsHandler === false ? ['the module has no handler export'] : [])),
+    ),
+  ];
   return {
     file,
     fileBytes: statSync(file).size,

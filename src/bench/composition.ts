@@ -12,13 +12,43 @@ import { parse } from 'yaml';
 import type { PackagedFunction } from './bundles';
 
 /** Options of serverless-esbuild itself, not esbuild's (dist/bundle.js removes them the same way). */
-const PLUGIN_OPTIONS = ['concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch', 'keepOutputDirectory', 'packagerOptions', 'installExtraArgs', 'outputFileExtension', 'outputBuildFolder', 'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext', 'config'];
+const PLUGIN_OPTIONS = [
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+  'config',
+];
 
-const asStrings = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
+const asStrings = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
 
 /** The esbuild options serverless-esbuild would use for `custom.esbuild` (plugins aside). */
 export function serverlessEsbuildOptions(custom: Record<string, unknown>): BuildOptions {
-  const merged: Record<string, unknown> = { bundle: true, target: 'node18', external: [], exclude: ['aws-sdk'], platform: 'node', outputFileExtension: '.js', ...custom };
+  const merged: Record<string, unknown> = {
+    bundle: true,
+    target: 'node18',
+    external: [],
+    exclude: ['aws-sdk'],
+    platform: 'node',
+    outputFileExtension: '.js',
+    ...custom,
+  };
   const exclude = asStrings(merged.exclude);
   const options: Record<string, unknown> = Object.fromEntries(Object.entries(merged).filter(([key]) => !PLUGIN_OPTIONS.includes(key)));
   options.external = [...asStrings(merged.external), ...(exclude.includes('*') ? [] : exclude)];

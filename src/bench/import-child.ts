@@ -108,7 +108,10 @@ export function runImportChild(script: string, moduleFile: string, mode: 'time' 
   try {
     return { ...(JSON.parse(line) as ChildResult), wallMs };
   } catch {
-    return { wallMs, error: `exit ${child.status}${child.signal ? ` (${child.signal})` : ''}: ${(child.stderr || child.stdout).trim().split('\n').slice(0, 3).join(' | ')}` };
+    return {
+      wallMs,
+      error: `exit ${child.status}${child.signal ? ` (${child.signal})` : ''}: ${(child.stderr || child.stdout).trim().split('\n').slice(0, 3).join(' | ')}`,
+    };
   }
 }
 

@@ -49,7 +49,13 @@ export function instrumentRunner(): Instrumentation {
   for (const [functionName, original] of Object.entries(originals)) {
     handlers[functionName] = async (event, lambdaContext) => {
       const target = (event as { target?: { certificateAuthorityArn?: string } } | null)?.target;
-      const invocation: Invocation = { functionName, certificateAuthorityArn: target?.certificateAuthorityArn ?? null, ms: 0, dynamoDbCalls: [], failed: false };
+      const invocation: Invocation = {
+        functionName,
+        certificateAuthorityArn: target?.certificateAuthorityArn ?? null,
+        ms: 0,
+        dynamoDbCalls: [],
+        failed: false,
+      };
       const started = performance.now();
       try {
         return await context.run(invocation, () => original(event, lambdaContext));
@@ -67,7 +73,10 @@ export function instrumentRunner(): Instrumentation {
   const send = prototype.send;
   prototype.send = function countedSend(this: unknown, ...args: unknown[]) {
     const invocation = context.getStore();
-    if (invocation) invocation.dynamoDbCalls.push(String((args[0] as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? 'unknown').replace(/Command$/, ''));
+    if (invocation)
+      invocation.dynamoDbCalls.push(
+        String((args[0] as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? 'unknown').replace(/Command$/, ''),
+      );
     return send.apply(this, args);
   };
   const instrumentation: Instrumentation = {

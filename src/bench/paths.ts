@@ -44,8 +44,6 @@ export interface PathCounts {
   followUp: { billedTransitions: number; lambdaInvocations: number };
 }
 
-
-
 /** Count what an execution used. `invocations` are the instrumented handler calls of this execution. */
 export function countExecution(execution: LocalExecution, simulatedCalls: number, invocations: readonly Invocation[]): PathCounts {
   const statesEntered = execution.history.filter((event) => event.type?.endsWith('StateEntered')).length;
@@ -55,7 +53,9 @@ export function countExecution(execution: LocalExecution, simulatedCalls: number
   const lambdaInvocations = execution.attempts.filter(invokes).length;
   const claimEventCalls = execution.attempts.filter((attempt) => attempt.service?.resourceType === 'dynamodb').length;
   const handlerDynamoDbCalls = invocations.reduce((sum, invocation) => sum + invocation.dynamoDbCalls.length, 0);
-  const followUpStates = execution.history.filter((event) => event.type?.endsWith('StateEntered') && FOLLOW_UP_STATES.has(event.stateEnteredEventDetails?.name ?? '')).length;
+  const followUpStates = execution.history.filter(
+    (event) => event.type?.endsWith('StateEntered') && FOLLOW_UP_STATES.has(event.stateEnteredEventDetails?.name ?? ''),
+  ).length;
   const followUpRetries = execution.retries.filter((retry) => FOLLOW_UP_STATES.has(retry.state)).length;
   const followUpInvocations = execution.attempts.filter((attempt) => invokes(attempt) && FOLLOW_UP_STATES.has(attempt.state)).length;
   return {
@@ -90,7 +90,14 @@ export interface PathReport {
   assumedInvocationMs: number;
   rows: PathRow[];
   /** The repair path's figures without its follow-up (reported apart). */
-  target: { path: string; billedTransitions: number; lambdaInvocations: number; transitionsPass: boolean; invocationsPass: boolean; followUp: PathCounts['followUp'] } | null;
+  target: {
+    path: string;
+    billedTransitions: number;
+    lambdaInvocations: number;
+    transitionsPass: boolean;
+    invocationsPass: boolean;
+    followUp: PathCounts['followUp'];
+  } | null;
 }
 
 /** The memory every function gets: serverless.yml's provider.memorySize (a function may override it). */
@@ -104,18 +111,32 @@ interface PathRun {
   invocations: Invocation[];
 }
 
-async function runPath(scenario: Scenario, instrumentation: Instrumentation, name: string, extra: { history?: ReadonlyArray<Record<string, unknown>>; account?: unknown } = {}): Promise<PathRun> {
+async function runPath(
+  scenario: Scenario,
+  instrumentation: Instrumentation,
+  name: string,
+  extra: { history?: ReadonlyArray<Record<string, unknown>>; account?: unknown } = {},
+): Promise<PathRun> {
   const event = readJsonFile(resolve(REPOSITORY_ROOT, scenario.event), 'event file');
   const account = extra.account ?? readJsonFile(resolve(REPOSITORY_ROOT, scenario.account), 'account file');
   const first = instrumentation.invocations.length;
-  const run = await runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: seededRandom(1), executionName: name, ...(extra.history ? { history: extra.history } : {}), ...(scenario.approver ? { approver: scenario.approver } : {}) });
+  const run = await runLocal({
+    event,
+    account,
+    params: { mode: scenario.mode ?? 'apply' },
+    random: seededRandom(1),
+    executionName: name,
+    ...(extra.history ? { history: extra.history } : {}),
+    ...(scenario.approver ? { approver: scenario.approver } : {}),
+  });
   return { run, invocations: instrumentation.invocations.slice(first) };
 }
 
 function pathRow(id: string, title: string, expected: string, { run, invocations }: PathRun, memoryMb: number): PathRow {
   const counts = countExecution(run.execution, run.report.calls.length, invocations);
   const invocationMs = invocations.map((invocation) => invocation.ms);
-  if (invocationMs.length !== counts.lambdaInvocations) throw new Error(`${id}: ${counts.lambdaInvocations} Lambda attempts but ${invocationMs.length} handler calls timed`);
+  if (invocationMs.length !== counts.lambdaInvocations)
+    throw new Error(`${id}: ${counts.lambdaInvocations} Lambda attempts but ${invocationMs.length} handler calls timed`);
   return {
     id,
     title,
@@ -163,7 +184,10 @@ export async function measurePaths(options: PathOptions): Promise<PathReport> {
     rows.push(pathRow(scenario.id, scenario.title, scenario.expect.status, first, options.memoryMb));
     if (scenario.id !== REPAIR_PATH) continue;
     // The same event delivered again, against the history and the account the first delivery left.
-    const again = await runPath(scenario, options.instrumentation, `bench-${scenario.id}-again`, { history: first.run.report.history, account: first.run.report.account });
+    const again = await runPath(scenario, options.instrumentation, `bench-${scenario.id}-again`, {
+      history: first.run.report.history,
+      account: first.run.report.account,
+    });
     rows.push(pathRow(`${scenario.id} (2nd delivery)`, 'The same event delivered again: claimed already, nothing done', 'DUPLICATE', again, options.memoryMb));
   }
   const repair = rows.find((row) => row.id === REPAIR_PATH);

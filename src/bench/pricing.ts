@@ -20,7 +20,8 @@ export const PRICES = {
     published: '$0.025 per 1,000 state transitions',
     per: 'Step Functions Standard state transition',
     source: 'https://aws.amazon.com/step-functions/pricing/',
-    quote: 'Step Functions counts a state transition each time a step of your workflow is executed. You are charged for the total number of state transitions across all your state machines, including retries. US East (N. Virginia) $0.0250 per 1,000 state transitions.',
+    quote:
+      'Step Functions counts a state transition each time a step of your workflow is executed. You are charged for the total number of state transitions across all your state machines, including retries. US East (N. Virginia) $0.0250 per 1,000 state transitions.',
   },
   lambdaRequest: {
     usd: 0.2 / 1_000_000,

@@ -30,18 +30,48 @@ export function collectTargets(report: Pick<BenchReport, 'bundles' | 'paths' | '
   const targets: BenchReport['targets'] = [];
   if (report.bundles) {
     for (const row of report.bundles.rows) {
-      targets.push({ section: 'bundles', target: `${row.key}: bundle ≤ ${formatCount(report.bundles.limitBytes / KIB)} KiB (${formatCount(report.bundles.limitBytes)} bytes)`, pass: row.sizePass, detail: `${formatCount(row.bundle.fileBytes)} bytes` });
-      targets.push({ section: 'bundles', target: `${row.key}: init ≤ ½ naive init`, pass: row.initPass, detail: row.initRatio === null ? 'not measured' : `ratio ${row.initRatio.toFixed(2)}` });
+      targets.push({
+        section: 'bundles',
+        target: `${row.key}: bundle ≤ ${formatCount(report.bundles.limitBytes / KIB)} KiB (${formatCount(report.bundles.limitBytes)} bytes)`,
+        pass: row.sizePass,
+        detail: `${formatCount(row.bundle.fileBytes)} bytes`,
+      });
+      targets.push({
+        section: 'bundles',
+        target: `${row.key}: init ≤ ½ naive init`,
+        pass: row.initPass,
+        detail: row.initRatio === null ? 'not measured' : `ratio ${row.initRatio.toFixed(2)}`,
+      });
     }
   }
   if (report.paths?.target) {
     const target = report.paths.target;
-    targets.push({ section: 'paths', target: `${target.path}: ≤ ${REPAIR_TARGETS.maxStateTransitions} state transitions`, pass: target.transitionsPass, detail: `${target.billedTransitions} billed` });
-    targets.push({ section: 'paths', target: `${target.path}: ≤ ${REPAIR_TARGETS.maxLambdaInvocations} Lambda invocations`, pass: target.invocationsPass, detail: `${target.lambdaInvocations}` });
+    targets.push({
+      section: 'paths',
+      target: `${target.path}: ≤ ${REPAIR_TARGETS.maxStateTransitions} state transitions`,
+      pass: target.transitionsPass,
+      detail: `${target.billedTransitions} billed`,
+    });
+    targets.push({
+      section: 'paths',
+      target: `${target.path}: ≤ ${REPAIR_TARGETS.maxLambdaInvocations} Lambda invocations`,
+      pass: target.invocationsPass,
+      detail: `${target.lambdaInvocations}`,
+    });
   }
   for (const storm of report.storms ?? []) {
-    targets.push({ section: 'storms', target: `${storm.id}: one remediation per distinct event`, pass: storm.onePerEventPass, detail: `${storm.remediated} REMEDIATED for ${storm.distinctEvents} event(s)` });
-    targets.push({ section: 'storms', target: `${storm.id}: ≤ 1 policy write per CA`, pass: storm.writesPerCaPass, detail: `${storm.policyWrites} writes, at most ${storm.maxWritesPerCa} for one CA` });
+    targets.push({
+      section: 'storms',
+      target: `${storm.id}: one remediation per distinct event`,
+      pass: storm.onePerEventPass,
+      detail: `${storm.remediated} REMEDIATED for ${storm.distinctEvents} event(s)`,
+    });
+    targets.push({
+      section: 'storms',
+      target: `${storm.id}: ≤ 1 policy write per CA`,
+      pass: storm.writesPerCaPass,
+      detail: `${storm.policyWrites} writes, at most ${storm.maxWritesPerCa} for one CA`,
+    });
   }
   return targets;
 }
@@ -70,7 +100,9 @@ function renderComposition(bundles: BundleReport): string[] {
     const top = entry.packages.slice(0, 5);
     const ours = entry.packages.find((item) => item.name === 'our code');
     const shown = ours && !top.includes(ours) ? [...top, ours] : top;
-    lines.push(`            ${entry.key.padEnd(width)}  ${shown.map((item) => `${item.name} ${formatBytes(item.bytes)}`).join(', ')}${entry.packages.length > shown.length ? `; ${entry.packages.length - shown.length} more packages` : ''}`);
+    lines.push(
+      `            ${entry.key.padEnd(width)}  ${shown.map((item) => `${item.name} ${formatBytes(item.bytes)}`).join(', ')}${entry.packages.length > shown.length ? `; ${entry.packages.length - shown.length} more packages` : ''}`,
+    );
   }
   return lines;
 }
@@ -89,8 +121,14 @@ function renderBundles(bundles: BundleReport): string[] {
     passMiss(row.sizePass),
     passMiss(row.initPass),
   ]);
-  const network = bundles.rows.flatMap((row) => [...row.bundle.network.map((call) => `${row.key} bundle: ${call}`), ...row.naive.network.map((call) => `${row.key} naive: ${call}`)]);
-  const errors = bundles.rows.flatMap((row) => [...row.bundle.errors.map((error) => `${row.key} bundle: ${error}`), ...row.naive.errors.map((error) => `${row.key} naive: ${error}`)]);
+  const network = bundles.rows.flatMap((row) => [
+    ...row.bundle.network.map((call) => `${row.key} bundle: ${call}`),
+    ...row.naive.network.map((call) => `${row.key} naive: ${call}`),
+  ]);
+  const errors = bundles.rows.flatMap((row) => [
+    ...row.bundle.errors.map((error) => `${row.key} bundle: ${error}`),
+    ...row.naive.errors.map((error) => `${row.key} naive: ${error}`),
+  ]);
   const sizePass = bundles.rows.filter((row) => row.sizePass).length;
   const initPass = bundles.rows.filter((row) => row.initPass).length;
   const bundleLoads = bundles.rows.map((row) => row.bundle.loadedFiles);
@@ -207,7 +245,9 @@ function renderStorms(storms: readonly StormRow[]): string[] {
     storm.executionsPerSecond.toFixed(0),
     String(storm.remediated),
     String(storm.duplicate),
-    Object.entries(storm.other).map(([status, count]) => `${count} ${status}`).join(', ') || '0',
+    Object.entries(storm.other)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(', ') || '0',
     String(storm.policyWrites),
     String(storm.maxWritesPerCa),
     String(storm.bucketBusyRetries),
@@ -239,7 +279,7 @@ function renderStorms(storms: readonly StormRow[]): string[] {
     '',
     `  exec/s      executions / wall time of the storm (all started at once, seed 7); simulated time from the first start to the last`,
     `              stop (BucketBusy waits spread a storm out): ${storms.map((storm) => `${storm.id} ${seconds(storm.simulatedSeconds)}`).join(', ')}`,
-    '  max/CA      the most successful PutBucketPolicy calls made by the executions of one CA\'s event (each write put down to the',
+    "  max/CA      the most successful PutBucketPolicy calls made by the executions of one CA's event (each write put down to the",
     '              CA of the handler invocation that made it)',
     `  memory      process.memoryUsage() sampled every 50 ms during the storm (${storms.map((storm) => storm.memory.samples).join(', ')} samples): the highest RSS, and V8's heapUsed`,
     `              just before (${storms.every((storm) => storm.memory.collectedBefore) ? 'after a full garbage collection' : 'garbage collection not available'}) and at its highest. RSS does not shrink back after`,

@@ -26,7 +26,8 @@ export function withSlsLock<T>(root: string, work: () => T, { timeoutMs = 600_00
         continue; // Released between the two calls: try again at once.
       }
       if (age > staleMs) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`another \`sls package\` of ${root} has held ${lock} for ${Math.round(age / 1000)} s; remove it if no packaging is running`);
+      else if (Date.now() > deadline)
+        throw new Error(`another \`sls package\` of ${root} has held ${lock} for ${Math.round(age / 1000)} s; remove it if no packaging is running`);
       else Atomics.wait(pause, 0, 0, 100);
     }
   }

@@ -16,7 +16,12 @@ export function median(values: readonly number[]): number {
 }
 
 export function summarize(values: readonly number[]): Sample {
-  return { count: values.length, median: median(values), min: values.length ? Math.min(...values) : Number.NaN, max: values.length ? Math.max(...values) : Number.NaN };
+  return {
+    count: values.length,
+    median: median(values),
+    min: values.length ? Math.min(...values) : Number.NaN,
+    max: values.length ? Math.max(...values) : Number.NaN,
+  };
 }
 
 /** a / b, or null when either is unknown or b is not positive. */

@@ -21,7 +21,13 @@ export interface StormSpec {
 
 export const STORMS: readonly StormSpec[] = [
   { id: 'duplicates', title: '1,000 deliveries of one event', cas: 1, buckets: 1, deliveries: Array.from({ length: 1000 }, () => stormEvent(0)) },
-  { id: 'shared-buckets', title: '100 CAs over 10 shared buckets, one delivery each', cas: 100, buckets: 10, deliveries: Array.from({ length: 100 }, (_, index) => stormEvent(index)) },
+  {
+    id: 'shared-buckets',
+    title: '100 CAs over 10 shared buckets, one delivery each',
+    cas: 100,
+    buckets: 10,
+    deliveries: Array.from({ length: 100 }, (_, index) => stormEvent(index)),
+  },
 ];
 
 export interface StormRow {
@@ -144,7 +150,10 @@ export function summarizeStorm(spec: StormSpec, storm: StormResult, writes: Read
     bucketBusyRetries: retries.filter((retry) => retry.error === 'BucketBusy').length,
     billedTransitions: entered + retries.length,
     lambdaInvocations: storm.executions.reduce((sum, execution) => sum + execution.attempts.filter((attempt) => !attempt.service).length, 0),
-    simulatedSeconds: (Math.max(...storm.executions.map((execution) => Date.parse(execution.stoppedAt))) - Math.min(...storm.executions.map((execution) => Date.parse(execution.startedAt)))) / 1000,
+    simulatedSeconds:
+      (Math.max(...storm.executions.map((execution) => Date.parse(execution.stoppedAt))) -
+        Math.min(...storm.executions.map((execution) => Date.parse(execution.startedAt)))) /
+      1000,
     memory,
     // Every distinct event remediated, none twice (all storm events need a repair).
     onePerEventPass: remediated === distinctEvents && remediatedTwice === 0,
@@ -157,7 +166,12 @@ export async function measureStorm(spec: StormSpec, instrumentation: Instrumenta
   const collectedBefore = collectGarbage();
   const before = process.memoryUsage();
   const sampler = sampleMemory(50);
-  const storm = await runStorm({ account: stormAccount(spec.cas, spec.buckets), deliveries: spec.deliveries, seed: 7, prepare: countWritesPerCa(instrumentation, writes) });
+  const storm = await runStorm({
+    account: stormAccount(spec.cas, spec.buckets),
+    deliveries: spec.deliveries,
+    seed: 7,
+    prepare: countWritesPerCa(instrumentation, writes),
+  });
   const peak = sampler.stop();
   // maxRSS is in kibibytes, and covers the whole process so far (earlier sections included).
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;

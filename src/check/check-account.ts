@@ -82,7 +82,11 @@ export function verdictOf(inspection: Pick<Inspection, 'next' | 'findings'>): Ve
 }
 
 /** A CA without CRL distribution: Private CA writes no CRL, so no CRL write can fail. */
-export const NO_CRL: Finding = { code: 'NO_CRL', severity: 'info', message: 'CRL distribution is off on this CA: Private CA writes no CRL, so there is no CRL bucket to check.' };
+export const NO_CRL: Finding = {
+  code: 'NO_CRL',
+  severity: 'info',
+  message: 'CRL distribution is off on this CA: Private CA writes no CRL, so there is no CRL bucket to check.',
+};
 
 function commonNameOf(ca: CertificateAuthority | undefined): string | null {
   return ca?.CertificateAuthorityConfiguration?.Subject?.CommonName ?? null;
@@ -110,11 +114,19 @@ function isRunError(error: unknown): boolean {
 }
 
 async function checkCa(arn: string, listed: CertificateAuthority | undefined, options: CheckOptions, config: Config): Promise<CheckRow> {
-  const base = { caArn: arn, caId: null, commonName: commonNameOf(listed), status: listed?.Status ?? null, purpose: 'CRL' as const, bucket: listed?.RevocationConfiguration?.CrlConfiguration?.S3BucketName ?? null };
+  const base = {
+    caArn: arn,
+    caId: null,
+    commonName: commonNameOf(listed),
+    status: listed?.Status ?? null,
+    purpose: 'CRL' as const,
+    bucket: listed?.RevocationConfiguration?.CrlConfiguration?.S3BucketName ?? null,
+  };
   const target = permissionFailureTarget(arn, (options.now ?? (() => new Date()))());
   if (typeof target === 'string') return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: target };
   const row = { ...base, caId: target.certificateAuthorityId ?? null };
-  if (listed && listed.RevocationConfiguration?.CrlConfiguration?.Enabled !== true) return { ...row, bucket: null, verdict: 'OK', findings: [NO_CRL], plan: [] };
+  if (listed && listed.RevocationConfiguration?.CrlConfiguration?.Enabled !== true)
+    return { ...row, bucket: null, verdict: 'OK', findings: [NO_CRL], plan: [] };
   let inspection: Inspection;
   try {
     inspection = await inspectBucket(target, config);
@@ -135,10 +147,23 @@ async function checkCa(arn: string, listed: CertificateAuthority | undefined, op
   };
 }
 
-async function checkAuditBucket(bucket: string, state: BucketState | Error, ca: CertificateAuthority, options: CheckOptions, config: Config): Promise<CheckRow> {
+async function checkAuditBucket(
+  bucket: string,
+  state: BucketState | Error,
+  ca: CertificateAuthority,
+  options: CheckOptions,
+  config: Config,
+): Promise<CheckRow> {
   const arn = ca.Arn!;
   const target = permissionFailureTarget(arn, (options.now ?? (() => new Date()))());
-  const base = { caArn: arn, caId: typeof target === 'string' ? null : (target.certificateAuthorityId ?? null), commonName: commonNameOf(ca), status: ca.Status ?? null, purpose: 'AUDIT_REPORT' as const, bucket };
+  const base = {
+    caArn: arn,
+    caId: typeof target === 'string' ? null : (target.certificateAuthorityId ?? null),
+    commonName: commonNameOf(ca),
+    status: ca.Status ?? null,
+    purpose: 'AUDIT_REPORT' as const,
+    bucket,
+  };
   if (typeof target === 'string') return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: target };
   if (state instanceof Error) return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: describeError(state) };
   const planned = planBucketRepair({ target: { ...target, kind: 'AUDIT_REPORT' }, purpose: 'AUDIT_REPORT', bucket: state, config });
@@ -165,10 +190,15 @@ export async function checkAccount(options: CheckOptions): Promise<CheckReport> 
   const account = arns.map((arn) => parseCaArn(arn)).find((parsed) => parsed.ok)?.value.account ?? null;
   const auditRows = auditBuckets.flatMap((bucket) => {
     // Read once per bucket; every CA's grant is planned on the same reading.
-    const state = account === null ? Promise.resolve<BucketState | Error>(new Error('no CA to check the bucket for')) : limit(() => readBucketState(bucket, account).catch((error: unknown) => {
-      if (isRunError(error)) throw error;
-      return error instanceof Error ? error : new Error(String(error));
-    }));
+    const state =
+      account === null
+        ? Promise.resolve<BucketState | Error>(new Error('no CA to check the bucket for'))
+        : limit(() =>
+            readBucketState(bucket, account).catch((error: unknown) => {
+              if (isRunError(error)) throw error;
+              return error instanceof Error ? error : new Error(String(error));
+            }),
+          );
     return auditCas.map((ca) => state.then((read) => checkAuditBucket(bucket, read, ca, options, config)).then(progress));
   });
   const rows = await Promise.all([...crlRows, ...auditRows]);

@@ -38,7 +38,11 @@ type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown)
 function oneAtATime(client: ConfigurableClient): void {
   const lock = pLimit(1);
   const middleware: Middleware = (next) => (args) => lock(() => next(args));
-  (client.middlewareStack.add as unknown as (middleware: Middleware, options: object) => void)(middleware, { step: 'initialize', priority: 'high', name: 'pcaRemediationOneS3RequestAtATime' });
+  (client.middlewareStack.add as unknown as (middleware: Middleware, options: object) => void)(middleware, {
+    step: 'initialize',
+    priority: 'high',
+    name: 'pcaRemediationOneS3RequestAtATime',
+  });
 }
 
 /** Every client the commands build: read-only, and S3's requests one at a time. */
@@ -63,7 +67,8 @@ export function simulatedClients(file: AccountFile, options: SimulatedAccountOpt
 export async function readOnlyClients(values: { region?: string; account?: string }, env: NodeJS.ProcessEnv = process.env): Promise<Source> {
   if (values.account !== undefined) {
     const file = parseAccountFile(readJsonFile(values.account, 'account file'));
-    if (values.region !== undefined && values.region !== file.region) throw new UsageError(`--region ${values.region}: the account file ${values.account} describes ${file.region}`);
+    if (values.region !== undefined && values.region !== file.region)
+      throw new UsageError(`--region ${values.region}: the account file ${values.account} describes ${file.region}`);
     return { region: file.region, regionFrom: values.account, simulated: simulatedClients(file) };
   }
   const target = await deploymentTarget({ region: values.region, env });
@@ -77,7 +82,9 @@ export function checkCaArns(arns: readonly string[], source: Source): string[] {
     const parsed = parseCaArn(arn, '--ca');
     if (!parsed.ok) throw new UsageError(parsed.problem);
     if (parsed.value.region !== source.region) {
-      throw new UsageError(`--ca ${arn} is a CA of ${parsed.value.region}, but this run reads ${source.region} (from ${source.regionFrom}): Private CA answers for one region at a time, so pass --region ${parsed.value.region}, and check the CAs of each region in a run of their own`);
+      throw new UsageError(
+        `--ca ${arn} is a CA of ${parsed.value.region}, but this run reads ${source.region} (from ${source.regionFrom}): Private CA answers for one region at a time, so pass --region ${parsed.value.region}, and check the CAs of each region in a run of their own`,
+      );
     }
     return parsed.value.arn;
   });
@@ -87,6 +94,7 @@ export function checkCaArns(arns: readonly string[], source: Source): string[] {
 export function concurrencyOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_CONCURRENCY;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > MAX_CONCURRENCY) throw new UsageError(`--concurrency ${value}: a whole number from 1 to ${MAX_CONCURRENCY}`);
+  if (!Number.isInteger(number) || number < 1 || number > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency ${value}: a whole number from 1 to ${MAX_CONCURRENCY}`);
   return number;
 }

@@ -19,11 +19,23 @@ export const READ_ONLY_POLICY = {
   Version: '2012-10-17',
   Statement: [
     { Sid: 'ListCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:ListCertificateAuthorities'], Resource: '*' },
-    { Sid: 'DescribeCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:DescribeCertificateAuthority'], Resource: 'arn:aws:acm-pca:*:*:certificate-authority/*' },
+    {
+      Sid: 'DescribeCertificateAuthorities',
+      Effect: 'Allow',
+      Action: ['acm-pca:DescribeCertificateAuthority'],
+      Resource: 'arn:aws:acm-pca:*:*:certificate-authority/*',
+    },
     {
       Sid: 'ReadCrlBuckets',
       Effect: 'Allow',
-      Action: ['s3:GetBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3:GetEncryptionConfiguration', 's3:GetBucketLocation', 's3:ListBucket'],
+      Action: [
+        's3:GetBucketPolicy',
+        's3:GetBucketPublicAccessBlock',
+        's3:GetBucketOwnershipControls',
+        's3:GetEncryptionConfiguration',
+        's3:GetBucketLocation',
+        's3:ListBucket',
+      ],
       Resource: 'arn:aws:s3:::*',
     },
   ],

@@ -23,8 +23,13 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<ServiceName, readonly string[
 /** A command the read-only clients refused to send. */
 export class WriteRefused extends Error {
   override readonly name = 'WriteRefused';
-  constructor(readonly service: ServiceName, readonly operation: string) {
-    super(`${service} ${operation} was refused before it was sent: npm run check and npm run snapshot only read (allowed: ${READ_ONLY_OPERATIONS[service].join(', ') || 'nothing'})`);
+  constructor(
+    readonly service: ServiceName,
+    readonly operation: string,
+  ) {
+    super(
+      `${service} ${operation} was refused before it was sent: npm run check and npm run snapshot only read (allowed: ${READ_ONLY_OPERATIONS[service].join(', ') || 'nothing'})`,
+    );
   }
 }
 
@@ -38,5 +43,9 @@ export function refuseWrites(client: ConfigurableClient, service: ServiceName): 
     if (!allowed.includes(operation)) throw new WriteRefused(service, operation || 'an unnamed command');
     return next(args);
   };
-  (client.middlewareStack.add as unknown as (middleware: Middleware, options: object) => void)(guard, { step: 'initialize', priority: 'high', name: 'pcaRemediationReadOnly' });
+  (client.middlewareStack.add as unknown as (middleware: Middleware, options: object) => void)(guard, {
+    step: 'initialize',
+    priority: 'high',
+    name: 'pcaRemediationReadOnly',
+  });
 }

@@ -38,7 +38,14 @@ export function renderCheck(report: CheckReport, paint: Paint): string {
   if (report.rows.length === 0) {
     lines.push(`no CAs in ${report.region}`);
   } else {
-    const rows = report.rows.map((row) => [row.caId ?? row.caArn, row.commonName ?? '-', row.status ?? '-', label(row), row.verdict, row.findings.map((finding) => finding.code).join(' ') || '-']);
+    const rows = report.rows.map((row) => [
+      row.caId ?? row.caArn,
+      row.commonName ?? '-',
+      row.status ?? '-',
+      label(row),
+      row.verdict,
+      row.findings.map((finding) => finding.code).join(' ') || '-',
+    ]);
     const columns = ['CA', 'name', 'status', 'bucket', 'verdict', 'findings'].map((title) => ({ title }));
     lines.push(...renderTable(columns, rows, { rule: false, header: paint.bold }));
   }
@@ -49,7 +56,13 @@ export function renderCheck(report: CheckReport, paint: Paint): string {
       for (const action of row.plan) {
         lines.push(`  ${action.type} ${action.resource}: ${action.description}`);
         for (const diffLine of planDiff(action.before, action.after)) {
-          const painted = diffLine.startsWith('+') ? paint.green(diffLine) : diffLine.startsWith('-') ? paint.red(diffLine) : diffLine.startsWith('@@') ? paint.cyan(diffLine) : diffLine;
+          const painted = diffLine.startsWith('+')
+            ? paint.green(diffLine)
+            : diffLine.startsWith('-')
+              ? paint.red(diffLine)
+              : diffLine.startsWith('@@')
+                ? paint.cyan(diffLine)
+                : diffLine;
           lines.push(`    ${painted}`);
         }
       }
@@ -60,9 +73,14 @@ export function renderCheck(report: CheckReport, paint: Paint): string {
       if (finding.severity === 'action-required' && finding.code !== 'BUCKET_ACCESS_DENIED') lines.push(`  ${finding.code}: ${finding.message}`);
     }
   }
-  const counts = Object.entries(report.summary).filter(([, count]) => count > 0).map(([verdict, count]) => `${count} ${verdict}`);
+  const counts = Object.entries(report.summary)
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdict}`);
   const cas = new Set(report.rows.map((row) => row.caArn)).size;
-  lines.push('', `${cas} CA${cas === 1 ? '' : 's'} in ${report.region}${report.account ? ` (account ${report.account})` : ''}${counts.length ? `: ${counts.join(', ')}` : ''}. Judged as the workflow would in dry-run mode; nothing was written.`);
+  lines.push(
+    '',
+    `${cas} CA${cas === 1 ? '' : 's'} in ${report.region}${report.account ? ` (account ${report.account})` : ''}${counts.length ? `: ${counts.join(', ')}` : ''}. Judged as the workflow would in dry-run mode; nothing was written.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

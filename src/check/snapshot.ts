@@ -47,7 +47,16 @@ export interface Snapshot {
 }
 
 /** The revocation fields the account file holds (src/local/account-file-ca.ts); anything newer is dropped and named. */
-const CRL_FIELDS = ['Enabled', 'ExpirationInDays', 'CustomCname', 'S3BucketName', 'S3ObjectAcl', 'CrlDistributionPointExtensionConfiguration', 'CrlType', 'CustomPath'];
+const CRL_FIELDS = [
+  'Enabled',
+  'ExpirationInDays',
+  'CustomCname',
+  'S3BucketName',
+  'S3ObjectAcl',
+  'CrlDistributionPointExtensionConfiguration',
+  'CrlType',
+  'CustomPath',
+];
 const OCSP_FIELDS = ['Enabled', 'OcspCustomCname'];
 
 function keep(value: Record<string, unknown> | undefined, fields: readonly string[], path: string, dropped: string[]): Record<string, unknown> | undefined {
@@ -57,7 +66,23 @@ function keep(value: Record<string, unknown> | undefined, fields: readonly strin
 }
 
 /** The fields of DescribeCertificateAuthority the account file holds (the simulation's own are added apart). */
-const CA_FIELDS = ['Arn', 'OwnerAccount', 'CreatedAt', 'LastStateChangeAt', 'Type', 'Serial', 'Status', 'NotBefore', 'NotAfter', 'FailureReason', 'CertificateAuthorityConfiguration', 'RevocationConfiguration', 'RestorableUntil', 'KeyStorageSecurityStandard', 'UsageMode'] as const;
+const CA_FIELDS = [
+  'Arn',
+  'OwnerAccount',
+  'CreatedAt',
+  'LastStateChangeAt',
+  'Type',
+  'Serial',
+  'Status',
+  'NotBefore',
+  'NotAfter',
+  'FailureReason',
+  'CertificateAuthorityConfiguration',
+  'RevocationConfiguration',
+  'RestorableUntil',
+  'KeyStorageSecurityStandard',
+  'UsageMode',
+] as const;
 
 /** Dates as ISO strings, undefined members dropped: the JSON the account file is written in. */
 function plain(value: unknown): unknown {
@@ -72,7 +97,11 @@ function caEntry(ca: CertificateAuthority, at: Date, path: string, dropped: stri
     const kept = keep(revocation, ['CrlConfiguration', 'OcspConfiguration'], where, dropped)!;
     const crl = keep(revocation.CrlConfiguration, CRL_FIELDS, `${where}.CrlConfiguration`, dropped);
     const ocsp = keep(revocation.OcspConfiguration, OCSP_FIELDS, `${where}.OcspConfiguration`, dropped);
-    entry.RevocationConfiguration = { ...kept, ...(crl ? { CrlConfiguration: crl } : {}), ...(ocsp ? { OcspConfiguration: ocsp } : {}) } as CertificateAuthorityEntry['RevocationConfiguration'];
+    entry.RevocationConfiguration = {
+      ...kept,
+      ...(crl ? { CrlConfiguration: crl } : {}),
+      ...(ocsp ? { OcspConfiguration: ocsp } : {}),
+    } as CertificateAuthorityEntry['RevocationConfiguration'];
   }
   const crl = ca.RevocationConfiguration?.CrlConfiguration;
   // Private CA exposes no "last CRL write failed at": the rehearsal of a failure event assumes it failed now,
@@ -97,7 +126,9 @@ async function crlObjects(bucket: string, prefixes: readonly string[], owner: st
   for (const prefix of prefixes) {
     let token: string | undefined;
     do {
-      const page: ListObjectsV2CommandOutput = await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, ExpectedBucketOwner: owner }));
+      const page: ListObjectsV2CommandOutput = await s3().send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, ExpectedBucketOwner: owner }),
+      );
       for (const object of page.Contents ?? []) if (object.Key && object.LastModified) objects[object.Key] = object.LastModified.toISOString();
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -139,7 +170,10 @@ async function bucketEntry(name: string, owner: string, prefixes: readonly strin
       ? {
           Rules: [
             {
-              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: encryption.algorithm as 'AES256', ...(encryption.kmsKeyId ? { KMSMasterKeyID: encryption.kmsKeyId } : {}) },
+              ApplyServerSideEncryptionByDefault: {
+                SSEAlgorithm: encryption.algorithm as 'AES256',
+                ...(encryption.kmsKeyId ? { KMSMasterKeyID: encryption.kmsKeyId } : {}),
+              },
               BucketKeyEnabled: encryption.bucketKeyEnabled,
             },
           ],
@@ -157,9 +191,11 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     const wanted = new Set(options.caArns);
     selected = listed.filter((ca) => ca.Arn && wanted.has(ca.Arn));
     const missing = [...wanted].filter((arn) => !selected.some((ca) => ca.Arn === arn));
-    if (missing.length > 0) throw new SnapshotError(`Private CA lists no CA ${missing.join(', ')} in ${options.region} for these credentials; nothing was written`);
+    if (missing.length > 0)
+      throw new SnapshotError(`Private CA lists no CA ${missing.join(', ')} in ${options.region} for these credentials; nothing was written`);
   }
-  if (selected.length === 0) throw new SnapshotError(`Private CA lists no CA in ${options.region} for these credentials: there is nothing to snapshot, and nothing was written`);
+  if (selected.length === 0)
+    throw new SnapshotError(`Private CA lists no CA in ${options.region} for these credentials: there is nothing to snapshot, and nothing was written`);
   const first = parseCaArn(selected[0]!.Arn, 'the listed CA ARN');
   if (!first.ok) throw new SnapshotError(first.problem);
   const { account, partition } = first.value;
@@ -173,7 +209,9 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<Snapshot> 
     prefixes.set(crl.S3BucketName, [...(prefixes.get(crl.S3BucketName) ?? []), ...crlObjectPrefixes(caId, customPathOf(ca.RevocationConfiguration))]);
   }
   const limit = pLimit(Math.min(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), MAX_CONCURRENCY));
-  const read = await Promise.all([...prefixes].map(([name, bucketPrefixes]) => limit(async () => ({ name, entry: await bucketEntry(name, account, bucketPrefixes) }))));
+  const read = await Promise.all(
+    [...prefixes].map(([name, bucketPrefixes]) => limit(async () => ({ name, entry: await bucketEntry(name, account, bucketPrefixes) }))),
+  );
   const buckets = read.flatMap(({ entry }) => ('leftOut' in entry ? [] : [entry]));
   const leftOut = read.flatMap(({ name, entry }) => ('leftOut' in entry ? [{ bucket: name, reason: entry.leftOut }] : []));
   const dropped: string[] = [];

@@ -42,7 +42,12 @@ export interface AnswerClients {
 
 export async function defaultClients(region: string): Promise<AnswerClients> {
   const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
-  return { cloudFormation: new CloudFormationClient({ region }), dynamoDb: new DynamoDBClient({ region }), sfn: new SFNClient({ region }), sts: new STSClient({ region }) };
+  return {
+    cloudFormation: new CloudFormationClient({ region }),
+    dynamoDb: new DynamoDBClient({ region }),
+    sfn: new SFNClient({ region }),
+    sts: new STSClient({ region }),
+  };
 }
 
 export interface AnswerRun {
@@ -51,17 +56,23 @@ export interface AnswerRun {
 }
 
 /** Parse, check, answer. Throws UsageError/RemoteError (exit 2, one line) for what the user can fix. */
-export async function answerCommand(command: 'approve' | 'decline', argv: string[], options: { clients?: (region: string) => Promise<AnswerClients>; target?: Omit<TargetInput, 'stage' | 'region'> } = {}): Promise<AnswerRun> {
+export async function answerCommand(
+  command: 'approve' | 'decline',
+  argv: string[],
+  options: { clients?: (region: string) => Promise<AnswerClients>; target?: Omit<TargetInput, 'stage' | 'region'> } = {},
+): Promise<AnswerRun> {
   const { values, positionals } = parseCommandLine(command, {
     args: argv,
     allowPositionals: true,
     options: { ...DEPLOYMENT_OPTIONS, reason: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   if (values.help) return { code: 0, stdout: `${usage(command)}\n` };
-  if (positionals.length !== 1 || positionals[0]!.trim() === '') throw new UsageError('give the id of one event (the "id" of the EventBridge event, as in the request for approval)');
+  if (positionals.length !== 1 || positionals[0]!.trim() === '')
+    throw new UsageError('give the id of one event (the "id" of the EventBridge event, as in the request for approval)');
   const eventId = positionals[0]!.trim();
   const decision = command === 'approve' ? 'approved' : 'declined';
-  if (decision === 'declined' && !values.reason?.trim()) throw new UsageError('a decline needs --reason "<why>": it is recorded with your ARN in the history item and the outcome');
+  if (decision === 'declined' && !values.reason?.trim())
+    throw new UsageError('a decline needs --reason "<why>": it is recorded with your ARN in the history item and the outcome');
 
   const { explain, findDeployment, RemoteError } = await import('../executions/remote');
   const { answerApproval, ApprovalRefused } = await import('../lib/approval');
@@ -71,7 +82,10 @@ export async function answerCommand(command: 'approve' | 'decline', argv: string
   const clients = await (options.clients ?? defaultClients)(target.region);
   const deployment = await findDeployment(clients.cloudFormation, target.stage, target.regionFrom);
   const table = deployment.historyTableName;
-  if (!table) throw new RemoteError(`stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``);
+  if (!table)
+    throw new RemoteError(
+      `stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``,
+    );
   const step = <T>(what: string, send: () => Promise<T>) =>
     send().catch((error: unknown) => {
       throw explain(error, what);
@@ -80,7 +94,9 @@ export async function answerCommand(command: 'approve' | 'decline', argv: string
     const { answer, item } = await answerApproval(
       {
         readItem: async (id) => {
-          const { Item } = await step(`reading event ${id} in ${table}`, () => clients.dynamoDb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: eventKey(id) } }, ConsistentRead: true })));
+          const { Item } = await step(`reading event ${id} in ${table}`, () =>
+            clients.dynamoDb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: eventKey(id) } }, ConsistentRead: true })),
+          );
           return Item ? (unmarshalItem(Item) as never) : null;
         },
         callerArn: async () => {

@@ -34,14 +34,17 @@ function temporaryDirectory(parent: string, prefix: string): string {
 }
 
 async function benchBundles(root: string, options: { runs: number; noPackage: boolean; progress: (message: string) => void }): Promise<BundleReport> {
-  const { buildNaive, hasPackage, measureInit, packagedFunctions, packageService, writeBundles, BUNDLE_LIMIT_BYTES, INIT_RATIO_LIMIT } = await import('../bench/bundles');
+  const { buildNaive, hasPackage, measureInit, packagedFunctions, packageService, writeBundles, BUNDLE_LIMIT_BYTES, INIT_RATIO_LIMIT } = await import(
+    '../bench/bundles'
+  );
   const { lambdaEnvironment } = await import('../bench/import-child');
   const { bundleComposition } = await import('../bench/composition');
   let directory: string;
   let seconds: number | null = null;
   if (options.noPackage) {
     directory = resolve(root, '.serverless');
-    if (!hasPackage(directory)) throw new UsageError(`--no-package: no packaged functions in ${directory}; run \`npx sls package\` first, or leave --no-package out`);
+    if (!hasPackage(directory))
+      throw new UsageError(`--no-package: no packaged functions in ${directory}; run \`npx sls package\` first, or leave --no-package out`);
   } else {
     directory = temporaryDirectory(tmpdir(), 'pca-remediation-bench-package-');
     options.progress('packaging: npx sls package');
@@ -98,7 +101,8 @@ async function main(): Promise<number> {
   const warnings: string[] = [];
   let runs = DEFAULT_RUNS;
   if (values.runs !== undefined) {
-    if (!/^\d+$/.test(values.runs) || Number(values.runs) < 1) throw new UsageError(`--runs must be a whole number of at least 1, not ${JSON.stringify(values.runs)}`);
+    if (!/^\d+$/.test(values.runs) || Number(values.runs) < 1)
+      throw new UsageError(`--runs must be a whole number of at least 1, not ${JSON.stringify(values.runs)}`);
     runs = Number(values.runs);
     if (runs < DEFAULT_RUNS) warnings.push(`--runs ${runs}: fewer than ${DEFAULT_RUNS} samples per variant, so the init medians are noisy`);
   }

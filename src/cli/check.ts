@@ -77,7 +77,14 @@ async function main(): Promise<number> {
   const progress = progressLine(process.stderr);
   let report: Awaited<ReturnType<typeof checkAccount>>;
   try {
-    report = await checkAccount({ region: source.region, caArns, auditBuckets: values['audit-bucket'] ?? [], config, concurrency, onProgress: progress.update });
+    report = await checkAccount({
+      region: source.region,
+      caArns,
+      auditBuckets: values['audit-bucket'] ?? [],
+      config,
+      concurrency,
+      onProgress: progress.update,
+    });
   } catch (error) {
     throw explain(error, `checking the CAs of ${source.region}`);
   } finally {

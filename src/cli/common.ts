@@ -12,7 +12,8 @@ import type { AccountChange } from '../local/account-changes';
 import type { CallSummary } from '../local/runner';
 
 /** The Node versions the tools run on: package.json's engines.node (npm ci enforces it too, see .npmrc). */
-export const REQUIRED_NODE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
+export const REQUIRED_NODE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines
+  .node;
 
 /** Null when Node `running` (e.g. process.versions.node) satisfies `required`, else the one line to print. */
 export function nodeVersionProblem(running: string, required: string = REQUIRED_NODE): string | null {
@@ -44,16 +45,25 @@ function npmConfigNames(option: string): string[] {
  * x.json --json` then does what it says); any other option of ours that npm took stops
  * the CLI with a hint, before anything runs. `--help` never reaches us: npm answers it.
  */
-export function parseCommandLine<const T extends ParseArgsConfig>(script: string, config: T, env: NodeJS.ProcessEnv = process.env): ReturnType<typeof parseArgs<T>> {
+export function parseCommandLine<const T extends ParseArgsConfig>(
+  script: string,
+  config: T,
+  env: NodeJS.ProcessEnv = process.env,
+): ReturnType<typeof parseArgs<T>> {
   const options = config.options ?? {};
-  const taken = env.npm_lifecycle_event !== script ? [] : Object.keys(options).filter((option) => option !== 'help' && npmConfigNames(option).some((name) => env[name] !== undefined));
+  const taken =
+    env.npm_lifecycle_event !== script
+      ? []
+      : Object.keys(options).filter((option) => option !== 'help' && npmConfigNames(option).some((name) => env[name] !== undefined));
   const honoured = taken.filter((option) => option === 'json' && options[option]!.type === 'boolean' && env.npm_config_json === 'true');
   const refused = taken.filter((option) => !honoured.includes(option));
   if (refused.length > 0) {
     const list = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
     const names = refused.flatMap((option) => npmConfigNames(option).filter((name) => env[name] !== undefined));
     const example = refused.map((option) => `--${option}${options[option]!.type === 'string' ? ' <value>' : ''}`).join(' ');
-    throw new UsageError(`npm took ${list(refused.map((option) => `--${option}`))} as its own: npm reads every flag before \`--\` and passes on only ${list(names)} (any value becomes an argument). Write npm run ${script} -- … ${example} (or, if an .npmrc sets ${refused.length > 1 ? 'them' : 'it'}, remove ${refused.length > 1 ? 'them' : 'it'} there)`);
+    throw new UsageError(
+      `npm took ${list(refused.map((option) => `--${option}`))} as its own: npm reads every flag before \`--\` and passes on only ${list(names)} (any value becomes an argument). Write npm run ${script} -- … ${example} (or, if an .npmrc sets ${refused.length > 1 ? 'them' : 'it'}, remove ${refused.length > 1 ? 'them' : 'it'} there)`,
+    );
   }
   const parsed = parseArgs(config);
   if (honoured.length > 0) (parsed.values as Record<string, unknown>).json = true;
@@ -120,7 +130,13 @@ export function runCli(main: () => Promise<number>, usage: string): void {
       (error: unknown) => {
         if (outputClosed) return;
         const name = (error as Error)?.name;
-        if (name === 'UsageError' || name === 'LocalInputError' || name === 'AccountFileError' || name === 'RemoteError' || (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+        if (
+          name === 'UsageError' ||
+          name === 'LocalInputError' ||
+          name === 'AccountFileError' ||
+          name === 'RemoteError' ||
+          (error as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')
+        ) {
           // parseArgs's advice on positionals that start with '-' (put them after '--') is not about a mistyped option.
           const message = (error as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
           process.stderr.write(`error: ${message}\n${name === 'UsageError' || (error as { code?: string }).code ? `\n${usage}\n` : ''}`);
@@ -145,7 +161,7 @@ export function renderCalls(calls: readonly CallSummary[], paint: Paint): string
 
 export function renderChanges(changes: readonly AccountChange[], paint: Paint): string[] {
   if (changes.length === 0) return [`  ${paint.bold('account')}    unchanged`];
-  const lines = [`  ${paint.bold('account')}    ${paint.dim('changes in the simulated account, including Private CA\'s own writes')}`];
+  const lines = [`  ${paint.bold('account')}    ${paint.dim("changes in the simulated account, including Private CA's own writes")}`];
   for (const change of changes) lines.push(`    ${change.resource}: ${change.what}`);
   return lines;
 }

@@ -28,7 +28,9 @@ interface Row {
 }
 
 function compactCalls(run: LocalRun, paint: Paint): string {
-  const calls = run.report.calls.map((call) => (call.error ? `${call.operation} ${paint.yellow(`→ ${call.error}`)}` : MUTATING.has(call.operation) ? paint.bold(call.operation) : call.operation));
+  const calls = run.report.calls.map((call) =>
+    call.error ? `${call.operation} ${paint.yellow(`→ ${call.error}`)}` : MUTATING.has(call.operation) ? paint.bold(call.operation) : call.operation,
+  );
   return `  ${paint.bold('AWS calls')}  ${calls.length === 0 ? 'none' : `${calls.length}: ${calls.join(', ')}`}`;
 }
 
@@ -48,12 +50,20 @@ function table(rows: readonly Row[], paint: Paint): string[] {
       formatSeconds((Date.parse(run.execution.stoppedAt) - Date.parse(run.execution.startedAt)) / 1000),
     ];
   });
-  const painted = cells.map((row, index) => row.map((text, column) => (column === 3 ? (rows[index]!.asExpected ? colorStatus(text, paint) : paint.red(text)) : text)));
-  return renderTable(header.map((title) => ({ title })), painted, { header: paint.bold });
+  const painted = cells.map((row, index) =>
+    row.map((text, column) => (column === 3 ? (rows[index]!.asExpected ? colorStatus(text, paint) : paint.red(text)) : text)),
+  );
+  return renderTable(
+    header.map((title) => ({ title })),
+    painted,
+    { header: paint.bold },
+  );
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine('demo', { options: { only: { type: 'string', multiple: true }, summary: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseCommandLine('demo', {
+    options: { only: { type: 'string', multiple: true }, summary: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -69,7 +79,14 @@ async function main(): Promise<number> {
   for (const scenario of chosen) {
     const event = runner.readJsonFile(resolve(runner.REPOSITORY_ROOT, scenario.event), 'event file');
     const account = runner.readJsonFile(resolve(runner.REPOSITORY_ROOT, scenario.account), 'account file');
-    const run = await runner.runLocal({ event, account, params: { mode: scenario.mode ?? 'apply' }, random: runner.seededRandom(1), executionName: `demo-${scenario.id}`, ...(scenario.approver ? { approver: scenario.approver } : {}) });
+    const run = await runner.runLocal({
+      event,
+      account,
+      params: { mode: scenario.mode ?? 'apply' },
+      random: runner.seededRandom(1),
+      executionName: `demo-${scenario.id}`,
+      ...(scenario.approver ? { approver: scenario.approver } : {}),
+    });
     const asExpected = run.report.outcome?.status === scenario.expect.status && run.report.status === scenario.expect.executionStatus;
     rows.push({ scenario, run, asExpected });
     if (values.summary) continue;
@@ -93,7 +110,8 @@ async function main(): Promise<number> {
     ...table(rows, paint),
     '',
     failed.length === 0
-      ? paint.green(`All ${rows.length} ended as expected.`) + paint.dim(` ${wallSeconds.toFixed(1)} s wall time; "took" is simulated time, the waits and retry delays Step Functions would spend.`)
+      ? paint.green(`All ${rows.length} ended as expected.`) +
+        paint.dim(` ${wallSeconds.toFixed(1)} s wall time; "took" is simulated time, the waits and retry delays Step Functions would spend.`)
       : paint.red(`${failed.length} of ${rows.length} did not end as expected: ${failed.map((row) => row.scenario.id).join(', ')}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

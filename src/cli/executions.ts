@@ -51,14 +51,17 @@ async function main(): Promise<number> {
   if (positionals.length > 1) throw new UsageError('give at most one execution ARN');
   const arn = positionals[0];
   if (arn !== undefined) {
-    if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new UsageError(`${arn} is not an execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`);
+    if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn))
+      throw new UsageError(`${arn} is not an execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`);
     if (values.diagram) checkDiagramFile(values.diagram);
     // The ARN names its region; --region, if given, wins (as it would for the AWS CLI).
     const { sfn } = clients({ stage: values.stage ?? '', region: values.region || arn.split(':')[3] });
     await describeExecution(sfn, arn);
     const view = executionView(await readHistory(sfn, arn));
     const { definition } = loadDefinition();
-    process.stdout.write(`${renderExecution(view, { title: arn.split(':').at(-1), about: [['execution', arn]], consoleUrl: executionConsoleUrl(arn), definition, paint })}\n`);
+    process.stdout.write(
+      `${renderExecution(view, { title: arn.split(':').at(-1), about: [['execution', arn]], consoleUrl: executionConsoleUrl(arn), definition, paint })}\n`,
+    );
     if (values.diagram) {
       await writeDiagram(values.diagram, definition, view);
       process.stdout.write(`  diagram   ${values.diagram}\n`);
@@ -67,7 +70,8 @@ async function main(): Promise<number> {
   }
   if (values.diagram) throw new UsageError('--diagram needs an execution ARN');
   const status = values.status?.toUpperCase();
-  if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status ${values.status}: one of ${STATUSES.join(', ')}`);
+  if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
+    throw new UsageError(`--status ${values.status}: one of ${STATUSES.join(', ')}`);
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit ${values.limit}: a whole number from 1 to 1000`);
   const since = values.since === undefined ? undefined : parseSince(values.since);

@@ -25,7 +25,6 @@ const USAGE = `usage: npm run invoke -- <event.json> [options]
                     table, so as it is it would end DUPLICATE): starts it with the id <id>/rerun-<time>
   --diagram <file>  with --wait: draw the execution's path (.svg or .mmd)`;
 
-
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine('invoke', {
     allowPositionals: true,
@@ -69,7 +68,9 @@ async function main(): Promise<number> {
   });
   const view = executionView(history);
   const { definition } = loadDefinition();
-  process.stdout.write(`\n${renderExecution(view, { title: file, about: [['execution', executionArn]], consoleUrl: executionConsoleUrl(executionArn), definition, paint })}\n`);
+  process.stdout.write(
+    `\n${renderExecution(view, { title: file, about: [['execution', executionArn]], consoleUrl: executionConsoleUrl(executionArn), definition, paint })}\n`,
+  );
   if (values.diagram) {
     await writeDiagram(values.diagram, definition, view);
     process.stdout.write(`  diagram   ${values.diagram}\n`);

@@ -53,7 +53,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give one event file' : `give one event file, not ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'give one event file' : `give one event file, not ${positionals.length}: ${positionals.join(' ')}`);
   const params: Record<string, string> = {};
   for (const pair of values.param ?? []) {
     const match = /^([A-Za-z]+)=(.*)$/s.exec(pair);
@@ -71,7 +72,8 @@ async function main(): Promise<number> {
 
   if (values.logs) {
     // The handlers log with console (Powertools dev mode); keep stdout for the result.
-    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) console[method] = (...args: unknown[]) => process.stderr.write(`${format(...args)}\n`);
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
+      console[method] = (...args: unknown[]) => process.stderr.write(`${format(...args)}\n`);
   }
   const runner = await loadRunner({ logs: values.logs });
   for (const name of Object.keys(params)) {
@@ -81,11 +83,14 @@ async function main(): Promise<number> {
   const event = runner.readJsonFile(eventPath, 'event file');
   const account = values.account === undefined ? undefined : runner.readJsonFile(values.account, 'account file');
   const history = values.history === undefined ? [] : runner.readHistoryFile(values.history, { missingIsEmpty: true });
-  const approver = answer === undefined ? undefined : { answers: [answer as 'approve' | 'decline' | 'none'], reason: 'declined locally (npm run local --answer decline)' };
-  const run = await runner.runLocal({ event, account, params, random: runner.seededRandom(seed), history, ...(approver ? { approver } : {}) }).catch((error: Error) => {
-    if (error.name === 'AccountFileError') throw new runner.LocalInputError(`account file ${values.account}: ${error.message}`);
-    throw error;
-  });
+  const approver =
+    answer === undefined ? undefined : { answers: [answer as 'approve' | 'decline' | 'none'], reason: 'declined locally (npm run local --answer decline)' };
+  const run = await runner
+    .runLocal({ event, account, params, random: runner.seededRandom(seed), history, ...(approver ? { approver } : {}) })
+    .catch((error: Error) => {
+      if (error.name === 'AccountFileError') throw new runner.LocalInputError(`account file ${values.account}: ${error.message}`);
+      throw error;
+    });
   if (values['save-account']) writeFileSync(values['save-account'], `${JSON.stringify(run.report.account, null, 2)}\n`);
   if (values.history) writeFileSync(values.history, `${JSON.stringify(run.report.history, null, 2)}\n`);
   if (diagram) await writeDiagram(diagram, run.definition, run.view);

@@ -41,7 +41,8 @@ export function pastedBlocks(text: string): PastedBlock[] {
     const line = text.slice(0, match.index).split('\n').length;
     if (closing === -1) throw new Error(`line ${line}: <!-- output: ${match[1]} --> has no closing \`\`\` fence`);
     const end = closing + 1;
-    if (!text.startsWith(`\`\`\`\n${OUTPUT_END}`, end)) throw new Error(`line ${line}: <!-- output: ${match[1]} --> is not closed by ${OUTPUT_END} right after its fence`);
+    if (!text.startsWith(`\`\`\`\n${OUTPUT_END}`, end))
+      throw new Error(`line ${line}: <!-- output: ${match[1]} --> is not closed by ${OUTPUT_END} right after its fence`);
     blocks.push({ name: match[1]!, language: match[2]!, content: text.slice(start, end), start, end });
   }
   return blocks;

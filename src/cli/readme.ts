@@ -38,7 +38,11 @@ async function cli(script: string, args: readonly string[], cwd = ROOT, expect: 
   const command = ['npm run', script, ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
   let run: Run;
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, join(ROOT, 'src/cli', `${script}.ts`), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, join(ROOT, 'src/cli', `${script}.ts`), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     run = { code: 0, stdout };
   } catch (error) {
     const failed = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
@@ -78,7 +82,13 @@ const refusedRollback = once(async () => {
     const bucket = account.buckets.find((item) => item.Policy !== null);
     if (!bucket) throw new RunFailed('the local run left no bucket with a policy to edit');
     const policy = (typeof bucket.Policy === 'string' ? JSON.parse(bucket.Policy) : bucket.Policy) as { Statement: unknown[] };
-    policy.Statement.push({ Sid: 'AddedByOps', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket.Name}/*` });
+    policy.Statement.push({
+      Sid: 'AddedByOps',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' },
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${bucket.Name}/*`,
+    });
     bucket.Policy = policy;
     writeFileSync(accountFile, `${JSON.stringify(account, null, 2)}\n`);
     const run = await cli('rollback', [event.id, '--account', 'after.json', '--history', 'history.json', '--save-account', 'rolled-back.json'], directory, [1]);
@@ -123,7 +133,12 @@ const OUTPUTS: Record<string, { shows: string; make: () => Promise<string> }> = 
 /** The Markdown files that may hold pasted outputs: the README and every page of docs/. */
 function markdownFiles(root: string): string[] {
   const docs = join(root, 'docs');
-  const pages = existsSync(docs) ? readdirSync(docs).filter((name) => name.endsWith('.md')).sort().map((name) => join(docs, name)) : [];
+  const pages = existsSync(docs)
+    ? readdirSync(docs)
+        .filter((name) => name.endsWith('.md'))
+        .sort()
+        .map((name) => join(docs, name))
+    : [];
   return [join(root, 'README.md'), ...pages].filter((file) => existsSync(file));
 }
 
@@ -131,7 +146,9 @@ const USAGE = `usage: npm run readme [-- options]
 
 Paste the real output of the runs the README and docs/*.md show, between their
 <!-- output: <name> --> and <!-- output:end --> markers. Names:
-${Object.entries(OUTPUTS).map(([name, { shows }]) => `  ${name.padEnd(17)}${shows}`).join('\n')}
+${Object.entries(OUTPUTS)
+  .map(([name, { shows }]) => `  ${name.padEnd(17)}${shows}`)
+  .join('\n')}
 
   --root <dir>  the checkout whose README.md and docs/ to update (default: this one)
   --check       write nothing; exit 1 when a pasted output is out of date`;
@@ -190,7 +207,10 @@ async function main(): Promise<number> {
   });
   const describe = (list: typeof stale) => list.map(({ file, changed }) => `${shown(file)} (${changed.map((block) => block.name).join(', ')})`).join(', ');
   const count = files.reduce((total, { blocks }) => total + blocks.length, 0);
-  const everywhere = files.filter(({ blocks }) => blocks.length > 0).map(({ file }) => shown(file)).join(', ');
+  const everywhere = files
+    .filter(({ blocks }) => blocks.length > 0)
+    .map(({ file }) => shown(file))
+    .join(', ');
 
   if (stale.length === 0) {
     process.stdout.write(`up to date: ${count} pasted outputs in ${everywhere}\n`);

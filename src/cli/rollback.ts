@@ -73,7 +73,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0]!.trim() === '') throw new UsageError('give the id of one event (the "id" of the EventBridge event, as in the outcome record\'s eventId)');
+  if (positionals.length !== 1 || positionals[0]!.trim() === '')
+    throw new UsageError('give the id of one event (the "id" of the EventBridge event, as in the outcome record\'s eventId)');
   const eventId = positionals[0]!;
   const local = values.account !== undefined || values.history !== undefined;
   if (local && (values.account === undefined || values.history === undefined)) throw new UsageError('locally, give both --account and --history');
@@ -116,7 +117,10 @@ async function main(): Promise<number> {
     const target = await deploymentTarget(values);
     const { cloudFormation } = clients(target);
     const deployment = await findDeployment(cloudFormation, target.stage, target.regionFrom);
-    if (!deployment.historyTableName) throw new RemoteError(`stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``);
+    if (!deployment.historyTableName)
+      throw new RemoteError(
+        `stack ${deployment.stackName} has no output HistoryTableName: it was deployed by a version without the history table; deploy again with \`npx sls deploy\``,
+      );
     configureClients({ options: { region: target.region } });
     table = deployment.historyTableName;
     where = `stack ${deployment.stackName} (${deployment.region}), table ${table}`;
@@ -130,10 +134,13 @@ async function main(): Promise<number> {
       const { item, undoable, kept, differences } = await checkRollback({ table, eventId });
       process.stdout.write(`  remediation ${item.status} by ${item.executionArn} at ${item.finishedAt ?? item.startedAt}\n`);
       if (differences.length > 0) {
-        process.stdout.write(`\n${paint.red('would refuse')}: ${differences.length} of ${undoable.length} change(s) no longer hold what the remediation wrote\n${differences.flatMap((difference) => renderDifference(difference, paint)).join('\n')}\n`);
+        process.stdout.write(
+          `\n${paint.red('would refuse')}: ${differences.length} of ${undoable.length} change(s) no longer hold what the remediation wrote\n${differences.flatMap((difference) => renderDifference(difference, paint)).join('\n')}\n`,
+        );
         return 1;
       }
-      for (const change of [...undoable].reverse()) process.stdout.write(`  would restore  ${change.type} ${change.resource}${change.before === null ? ' (delete the policy: there was none)' : ''}\n`);
+      for (const change of [...undoable].reverse())
+        process.stdout.write(`  would restore  ${change.type} ${change.resource}${change.before === null ? ' (delete the policy: there was none)' : ''}\n`);
       for (const change of kept) process.stdout.write(`  cannot undo    ${change.type} ${change.resource}\n`);
       return 0;
     }

@@ -90,7 +90,9 @@ async function main(): Promise<number> {
   }
   writeAtomically(values.out, `${JSON.stringify(snapshot.file, null, 2)}\n`, values.force);
   const { file, leftOut } = snapshot;
-  process.stdout.write(`wrote ${values.out}: ${file.certificateAuthorities.length} CA${file.certificateAuthorities.length === 1 ? '' : 's'} and ${file.buckets.length} bucket${file.buckets.length === 1 ? '' : 's'} of account ${file.account} in ${file.region}\n`);
+  process.stdout.write(
+    `wrote ${values.out}: ${file.certificateAuthorities.length} CA${file.certificateAuthorities.length === 1 ? '' : 's'} and ${file.buckets.length} bucket${file.buckets.length === 1 ? '' : 's'} of account ${file.account} in ${file.region}\n`,
+  );
   for (const item of leftOut) process.stdout.write(`left out bucket ${item.bucket}: ${item.reason}\n`);
   for (const path of snapshot.dropped) process.stdout.write(`not kept (the account file has no field for it): ${path}\n`);
   process.stdout.write(`rehearse with: npm run local -- <event.json> --account ${values.out}\n`);

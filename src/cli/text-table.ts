@@ -47,7 +47,10 @@ export function renderTable(columns: readonly Column[], rows: ReadonlyArray<read
     columns: columns.map((column) => ({ alignment: column.align ?? 'left' })),
     drawHorizontalLine: (index) => rule && index === 1,
   });
-  const lines = text.replace(/\n$/, '').split('\n').map((line) => line.trimEnd());
+  const lines = text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => line.trimEnd());
   if (options.header) lines[0] = options.header(lines[0]!);
   return lines;
 }

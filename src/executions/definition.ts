@@ -86,7 +86,8 @@ export function loadDefinition(file = STATE_MACHINE_FILE, region = 'us-east-1', 
     if (state.Resource === LAMBDA_CALLBACK_RESOURCE) {
       const parameters = state.Parameters as { FunctionName?: { 'Fn::GetAtt'?: [string, string] } } | undefined;
       const target = parameters?.FunctionName?.['Fn::GetAtt'];
-      if (target?.[1] !== 'Arn') throw new Error(`Task state ${name}: a ${LAMBDA_CALLBACK_RESOURCE} Task needs Parameters.FunctionName {Fn::GetAtt: [<function>, Arn]}`);
+      if (target?.[1] !== 'Arn')
+        throw new Error(`Task state ${name}: a ${LAMBDA_CALLBACK_RESOURCE} Task needs Parameters.FunctionName {Fn::GetAtt: [<function>, Arn]}`);
       callbackTasks[name] = target[0];
       (state.Parameters as Record<string, unknown>).FunctionName = `arn:aws:lambda:${region}:${account}:function:pca-remediation-local-${target[0]}`;
       continue;
@@ -128,7 +129,9 @@ export function bindReferences<T>(value: T, refs: Readonly<Record<string, string
 
 /** The index of the first retrier of `retriers` that handles `errorName`, or -1. */
 export function matchingRetrier(retriers: Retrier[] | undefined, errorName: string): number {
-  return (retriers ?? []).findIndex((retrier) => retrier.ErrorEquals.some((name) => name === errorName || name === 'States.ALL' || name === 'States.TaskFailed'));
+  return (retriers ?? []).findIndex((retrier) =>
+    retrier.ErrorEquals.some((name) => name === errorName || name === 'States.ALL' || name === 'States.TaskFailed'),
+  );
 }
 
 /** The delay Step Functions waits before retry number `attempt` (0-based) of `retrier`. */

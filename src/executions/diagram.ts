@@ -55,7 +55,23 @@ export const COMMON_ERRORS: readonly string[] = [...LAMBDA_ERRORS, 'AwsTransient
 // ---------------------------------------------------------------------------
 
 /** Words Mermaid's flowchart grammar reads as keywords, never usable as node ids. */
-const MERMAID_RESERVED = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'class', 'classdef', 'click', 'linkstyle', 'default', 'direction', 'call', 'href', 'interpolate', 'callback']);
+const MERMAID_RESERVED = new Set([
+  'end',
+  'graph',
+  'flowchart',
+  'subgraph',
+  'style',
+  'class',
+  'classdef',
+  'click',
+  'linkstyle',
+  'default',
+  'direction',
+  'call',
+  'href',
+  'interpolate',
+  'callback',
+]);
 
 function mermaidIds(names: readonly string[]): Map<string, string> {
   const ids = new Map<string, string>();
@@ -137,7 +153,13 @@ export function ruleLabel(rule: Rule): string {
     const parts = rules.map((inner: Rule) => ({ inner, simple: comparison(inner) }));
     // `$.x == A or B` when every branch compares the same variable the same way.
     const first = parts[0]?.simple;
-    if (first && first.value !== '' && parts.every((part) => part.simple && !part.inner.And && !part.inner.Or && !part.inner.Not && part.simple.variable === first.variable && part.simple.op === first.op)) {
+    if (
+      first &&
+      first.value !== '' &&
+      parts.every(
+        (part) => part.simple && !part.inner.And && !part.inner.Or && !part.inner.Not && part.simple.variable === first.variable && part.simple.op === first.op,
+      )
+    ) {
       return `${first.variable} ${first.op} ${parts.map((part) => part.simple!.value).join(` ${word} `)}`;
     }
     return parts.map((part) => (part.inner.And || part.inner.Or ? `(${ruleLabel(part.inner)})` : ruleLabel(part.inner))).join(` ${word} `);
@@ -185,7 +207,8 @@ export function workflowGraph(definition: Definition, options: DiagramOptions = 
     const node: DiagramNode = { name, id: ids.get(name)!, type: state.Type };
     nodes.push(node);
     if (state.Type === 'Choice') {
-      for (const rule of (state.Choices as Rule[] | undefined) ?? []) edges.push({ from: name, to: target(name, rule.Next), kind: 'choice', label: clip(ruleLabel(rule)) });
+      for (const rule of (state.Choices as Rule[] | undefined) ?? [])
+        edges.push({ from: name, to: target(name, rule.Next), kind: 'choice', label: clip(ruleLabel(rule)) });
       if (state.Default !== undefined) edges.push({ from: name, to: target(name, state.Default), kind: 'default', label: 'otherwise' });
     }
     if (state.Next !== undefined) edges.push({ from: name, to: target(name, state.Next), kind: 'next', label: '' });
@@ -289,7 +312,9 @@ export function executionMarks(graph: DiagramGraph, view: ExecutionView): Execut
     if (state.failed || state.caught) marks.failed.add(state.name);
     const next = view.states[index + 1];
     if (!next) return;
-    const candidates = graph.edges.map((edge, at) => ({ edge, at })).filter(({ edge }) => edge.kind !== 'retry' && edge.from === state.name && edge.to === next.name);
+    const candidates = graph.edges
+      .map((edge, at) => ({ edge, at }))
+      .filter(({ edge }) => edge.kind !== 'retry' && edge.from === state.name && edge.to === next.name);
     const wanted = candidates.filter(({ edge }) => (edge.kind === 'catch') === (state.caught !== null));
     for (const { at } of wanted.length > 0 ? wanted : candidates) marks.edges.add(at);
   });
@@ -312,7 +337,10 @@ export function executionMermaid(definition: Definition, view: ExecutionView, op
   const graph = workflowGraph(definition, options);
   const marks = executionMarks(graph, view);
   const ids = (names: Set<string>) => graph.nodes.filter((node) => names.has(node.name)).map((node) => node.id);
-  const lines = mermaidLines(graph, `The path of one execution (${view.status}${view.error ? `: ${view.error.error}` : ''}), drawn from the state machine definition.`);
+  const lines = mermaidLines(
+    graph,
+    `The path of one execution (${view.status}${view.error ? `: ${view.error.error}` : ''}), drawn from the state machine definition.`,
+  );
   for (const mark of ['visited', 'retried', 'failed'] as const) {
     lines.push(`  classDef ${mark} fill:${MARK_COLORS[mark].fill},stroke:${MARK_COLORS[mark].stroke},stroke-width:2px,color:#1f2328`);
   }
@@ -411,7 +439,8 @@ function tooltip(name: string, type: string, view: ExecutionView | undefined): s
 
 /** The legend under the graph (an HTML-like table, the graph's label): what the colours and lines mean. */
 function legend(graph: DiagramGraph, marks: ExecutionMarks | null, title: string | null): string {
-  const swatch = (fill: string, stroke: string) => `<TD BGCOLOR="${fill}" COLOR="${stroke}" BORDER="${marks ? 2 : 1}" WIDTH="22" HEIGHT="14" FIXEDSIZE="TRUE"></TD>`;
+  const swatch = (fill: string, stroke: string) =>
+    `<TD BGCOLOR="${fill}" COLOR="${stroke}" BORDER="${marks ? 2 : 1}" WIDTH="22" HEIGHT="14" FIXEDSIZE="TRUE"></TD>`;
   const line = (color: string, width: number) => `<TD BORDER="${width}" SIDES="B" COLOR="${color}" WIDTH="22" HEIGHT="8" FIXEDSIZE="TRUE"></TD>`;
   // A dashed cell border would do, but this Graphviz build's json output garbles the
   // STYLE of an HTML cell (the layout test reads that output), so the catch sample is text.
@@ -443,7 +472,10 @@ function legend(graph: DiagramGraph, marks: ExecutionMarks | null, title: string
 export function workflowDot(definition: Definition, view?: ExecutionView, options: DiagramOptions = {}): string {
   const graph = workflowGraph(definition, options);
   const marks = view ? executionMarks(graph, view) : null;
-  const title = marks && view ? `One execution: ${view.status}${view.error ? ` (${view.error.error})` : ''}${view.outcome ? `, outcome ${view.outcome.status}` : ''}` : null;
+  const title =
+    marks && view
+      ? `One execution: ${view.status}${view.error ? ` (${view.error.error})` : ''}${view.outcome ? `, outcome ${view.outcome.status}` : ''}`
+      : null;
   const lines = [
     'digraph workflow {',
     `  graph [${attributes({ rankdir: 'TB', bgcolor: '#ffffff', fontname: FONT, fontsize: LABEL_FONT, nodesep: 0.25, ranksep: 0.4, pad: 0.25, labelloc: 'b', labeljust: 'l', forcelabels: 'true', label: legend(graph, marks, title), tooltip: title ?? `Workflow: ${graph.nodes.length} states from ${graph.startAt}` })}];`,
@@ -452,10 +484,10 @@ export function workflowDot(definition: Definition, view?: ExecutionView, option
   ];
   for (const node of graph.nodes) {
     const colors = nodeColors(node.name, marks);
-    const label = node.retry
-      ? `<${html(node.name)}<BR/><FONT POINT-SIZE="${SMALL_FONT}" COLOR="#6e7781">${html(`↻ ${node.retry}`)}</FONT>>`
-      : node.name;
-    lines.push(`  ${quoted(node.name)} [${attributes({ ...SHAPES[node.type], label, fillcolor: colors.fill, color: colors.stroke, fontcolor: colors.text, penwidth: colors.width, tooltip: tooltip(node.name, node.type, view) })}];`);
+    const label = node.retry ? `<${html(node.name)}<BR/><FONT POINT-SIZE="${SMALL_FONT}" COLOR="#6e7781">${html(`↻ ${node.retry}`)}</FONT>>` : node.name;
+    lines.push(
+      `  ${quoted(node.name)} [${attributes({ ...SHAPES[node.type], label, fillcolor: colors.fill, color: colors.stroke, fontcolor: colors.text, penwidth: colors.width, tooltip: tooltip(node.name, node.type, view) })}];`,
+    );
   }
   graph.edges.forEach((edge, index) => {
     const taken = marks?.edges.has(index) ?? false;
@@ -516,5 +548,8 @@ export function readmeDiagram(readme: string): string | null {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) return null;
-  return readme.slice(start + README_START.length, end).replace(/^\n/, '').replace(/\n$/, '');
+  return readme
+    .slice(start + README_START.length, end)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
 }

@@ -54,19 +54,31 @@ export function stackName(stage: string): string {
   return `${SERVICE}-${stage}`;
 }
 
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'TokenRefreshRequired']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+]);
 
 /** Turn an SDK error into what the user should do, or return it unchanged. */
 export function explain(error: unknown, what: string): unknown {
   const name = (error as Error)?.name ?? '';
   const message = (error as Error)?.message ?? String(error);
   if (CREDENTIAL_ERRORS.has(name) || /Could not load credentials/i.test(message)) {
-    return new RemoteError(`${what}: no usable AWS credentials (${name}: ${message}). Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run \`aws sso login\`.`);
+    return new RemoteError(
+      `${what}: no usable AWS credentials (${name}: ${message}). Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run \`aws sso login\`.`,
+    );
   }
   if (/Region is missing/i.test(message)) return new RemoteError(`${what}: no AWS region. Pass --region or set AWS_REGION.`);
   if (name === 'AccessDeniedException' || name === 'AccessDenied') return new RemoteError(`${what}: access denied (${message}).`);
   if (name === 'ExecutionDoesNotExist') return new RemoteError(`${what}: no such execution (${message}).`);
-  if (name === 'StateMachineDoesNotExist') return new RemoteError(`${what}: the state machine does not exist (${message}); deploy again with \`npx sls deploy\`.`);
+  if (name === 'StateMachineDoesNotExist')
+    return new RemoteError(`${what}: the state machine does not exist (${message}); deploy again with \`npx sls deploy\`.`);
   if (name === 'InvalidArn') return new RemoteError(`${what}: ${message}`);
   return error;
 }
@@ -93,7 +105,9 @@ export async function findDeployment(cloudFormation: CloudFormationClient, stage
     stacks = (await cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks ?? [];
   } catch (error) {
     if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
-      throw new RemoteError(`no stack ${name} in ${region}${regionFrom ? ` (the region from ${regionFrom})` : ''}: deploy it with \`npx sls deploy --stage ${stage} --region ${region}\`, or pass the --stage and --region you deployed with.`);
+      throw new RemoteError(
+        `no stack ${name} in ${region}${regionFrom ? ` (the region from ${regionFrom})` : ''}: deploy it with \`npx sls deploy --stage ${stage} --region ${region}\`, or pass the --stage and --region you deployed with.`,
+      );
     }
     throw explain(error, `reading stack ${name}`);
   }
@@ -102,7 +116,9 @@ export async function findDeployment(cloudFormation: CloudFormationClient, stage
   const outputs = Object.fromEntries((stack.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
   const stateMachineArn = outputs[OUTPUTS.stateMachineArn];
   if (!stateMachineArn) {
-    throw new RemoteError(`stack ${name} (${stack.StackStatus}) has no output ${OUTPUTS.stateMachineArn}: ${/IN_PROGRESS|FAILED|ROLLBACK/.test(stack.StackStatus ?? '') ? 'its deployment has not finished or failed' : 'it was deployed by an older version; deploy again with `npx sls deploy`'}.`);
+    throw new RemoteError(
+      `stack ${name} (${stack.StackStatus}) has no output ${OUTPUTS.stateMachineArn}: ${/IN_PROGRESS|FAILED|ROLLBACK/.test(stack.StackStatus ?? '') ? 'its deployment has not finished or failed' : 'it was deployed by an older version; deploy again with `npx sls deploy`'}.`,
+    );
   }
   return {
     stackName: name,
@@ -118,7 +134,10 @@ export async function findDeployment(cloudFormation: CloudFormationClient, stage
 /** A name Step Functions accepts (1-80 of A-Z a-z 0-9 - _), unique enough for manual runs. */
 export function executionName(event: unknown, now = new Date()): string {
   const id = typeof (event as { id?: unknown })?.id === 'string' ? (event as { id: string }).id : 'event';
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `invoke-${id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'event'}-${stamp}`.slice(0, 80);
 }
 
@@ -128,7 +147,10 @@ export function executionName(event: unknown, now = new Date()): string {
  */
 export function rerunOf(event: unknown, now = new Date()): unknown {
   if (typeof event !== 'object' || event === null || typeof (event as { id?: unknown }).id !== 'string') return event;
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return { ...event, id: `${(event as { id: string }).id}/rerun-${stamp}` };
 }
 
@@ -136,11 +158,18 @@ export function rerunOf(event: unknown, now = new Date()): unknown {
 export function checkEvent(event: unknown, file: string): void {
   const target = classifyEvent(event);
   if (target.kind === 'UNRECOGNIZED') {
-    throw new RemoteError(`${file} is not a Private CA failure event this workflow handles: ${target.rejection}. Nothing was started (pass --force to start it anyway and see it REJECTED).`);
+    throw new RemoteError(
+      `${file} is not a Private CA failure event this workflow handles: ${target.rejection}. Nothing was started (pass --force to start it anyway and see it REJECTED).`,
+    );
   }
 }
 
-export async function startExecution(sfn: SFNClient, stateMachineArn: string, event: unknown, name: string): Promise<{ executionArn: string; startDate: Date }> {
+export async function startExecution(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  event: unknown,
+  name: string,
+): Promise<{ executionArn: string; startDate: Date }> {
   const output = await call('starting the execution', () => sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(event) })));
   return { executionArn: output.executionArn!, startDate: output.startDate ?? new Date() };
 }
@@ -150,7 +179,9 @@ export async function readHistory(sfn: SFNClient, executionArn: string): Promise
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await call(`reading the history of ${executionArn}`, () => sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: true })));
+    const page = await call(`reading the history of ${executionArn}`, () =>
+      sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: true })),
+    );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -172,7 +203,11 @@ export interface FollowOptions {
 }
 
 /** Poll until the execution ends (or following times out); return its whole history. */
-export async function followExecution(sfn: SFNClient, executionArn: string, options: FollowOptions = {}): Promise<{ status: ExecutionStatus | 'RUNNING'; history: HistoryEvent[] }> {
+export async function followExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  options: FollowOptions = {},
+): Promise<{ status: ExecutionStatus | 'RUNNING'; history: HistoryEvent[] }> {
   const interval = options.intervalMs ?? 5000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + (options.timeoutMs ?? 2 * 3600_000);
@@ -207,10 +242,13 @@ export const APPROVAL_STATE = /^AskToApprove/;
  * AskToApprove* Task it has not left (GetExecutionHistory, newest first).
  */
 export async function waitingForApprovalSince(sfn: SFNClient, executionArn: string): Promise<Date | null> {
-  const page = await call(`reading the history of ${executionArn}`, () => sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 25 })));
+  const page = await call(`reading the history of ${executionArn}`, () =>
+    sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 25 })),
+  );
   for (const event of page?.events ?? []) {
     if (event.type === 'TaskStateExited') return null;
-    if (event.type === 'TaskStateEntered') return APPROVAL_STATE.test(event.stateEnteredEventDetails?.name ?? '') && event.timestamp ? new Date(event.timestamp) : null;
+    if (event.type === 'TaskStateEntered')
+      return APPROVAL_STATE.test(event.stateEnteredEventDetails?.name ?? '') && event.timestamp ? new Date(event.timestamp) : null;
   }
   return null;
 }

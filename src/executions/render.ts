@@ -102,7 +102,9 @@ function renderStates(view: ExecutionView, options: RenderOptions, paint: Paint)
     const took = state.exitedAt || view.stoppedAt ? formatSeconds(stateSeconds(state, view, options.now)) : paint.cyan('running');
     const tries = state.attempts.length > 1 ? paint.dim(`  ${state.attempts.length} attempts`) : '';
     const name = state.failed ? paint.red(state.name) : state.name;
-    lines.push(`  ${pad(String(index + 1), 4)}${name}${' '.repeat(Math.max(1, nameWidth - state.name.length))}${pad(state.type, 9)}${pad(offset, 11)}${took}${tries}`);
+    lines.push(
+      `  ${pad(String(index + 1), 4)}${name}${' '.repeat(Math.max(1, nameWidth - state.name.length))}${pad(state.type, 9)}${pad(offset, 11)}${took}${tries}`,
+    );
     const counts = new Map<string, number>();
     let shown = '';
     state.attempts.forEach((attempt, number) => {
@@ -114,7 +116,11 @@ function renderStates(view: ExecutionView, options: RenderOptions, paint: Paint)
       const heading = `${attempt.error.error}: ${oneLine(attempt.error.cause, 110)}`;
       if (heading !== shown) lines.push(paint.yellow(`        ↻ ${attempt.error.error}`) + paint.dim(`: ${oneLine(attempt.error.cause, 110)}`));
       shown = heading;
-      lines.push(paint.dim(`          retry ${nth} after ${formatSeconds(next.delayBeforeSeconds ?? 0)}${backoffNote(options.definition, state, attempt.error.error, nth)}`));
+      lines.push(
+        paint.dim(
+          `          retry ${nth} after ${formatSeconds(next.delayBeforeSeconds ?? 0)}${backoffNote(options.definition, state, attempt.error.error, nth)}`,
+        ),
+      );
     });
     if (state.caught) lines.push(paint.yellow(`        ⤷ caught ${state.caught.error}`) + paint.dim(`: ${oneLine(state.caught.cause, 110)}`));
     if (state.failed) lines.push(paint.red(`        ✗ ${state.failed.error}`) + paint.dim(`: ${oneLine(state.failed.cause, 110)}`));
@@ -130,13 +136,20 @@ function actionLabel(action: PlannedAction): string {
 /** The outcome record: status, message, findings, each change with its diff, next steps. */
 export function renderOutcome(outcome: OutcomeRecord, paint: Paint): string[] {
   const lines: string[] = [];
-  lines.push(`  ${paint.bold('outcome')}   ${colorStatus(outcome.status, paint)}  ${paint.dim(`${outcome.kind} · mode ${outcome.mode} · ${outcome.notified ? 'notified' : 'not notified'}`)}`);
+  lines.push(
+    `  ${paint.bold('outcome')}   ${colorStatus(outcome.status, paint)}  ${paint.dim(`${outcome.kind} · mode ${outcome.mode} · ${outcome.notified ? 'notified' : 'not notified'}`)}`,
+  );
   lines.push(`  ${paint.bold('message')}   ${outcome.message}`);
   if (outcome.error) lines.push(`  ${paint.bold('error')}     ${paint.red(outcome.error.name)}: ${outcome.error.message}`);
   if (outcome.findings.length > 0) {
     lines.push(`  ${paint.bold('findings')}`);
     for (const finding of outcome.findings) {
-      const severity = finding.severity === 'action-required' ? paint.red(finding.severity) : finding.severity === 'warning' ? paint.yellow(finding.severity) : paint.dim(finding.severity);
+      const severity =
+        finding.severity === 'action-required'
+          ? paint.red(finding.severity)
+          : finding.severity === 'warning'
+            ? paint.yellow(finding.severity)
+            : paint.dim(finding.severity);
       lines.push(`    ${severity} ${paint.bold(finding.code)}  ${oneLine(finding.message, 400)}`);
     }
   }
@@ -165,7 +178,10 @@ export function renderExecution(view: ExecutionView, options: RenderOptions = {}
   const lines: string[] = [];
   if (options.title) lines.push(paint.bold(`━━ ${options.title}`));
   for (const [label, value] of options.about ?? []) lines.push(`  ${pad(label, 10)}${value}`);
-  const took = view.startedAt && view.stoppedAt ? ` in ${formatSeconds((view.stoppedAt.getTime() - view.startedAt.getTime()) / 1000)}${options.timeNote ? ` ${options.timeNote}` : ''}` : '';
+  const took =
+    view.startedAt && view.stoppedAt
+      ? ` in ${formatSeconds((view.stoppedAt.getTime() - view.startedAt.getTime()) / 1000)}${options.timeNote ? ` ${options.timeNote}` : ''}`
+      : '';
   lines.push(`  ${pad('status', 10)}${colorStatus(view.status, paint)}${took}`);
   if (view.error) lines.push(`  ${pad('error', 10)}${paint.red(view.error.error)}: ${oneLine(view.error.cause, 300)}`);
   if (options.consoleUrl) lines.push(`  ${pad('console', 10)}${options.consoleUrl}`);

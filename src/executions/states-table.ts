@@ -65,7 +65,12 @@ function inputKeys(parameters: unknown): string[] {
 }
 
 function successors(state: StateDefinition): string[] {
-  const next: unknown[] = [state.Next, state.Default, ...((state.Choices as Array<{ Next?: unknown }> | undefined) ?? []).map((rule) => rule.Next), ...((state.Catch as Array<{ Next?: unknown }> | undefined) ?? []).map((catcher) => catcher.Next)];
+  const next: unknown[] = [
+    state.Next,
+    state.Default,
+    ...((state.Choices as Array<{ Next?: unknown }> | undefined) ?? []).map((rule) => rule.Next),
+    ...((state.Catch as Array<{ Next?: unknown }> | undefined) ?? []).map((catcher) => catcher.Next),
+  ];
   return next.filter((name): name is string => typeof name === 'string');
 }
 
@@ -131,7 +136,7 @@ export function statesMarkdown(rows: readonly StateRow[]): string {
     'Every state of the workflow, in definition order: what it runs, the Lambda function',
     "(its key under serverless.yml's `functions:`) and the handler file. A task that calls",
     'an AWS service directly runs none of our code; its row names the Lambda task whose',
-    'output it reads and that function\'s file.',
+    "output it reads and that function's file.",
     '',
     table,
     '',

@@ -8,11 +8,19 @@ export function executionsTable(rows: readonly ExecutionRow[], paint: Paint, now
   if (rows.length === 0) return ['no executions match'];
   const header = ['started', 'status', 'kind', 'CA', 'outcome', 'took', 'console'];
   const cells = rows.map((row) => [
-    row.startDate.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    row.startDate
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z'),
     row.status,
     row.kind ?? '?',
     row.certificateAuthorityId ?? '-',
-    row.outcome ?? (row.waitingForApprovalSince ? `waiting for approval ${formatSeconds((now.getTime() - row.waitingForApprovalSince.getTime()) / 1000)}` : row.status === 'RUNNING' ? '…' : '-'),
+    row.outcome ??
+      (row.waitingForApprovalSince
+        ? `waiting for approval ${formatSeconds((now.getTime() - row.waitingForApprovalSince.getTime()) / 1000)}`
+        : row.status === 'RUNNING'
+          ? '…'
+          : '-'),
     formatSeconds(((row.stopDate ?? now).getTime() - row.startDate.getTime()) / 1000),
     executionConsoleUrl(row.executionArn),
   ]);

@@ -61,7 +61,10 @@ function parse(text: string | undefined): unknown {
 /** Step Functions gives a Lambda error's cause as the JSON {errorType, errorMessage, trace}. */
 export function errorInfo(error: string | undefined, cause: string | undefined): ErrorInfo {
   const parsed = parse(cause);
-  const message = parsed && typeof parsed === 'object' && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string' ? (parsed as { errorMessage: string }).errorMessage : (cause ?? '');
+  const message =
+    parsed && typeof parsed === 'object' && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string'
+      ? (parsed as { errorMessage: string }).errorMessage
+      : (cause ?? '');
   return { error: error ?? 'unknown', cause: message };
 }
 
@@ -90,7 +93,16 @@ const EXECUTION_ENDS: Record<string, ExecutionStatus> = {
 /** Build the view from history events (in any order: they are sorted by id). */
 export function executionView(history: readonly HistoryEvent[]): ExecutionView {
   const events = [...history].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
-  const view: ExecutionView = { status: 'RUNNING', startedAt: null, stoppedAt: null, input: undefined, output: undefined, error: null, states: [], outcome: null };
+  const view: ExecutionView = {
+    status: 'RUNNING',
+    startedAt: null,
+    stoppedAt: null,
+    input: undefined,
+    output: undefined,
+    error: null,
+    states: [],
+    outcome: null,
+  };
   let current: StateVisit | null = null;
   let lastFailureEnd: Date | null = null;
 

@@ -12,7 +12,13 @@ import { requireTarget, withPowertools } from './middleware';
 export const handler = withPowertools(async (input: unknown): Promise<Inspection> => {
   const target = requireTarget(input, 'InspectBucket');
   const approved = (input as { approved?: unknown }).approved;
-  if (approved !== undefined && (typeof approved !== 'object' || approved === null || typeof (approved as ApprovalRequest).digest !== 'string' || !Number.isInteger((approved as ApprovalRequest).round))) {
+  if (
+    approved !== undefined &&
+    (typeof approved !== 'object' ||
+      approved === null ||
+      typeof (approved as ApprovalRequest).digest !== 'string' ||
+      !Number.isInteger((approved as ApprovalRequest).round))
+  ) {
     throw new InvalidStepInput('InspectBucket: "approved" must be the approved question ({ digest, round, timeoutSeconds })');
   }
   return inspectBucket(target, loadConfig(), approved as ApprovalRequest | undefined);

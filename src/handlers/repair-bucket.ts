@@ -16,5 +16,7 @@ export const handler = withPowertools(async (input: unknown): Promise<Repair> =>
   if (inspection.bucket === null || !Array.isArray(inspection.plan) || inspection.plan.length === 0) return applyBucketRepair(target, inspection);
   const holder = (input as { executionArn?: unknown }).executionArn;
   if (typeof holder !== 'string' || holder === '') throw new InvalidStepInput('RepairBucket needs "executionArn" (the lease holder) in its input');
-  return withBucketLease({ table: historyTableName(), bucket: inspection.bucket, holder, seconds: leaseSeconds() }, () => applyBucketRepair(target, inspection));
+  return withBucketLease({ table: historyTableName(), bucket: inspection.bucket, holder, seconds: leaseSeconds() }, () =>
+    applyBucketRepair(target, inspection),
+  );
 });

@@ -85,7 +85,9 @@ function writtenByUs(policy: string | null, request: PcaWriteRequest): boolean {
     return canonical(rest);
   };
   const grant = withoutSid(requiredPcaStatement(request, GRANT_SID_PREFIX));
-  return statementsOf(policy).some((statement) => String((statement as { Sid?: unknown }).Sid ?? '').startsWith(GRANT_SID_PREFIX) && withoutSid(statement) === grant);
+  return statementsOf(policy).some(
+    (statement) => String((statement as { Sid?: unknown }).Sid ?? '').startsWith(GRANT_SID_PREFIX) && withoutSid(statement) === grant,
+  );
 }
 
 /**
@@ -120,7 +122,9 @@ async function putPolicy(bucket: string, owner: string, policy: string, blockPub
 async function repairPolicy(target: Target, inspection: Inspection, planned: PlannedAction): Promise<Step> {
   const bucket = inspection.bucket!;
   const owner = target.account!;
-  const acl = inspection.plan.some((action) => action.type === 'UpdateCertificateAuthority') ? 'BUCKET_OWNER_FULL_CONTROL' : (inspection.crl?.s3ObjectAcl ?? 'PUBLIC_READ');
+  const acl = inspection.plan.some((action) => action.type === 'UpdateCertificateAuthority')
+    ? 'BUCKET_OWNER_FULL_CONTROL'
+    : (inspection.crl?.s3ObjectAcl ?? 'PUBLIC_READ');
   const request: PcaWriteRequest = pcaWriteRequest(target, inspection.purpose, bucket, acl, {
     customPath: inspection.crl?.customPath,
     auditReportKey: inspection.auditReport?.key,
@@ -171,7 +175,14 @@ export const CA_READ_BACK_ATTEMPTS = 5;
 export const CA_READ_BACK_DELAY_MS = 2000;
 
 /** The update's documented refusals that a person must look at (ConcurrentModificationException is retried instead). */
-const UPDATE_REFUSALS = new Set(['InvalidArgsException', 'InvalidPolicyException', 'AccessDeniedException', 'InvalidRequestException', 'InvalidArnException', 'ResourceNotFoundException']);
+const UPDATE_REFUSALS = new Set([
+  'InvalidArgsException',
+  'InvalidPolicyException',
+  'AccessDeniedException',
+  'InvalidRequestException',
+  'InvalidArnException',
+  'ResourceNotFoundException',
+]);
 
 function refusedUpdate(arn: string, bucket: string, error: unknown): Finding {
   const name = awsErrorName(error) ?? 'an error';
@@ -183,7 +194,7 @@ function refusedUpdate(arn: string, bucket: string, error: unknown): Finding {
       `Private CA refused to set S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL on CA ${arn} (${name}${said}). ` +
       `Private CA tests the bucket when a CA's CRL settings change: both Private CA (the bucket policy's grant, Block Public Access, Object Ownership, encryption) ` +
       `and this deployment's RepairRole (s3:PutObject on ${bucket}) must be able to write to ${bucket}. ` +
-      'Fix what the message names, then set the CA\'s CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL (or run the remediation again).',
+      "Fix what the message names, then set the CA's CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL (or run the remediation again).",
     detail: { error: name },
   };
 }
@@ -244,7 +255,15 @@ async function repairCrlAcl(target: Target, inspection: Inspection, ca: Certific
       appliedAt: now().toISOString(),
       verified,
     },
-    ...(verified ? {} : { finding: { code: 'REPAIR_NOT_VERIFIED', severity: 'action-required', message: `CA ${arn} still reports PUBLIC_READ ${CA_READ_BACK_ATTEMPTS} reads after the update.` } }),
+    ...(verified
+      ? {}
+      : {
+          finding: {
+            code: 'REPAIR_NOT_VERIFIED',
+            severity: 'action-required',
+            message: `CA ${arn} still reports PUBLIC_READ ${CA_READ_BACK_ATTEMPTS} reads after the update.`,
+          },
+        }),
   };
 }
 
@@ -274,6 +293,7 @@ export async function applyBucketRepair(target: Target, inspection: Inspection):
   // An update Private CA accepted after the grant was written is Private CA's own test of the bucket.
   const grant = actions.find((action) => action.type === 'PutBucketPolicy');
   const updated = actions.find((action) => action.type === 'UpdateCertificateAuthority');
-  if (grant && updated) grant.verification = 'Private CA accepted the CA update after this write, and it tests that it can write to the bucket when a CA\'s CRL settings change.';
+  if (grant && updated)
+    grant.verification = "Private CA accepted the CA update after this write, and it tests that it can write to the bucket when a CA's CRL settings change.";
   return { actions, findings };
 }

@@ -44,7 +44,12 @@ function parsedOrText(text: string | null): unknown {
 
 /** The digest of what a plan would write: the same changes give the same digest, whatever the descriptions say. */
 export function planDigest(plan: readonly PlannedAction[]): string {
-  const changes = plan.map((action) => ({ type: action.type, resource: action.resource, before: parsedOrText(action.before), after: parsedOrText(action.after) }));
+  const changes = plan.map((action) => ({
+    type: action.type,
+    resource: action.resource,
+    before: parsedOrText(action.before),
+    after: parsedOrText(action.after),
+  }));
   return createHash('sha256').update(canonical(changes)).digest('hex');
 }
 
@@ -63,7 +68,18 @@ export function afterApproval(inspection: Inspection, approved: ApprovalRequest,
   const digest = planDigest(inspection.plan);
   if (digest === approved.digest) {
     const { approval: _question, ...rest } = inspection;
-    return { ...rest, next: 'repair', findings: [...inspection.findings, { code: 'APPROVED_PLAN_UNCHANGED', severity: 'info', message: `Inspected again after the approval: the plan is the one approved (digest ${digest.slice(0, 12)}); it is applied.` }] };
+    return {
+      ...rest,
+      next: 'repair',
+      findings: [
+        ...inspection.findings,
+        {
+          code: 'APPROVED_PLAN_UNCHANGED',
+          severity: 'info',
+          message: `Inspected again after the approval: the plan is the one approved (digest ${digest.slice(0, 12)}); it is applied.`,
+        },
+      ],
+    };
   }
   if (approved.round < MAX_APPROVAL_ROUNDS) {
     const changed: Finding = {
@@ -107,7 +123,14 @@ export function answerCommands(eventId: string, where: { stage: string; region: 
 }
 
 /** The notification that asks: event, CA, findings, the exact diff, the two commands. Never the task token. */
-export function approvalMessage(input: { target: Target; inspection: Inspection; request: ApprovalRequest; expiresAt: Date; executionArn: string; where: { stage: string; region: string } }): { subject: string; message: string } {
+export function approvalMessage(input: {
+  target: Target;
+  inspection: Inspection;
+  request: ApprovalRequest;
+  expiresAt: Date;
+  executionArn: string;
+  where: { stage: string; region: string };
+}): { subject: string; message: string } {
   const { target, inspection, request } = input;
   const ca = target.certificateAuthorityArn?.split('/').pop() ?? 'unknown CA';
   const commands = answerCommands(target.eventId, input.where);
@@ -177,24 +200,44 @@ const TOKEN_REFUSALS: Readonly<Record<string, string>> = {
  * waiting, an expired question, a decline without a reason: ApprovalRefused, nothing sent),
  * then the caller named, then the answer sent. Returns what was sent.
  */
-export async function answerApproval(ports: AnswerPorts, request: { eventId: string; decision: 'approved' | 'declined'; reason?: string | null }): Promise<{ answer: ApprovalAnswer; item: HistoryItem & { approval: HistoryApproval } }> {
+export async function answerApproval(
+  ports: AnswerPorts,
+  request: { eventId: string; decision: 'approved' | 'declined'; reason?: string | null },
+): Promise<{ answer: ApprovalAnswer; item: HistoryItem & { approval: HistoryApproval } }> {
   const reason = request.reason?.trim() ? request.reason.trim() : null;
-  if (request.decision === 'declined' && reason === null) throw new ApprovalRefused('a decline needs --reason "<why>": it is recorded in the history item and the outcome');
+  if (request.decision === 'declined' && reason === null)
+    throw new ApprovalRefused('a decline needs --reason "<why>": it is recorded in the history item and the outcome');
   const item = await ports.readItem(request.eventId);
-  if (item === null) throw new ApprovalRefused(`no event ${request.eventId} in the history table: check the event id (the EventBridge event's "id", as in the notification) and the --stage and --region`);
+  if (item === null)
+    throw new ApprovalRefused(
+      `no event ${request.eventId} in the history table: check the event id (the EventBridge event's "id", as in the notification) and the --stage and --region`,
+    );
   const approval = (item as HistoryItem & { approval?: HistoryApproval }).approval;
   if (item.status !== 'IN_PROGRESS') {
-    throw new ApprovalRefused(`event ${request.eventId} is not waiting for approval: its remediation ended ${item.status}${approval?.approver ? ` (answered by ${approval.approver})` : ''}`);
+    throw new ApprovalRefused(
+      `event ${request.eventId} is not waiting for approval: its remediation ended ${item.status}${approval?.approver ? ` (answered by ${approval.approver})` : ''}`,
+    );
   }
   if (approval?.status !== 'WAITING' || !approval.taskToken) {
-    throw new ApprovalRefused(`event ${request.eventId} is not waiting for approval (its execution ${item.executionArn} is still running${approval ? `; question ${approval.round} is ${approval.status}` : ', and has asked nothing'})`);
+    throw new ApprovalRefused(
+      `event ${request.eventId} is not waiting for approval (its execution ${item.executionArn} is still running${approval ? `; question ${approval.round} is ${approval.status}` : ', and has asked nothing'})`,
+    );
   }
   const now = ports.now();
   if (Date.parse(approval.expiresAt) <= now.getTime()) {
-    throw new ApprovalRefused(`the request for approval of event ${request.eventId} expired at ${approval.expiresAt}; nothing was sent (the execution ends APPROVAL_EXPIRED)`);
+    throw new ApprovalRefused(
+      `the request for approval of event ${request.eventId} expired at ${approval.expiresAt}; nothing was sent (the execution ends APPROVAL_EXPIRED)`,
+    );
   }
   const approver = await ports.callerArn();
-  const answer: ApprovalAnswer = { decision: request.decision, approver, reason, answeredAt: now.toISOString(), digest: approval.digest, round: approval.round };
+  const answer: ApprovalAnswer = {
+    decision: request.decision,
+    approver,
+    reason,
+    answeredAt: now.toISOString(),
+    digest: approval.digest,
+    round: approval.round,
+  };
   try {
     if (request.decision === 'approved') await ports.sendSuccess(approval.taskToken, JSON.stringify(answer));
     else await ports.sendFailure(approval.taskToken, DECLINED_ERROR, JSON.stringify(answer));
@@ -210,7 +253,11 @@ export async function answerApproval(ports: AnswerPorts, request: { eventId: str
 export function declinedAnswer(cause: string | undefined): { approver: string; reason: string | null; answeredAt: string | null } {
   try {
     const parsed = JSON.parse(cause ?? '') as Partial<ApprovalAnswer>;
-    return { approver: typeof parsed.approver === 'string' ? parsed.approver : 'unknown', reason: typeof parsed.reason === 'string' ? parsed.reason : null, answeredAt: typeof parsed.answeredAt === 'string' ? parsed.answeredAt : null };
+    return {
+      approver: typeof parsed.approver === 'string' ? parsed.approver : 'unknown',
+      reason: typeof parsed.reason === 'string' ? parsed.reason : null,
+      answeredAt: typeof parsed.answeredAt === 'string' ? parsed.answeredAt : null,
+    };
   } catch {
     return { approver: 'unknown', reason: cause ?? null, answeredAt: null };
   }

@@ -5,10 +5,7 @@
  * RequestInProgressException before that; it becomes AuditReportRequestInProgress,
  * which the state machine retries with backoff across the 30 minutes.
  */
-import {
-  CreateCertificateAuthorityAuditReportCommand,
-  DescribeCertificateAuthorityAuditReportCommand,
-} from '@aws-sdk/client-acm-pca';
+import { CreateCertificateAuthorityAuditReportCommand, DescribeCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
 import { acmPca } from './clients/acm-pca';
 import { now } from './clock';
 import { AuditReportRequestInProgress, awsErrorName, InvalidStepInput, rethrowAws } from './errors';
@@ -30,7 +27,17 @@ export interface AuditRequest {
 export async function requestAuditReport(target: Target, inspection: Inspection): Promise<AuditRequest> {
   const report = inspection.auditReport;
   if (!report) throw new InvalidStepInput('RequestAuditReport needs the failed report from InspectBucket');
-  const base: AuditRequest = { requested: false, bucket: report.bucket, format: report.format, auditReportId: null, s3Key: null, requestedAt: null, status: null, polls: 0, findings: [] };
+  const base: AuditRequest = {
+    requested: false,
+    bucket: report.bucket,
+    format: report.format,
+    auditReportId: null,
+    s3Key: null,
+    requestedAt: null,
+    status: null,
+    polls: 0,
+    findings: [],
+  };
   try {
     const output = await acmPca().send(
       new CreateCertificateAuthorityAuditReportCommand({
@@ -39,11 +46,20 @@ export async function requestAuditReport(target: Target, inspection: Inspection)
         AuditReportResponseFormat: report.format,
       }),
     );
-    return { ...base, requested: true, auditReportId: output.AuditReportId ?? null, s3Key: output.S3Key ?? null, requestedAt: now().toISOString(), status: 'CREATING' };
+    return {
+      ...base,
+      requested: true,
+      auditReportId: output.AuditReportId ?? null,
+      s3Key: output.S3Key ?? null,
+      requestedAt: now().toISOString(),
+      status: 'CREATING',
+    };
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'RequestInProgressException') {
-      throw new AuditReportRequestInProgress(`Private CA is still within its one-report-per-30-minutes limit for ${target.certificateAuthorityArn}`, { cause: error });
+      throw new AuditReportRequestInProgress(`Private CA is still within its one-report-per-30-minutes limit for ${target.certificateAuthorityArn}`, {
+        cause: error,
+      });
     }
     if (name === 'InvalidStateException' || name === 'RequestFailedException' || name === 'InvalidArgsException') {
       return {

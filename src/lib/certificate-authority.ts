@@ -1,11 +1,7 @@
 /**
  * Reading a CA and its CRL settings from Private CA.
  */
-import {
-  DescribeCertificateAuthorityCommand,
-  type CertificateAuthority,
-  type RevocationConfiguration,
-} from '@aws-sdk/client-acm-pca';
+import { DescribeCertificateAuthorityCommand, type CertificateAuthority, type RevocationConfiguration } from '@aws-sdk/client-acm-pca';
 import { acmPca } from './clients/acm-pca';
 import { awsErrorName, rethrowAws } from './errors';
 

@@ -54,7 +54,10 @@ async function newestObject(bucket: string, prefixes: readonly string[], owner: 
         page = await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, ExpectedBucketOwner: owner }));
       } catch (error) {
         if (awsErrorName(error) === 'AccessDenied') {
-          throw new AwsAccessDenied(`ListObjectsV2 s3://${bucket}/${prefix} was denied: the bucket is not owned by ${owner}, or this deployment's role may not list it`, { cause: error });
+          throw new AwsAccessDenied(
+            `ListObjectsV2 s3://${bucket}/${prefix} was denied: the bucket is not owned by ${owner}, or this deployment's role may not list it`,
+            { cause: error },
+          );
         }
         return rethrowAws(error, `ListObjectsV2 s3://${bucket}/${prefix}`);
       }
@@ -102,8 +105,12 @@ export async function checkCrlPublished(target: Target, inspection: Inspection, 
     windowEndsAt: windowEndsAt.toISOString(),
   };
   if (!published && checkedAt < windowEndsAt) {
-    const seen = newest ? `s3://${inspection.bucket}/${newest.key} was last written ${newest.at.toISOString()}` : `no object under s3://${inspection.bucket}/${prefixes.join(' or ')}*`;
-    throw new CrlNotYetPublished(`${seen}, not after the ${result.sinceWhat} at ${result.since}; waiting for Private CA's own retry until ${result.windowEndsAt}`);
+    const seen = newest
+      ? `s3://${inspection.bucket}/${newest.key} was last written ${newest.at.toISOString()}`
+      : `no object under s3://${inspection.bucket}/${prefixes.join(' or ')}*`;
+    throw new CrlNotYetPublished(
+      `${seen}, not after the ${result.sinceWhat} at ${result.since}; waiting for Private CA's own retry until ${result.windowEndsAt}`,
+    );
   }
   return result;
 }

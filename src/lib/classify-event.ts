@@ -27,12 +27,7 @@ export const DETAIL_TYPES = {
 } as const;
 
 /** The detail-types that can carry `result: failure` (revocation cannot). */
-export const FAILURE_DETAIL_TYPES = [
-  DETAIL_TYPES.creation,
-  DETAIL_TYPES.issuance,
-  DETAIL_TYPES.crl,
-  DETAIL_TYPES.auditReport,
-] as const;
+export const FAILURE_DETAIL_TYPES = [DETAIL_TYPES.creation, DETAIL_TYPES.issuance, DETAIL_TYPES.crl, DETAIL_TYPES.auditReport] as const;
 
 /** `detail.reason` of a CRL Generation failure, as documented, and the kind it maps to. */
 export const CRL_FAILURE_REASONS: Readonly<Record<string, FailureKind>> = {

@@ -53,7 +53,10 @@ export function parsePositiveInteger(name: string, value: string | undefined, fa
 
 export function parseAllowedBuckets(value: string | undefined): string[] {
   if (value === undefined || value.trim() === '' || value.trim() === '*') return [];
-  const buckets = value.split(',').map((bucket) => bucket.trim()).filter((bucket) => bucket !== '');
+  const buckets = value
+    .split(',')
+    .map((bucket) => bucket.trim())
+    .filter((bucket) => bucket !== '');
   for (const bucket of buckets) {
     if (!BUCKET_NAME.test(bucket)) {
       throw new ConfigurationError(`ALLOWED_BUCKETS: "${bucket}" is not a valid S3 bucket name`);
@@ -69,7 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const approvalTimeoutHours = parsePositiveInteger('APPROVAL_TIMEOUT_HOURS', env.APPROVAL_TIMEOUT_HOURS, DEFAULT_APPROVAL_TIMEOUT_HOURS);
   if (approvalTimeoutHours > MAX_APPROVAL_TIMEOUT_HOURS) {
-    throw new ConfigurationError(`APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS} (a year, Step Functions' longest task), not "${env.APPROVAL_TIMEOUT_HOURS}"`);
+    throw new ConfigurationError(
+      `APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS} (a year, Step Functions' longest task), not "${env.APPROVAL_TIMEOUT_HOURS}"`,
+    );
   }
   return {
     mode: mode as Mode,

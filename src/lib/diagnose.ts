@@ -19,7 +19,9 @@ export interface Diagnosis {
 
 const CA_NOT_FOUND = (target: Target): Diagnosis => ({
   caStatus: null,
-  findings: [{ code: 'CA_NOT_FOUND', severity: 'action-required', message: `Private CA has no CA ${target.certificateAuthorityArn} in this account and region.` }],
+  findings: [
+    { code: 'CA_NOT_FOUND', severity: 'action-required', message: `Private CA has no CA ${target.certificateAuthorityArn} in this account and region.` },
+  ],
   nextSteps: [`If the CA was deleted there is nothing to do; otherwise deploy pca-remediation in account ${target.account}, region ${target.region}.`],
 });
 
@@ -30,7 +32,7 @@ export const CREATION_GUIDANCE: Readonly<Record<string, string[]>> = {
     'If it times out again, open a case with AWS Support quoting the CA ARN and the time of the event.',
   ],
   UNSUPPORTED_ALGORITHM: [
-    'The CA\'s KeyAlgorithm and SigningAlgorithm (CertificateAuthorityConfiguration) are not a supported pair here, for example with the key storage security standard the region requires.',
+    "The CA's KeyAlgorithm and SigningAlgorithm (CertificateAuthorityConfiguration) are not a supported pair here, for example with the key storage security standard the region requires.",
     'Create the CA again with a supported pair (for example RSA_2048 with SHA256WITHRSA, or EC_prime256v1 with SHA256WITHECDSA) and delete the failed one.',
   ],
   OTHER: [
@@ -45,14 +47,34 @@ export async function diagnoseCaCreation(target: Target): Promise<Diagnosis> {
   if (ca.Status !== 'FAILED') {
     return {
       caStatus: ca.Status ?? null,
-      findings: [{ code: 'CA_NOT_FAILED', severity: 'info', message: `The CA is now ${ca.Status}, not FAILED: the creation failure was followed by a later success, or the event is old.` }],
-      nextSteps: ca.Status === 'PENDING_CERTIFICATE' ? ['Install the CA certificate (ImportCertificateAuthorityCertificate) to activate the CA.'] : ['Nothing to do unless the CA is not the one you expect.'],
+      findings: [
+        {
+          code: 'CA_NOT_FAILED',
+          severity: 'info',
+          message: `The CA is now ${ca.Status}, not FAILED: the creation failure was followed by a later success, or the event is old.`,
+        },
+      ],
+      nextSteps:
+        ca.Status === 'PENDING_CERTIFICATE'
+          ? ['Install the CA certificate (ImportCertificateAuthorityCertificate) to activate the CA.']
+          : ['Nothing to do unless the CA is not the one you expect.'],
     };
   }
   const reason = ca.FailureReason ?? 'OTHER';
   return {
     caStatus: 'FAILED',
-    findings: [{ code: `CA_CREATION_${reason}`, severity: 'action-required', message: `Private CA could not create the CA: FailureReason ${reason}.`, detail: { failureReason: reason, keyAlgorithm: ca.CertificateAuthorityConfiguration?.KeyAlgorithm, signingAlgorithm: ca.CertificateAuthorityConfiguration?.SigningAlgorithm } }],
+    findings: [
+      {
+        code: `CA_CREATION_${reason}`,
+        severity: 'action-required',
+        message: `Private CA could not create the CA: FailureReason ${reason}.`,
+        detail: {
+          failureReason: reason,
+          keyAlgorithm: ca.CertificateAuthorityConfiguration?.KeyAlgorithm,
+          signingAlgorithm: ca.CertificateAuthorityConfiguration?.SigningAlgorithm,
+        },
+      },
+    ],
     nextSteps: CREATION_GUIDANCE[reason] ?? CREATION_GUIDANCE.OTHER!,
   };
 }
@@ -60,12 +82,24 @@ export async function diagnoseCaCreation(target: Target): Promise<Diagnosis> {
 function caStatusFindings(ca: CertificateAuthority): Finding[] {
   const findings: Finding[] = [];
   if (ca.Status !== 'ACTIVE') {
-    findings.push({ code: 'CA_NOT_ACTIVE', severity: 'action-required', message: `The CA is ${ca.Status}; Private CA issues certificates only from an ACTIVE CA.` });
+    findings.push({
+      code: 'CA_NOT_ACTIVE',
+      severity: 'action-required',
+      message: `The CA is ${ca.Status}; Private CA issues certificates only from an ACTIVE CA.`,
+    });
   }
   if (ca.NotAfter && ca.NotAfter.getTime() <= now().getTime()) {
-    findings.push({ code: 'CA_EXPIRED', severity: 'action-required', message: `The CA's own certificate expired at ${ca.NotAfter.toISOString()}; renew the CA certificate before issuing.` });
+    findings.push({
+      code: 'CA_EXPIRED',
+      severity: 'action-required',
+      message: `The CA's own certificate expired at ${ca.NotAfter.toISOString()}; renew the CA certificate before issuing.`,
+    });
   } else if (ca.NotAfter) {
-    findings.push({ code: 'CA_VALID_UNTIL', severity: 'info', message: `The CA's certificate is valid until ${ca.NotAfter.toISOString()}; a certificate's requested validity must end before that.` });
+    findings.push({
+      code: 'CA_VALID_UNTIL',
+      severity: 'info',
+      message: `The CA's certificate is valid until ${ca.NotAfter.toISOString()}; a certificate's requested validity must end before that.`,
+    });
   }
   return findings;
 }
@@ -77,25 +111,41 @@ export async function diagnoseCertificateIssuance(target: Target): Promise<Diagn
   const nextSteps: string[] = [];
   try {
     await acmPca().send(new GetCertificateCommand({ CertificateAuthorityArn: target.certificateAuthorityArn, CertificateArn: target.certificateArn }));
-    findings.push({ code: 'CERTIFICATE_AVAILABLE', severity: 'info', message: `GetCertificate now returns certificate ${target.certificateArn}: it was issued after all.` });
+    findings.push({
+      code: 'CERTIFICATE_AVAILABLE',
+      severity: 'info',
+      message: `GetCertificate now returns certificate ${target.certificateArn}: it was issued after all.`,
+    });
     nextSteps.push('Check that the requester received the certificate; nothing else to do.');
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'RequestFailedException') {
-      findings.push({ code: 'ISSUANCE_FAILED', severity: 'action-required', message: 'Private CA says the issuance failed "for an unspecified reason" (GetCertificate gives no failure reason).' });
+      findings.push({
+        code: 'ISSUANCE_FAILED',
+        severity: 'action-required',
+        message: 'Private CA says the issuance failed "for an unspecified reason" (GetCertificate gives no failure reason).',
+      });
       nextSteps.push(
-        'Check the request against the CA: the CSR\'s key algorithm and signature must be ones Private CA accepts, the requested Validity must end before the CA expires, and the TemplateArn must suit the CA (for example a subordinate-CA template only from a CA allowed to sign CAs).',
+        "Check the request against the CA: the CSR's key algorithm and signature must be ones Private CA accepts, the requested Validity must end before the CA expires, and the TemplateArn must suit the CA (for example a subordinate-CA template only from a CA allowed to sign CAs).",
         'Look up the IssueCertificate call in CloudTrail for its parameters, fix them, and call IssueCertificate again with the original CSR (the event does not carry it, so this cannot be retried automatically).',
       );
     } else if (name === 'RequestInProgressException') {
       findings.push({ code: 'ISSUANCE_IN_PROGRESS', severity: 'info', message: 'Private CA is still issuing the certificate.' });
       nextSteps.push('Call GetCertificate again in a few minutes; if it then fails, re-submit IssueCertificate with the original CSR.');
     } else if (name === 'ResourceNotFoundException') {
-      findings.push({ code: 'CERTIFICATE_NOT_FOUND', severity: 'action-required', message: `Private CA has no record of certificate ${target.certificateArn}.` });
+      findings.push({
+        code: 'CERTIFICATE_NOT_FOUND',
+        severity: 'action-required',
+        message: `Private CA has no record of certificate ${target.certificateArn}.`,
+      });
       nextSteps.push('Re-submit IssueCertificate with the original CSR.');
     } else if (name === 'InvalidStateException') {
       if (!findings.some((item) => item.code === 'CA_NOT_ACTIVE')) {
-        findings.push({ code: 'CA_NOT_ACTIVE', severity: 'action-required', message: `GetCertificate answered InvalidStateException: the CA is not in a state to return certificates (${ca.Status}).` });
+        findings.push({
+          code: 'CA_NOT_ACTIVE',
+          severity: 'action-required',
+          message: `GetCertificate answered InvalidStateException: the CA is not in a state to return certificates (${ca.Status}).`,
+        });
       }
       nextSteps.push('Restore the CA to ACTIVE (or renew it), then re-submit IssueCertificate with the original CSR.');
     } else {

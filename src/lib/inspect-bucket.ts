@@ -132,7 +132,8 @@ function asCauseSearch(inspection: Inspection): Inspection {
       {
         code: 'BUCKET_WOULD_BLOCK_PCA',
         severity: 'action-required',
-        message: 'Private CA reported an internal failure, but the bucket would also block its writes. The repair in `actions` was planned, not applied: apply it by hand, or run the workflow with a "Check your S3 bucket permissions." event.',
+        message:
+          'Private CA reported an internal failure, but the bucket would also block its writes. The repair in `actions` was planned, not applied: apply it by hand, or run the workflow with a "Check your S3 bucket permissions." event.',
       },
     ],
   };

@@ -63,7 +63,13 @@ export interface Plan {
  * bucket is read and written with ExpectedBucketOwner set to the CA's account, so that
  * account owns it (aws:ResourceAccount).
  */
-export function pcaWriteRequest(target: Target, purpose: BucketPurpose, bucket: string, acl: CrlObjectAcl, options: { customPath?: string; auditReportKey?: string } = {}): PcaWriteRequest {
+export function pcaWriteRequest(
+  target: Target,
+  purpose: BucketPurpose,
+  bucket: string,
+  acl: CrlObjectAcl,
+  options: { customPath?: string; auditReportKey?: string } = {},
+): PcaWriteRequest {
   const caId = target.certificateAuthorityId!;
   const objectKeys =
     purpose === 'CRL'
@@ -104,7 +110,13 @@ function planAcl(input: PlanInput, bucket: Extract<BucketState, { status: 'found
   if (why === null) return acl;
   const message = `The CA writes CRLs with the PUBLIC_READ ACL, which the bucket rejects: ${why}.`;
   if (!input.config.allowCaUpdates) {
-    findings.push(finding('CRL_ACL_REJECTED', 'action-required', `${message} This deployment may not update CAs (allowCaUpdates=false): set the CA's CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL, and serve the CRL through CloudFront with a CustomCname if it must be public.`));
+    findings.push(
+      finding(
+        'CRL_ACL_REJECTED',
+        'action-required',
+        `${message} This deployment may not update CAs (allowCaUpdates=false): set the CA's CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL, and serve the CRL through CloudFront with a CustomCname if it must be public.`,
+      ),
+    );
     return acl;
   }
   findings.push(finding('CRL_ACL_REJECTED', 'warning', `${message} The CA will be switched to BUCKET_OWNER_FULL_CONTROL.`));
@@ -113,7 +125,7 @@ function planAcl(input: PlanInput, bucket: Extract<BucketState, { status: 'found
   plan.push({
     type: 'UpdateCertificateAuthority',
     resource: input.target.certificateAuthorityArn!,
-    description: 'Set the CA\'s CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL',
+    description: "Set the CA's CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL",
     before: JSON.stringify(before),
     after: JSON.stringify(after),
   });
@@ -124,9 +136,23 @@ function checkEncryption(input: PlanInput, bucket: Extract<BucketState, { status
   const encryption = bucket.encryption;
   if (encryption === null || !encryption.algorithm.startsWith('aws:kms')) return;
   if (usesAwsManagedS3Key(encryption.kmsKeyId)) {
-    findings.push(finding('KMS_AWS_MANAGED_KEY', 'action-required', `Bucket ${bucket.name} encrypts with the S3 default KMS key (aws/s3), which Private CA cannot use and whose key policy cannot be changed. Switch the bucket's default encryption to SSE-S3, or to a customer managed key whose key policy lets acm-pca.amazonaws.com use kms:GenerateDataKey and kms:Decrypt. Encryption is never changed automatically.`, { kmsKeyId: encryption.kmsKeyId }));
+    findings.push(
+      finding(
+        'KMS_AWS_MANAGED_KEY',
+        'action-required',
+        `Bucket ${bucket.name} encrypts with the S3 default KMS key (aws/s3), which Private CA cannot use and whose key policy cannot be changed. Switch the bucket's default encryption to SSE-S3, or to a customer managed key whose key policy lets acm-pca.amazonaws.com use kms:GenerateDataKey and kms:Decrypt. Encryption is never changed automatically.`,
+        { kmsKeyId: encryption.kmsKeyId },
+      ),
+    );
   } else {
-    findings.push(finding('KMS_CUSTOMER_KEY', 'info', `Bucket ${bucket.name} encrypts with KMS key ${encryption.kmsKeyId}; Private CA can write only if that key's policy lets acm-pca.amazonaws.com use kms:GenerateDataKey and kms:Decrypt (not checked).`, { kmsKeyId: encryption.kmsKeyId }));
+    findings.push(
+      finding(
+        'KMS_CUSTOMER_KEY',
+        'info',
+        `Bucket ${bucket.name} encrypts with KMS key ${encryption.kmsKeyId}; Private CA can write only if that key's policy lets acm-pca.amazonaws.com use kms:GenerateDataKey and kms:Decrypt (not checked).`,
+        { kmsKeyId: encryption.kmsKeyId },
+      ),
+    );
   }
   if (input.purpose === 'CRL' && encryption.bucketKeyEnabled) {
     findings.push(finding('BUCKET_KEY_ENABLED', 'warning', `Bucket ${bucket.name} has S3 Bucket Key enabled; AWS advises disabling it for CRL buckets.`));
@@ -143,16 +169,32 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     analysis = analyzeBucketPolicy(bucket.policy, request);
   } catch (error) {
     if (!(error instanceof PolicyParseError)) throw error;
-    findings.push(finding('POLICY_UNREADABLE', 'action-required', `The policy of bucket ${bucket.name} cannot be analysed (${error.message}); it was not changed.`));
+    findings.push(
+      finding('POLICY_UNREADABLE', 'action-required', `The policy of bucket ${bucket.name} cannot be analysed (${error.message}); it was not changed.`),
+    );
     return;
   }
   if (policyRepeatsKeys(bucket, findings)) return;
   for (const deny of analysis.blockingDenies) {
     const certain = deny.certainty === 'certain';
-    findings.push(finding(certain ? 'POLICY_DENY_BLOCKS' : 'POLICY_DENY_MAY_BLOCK', 'action-required', `${describeStatement(deny)} of bucket ${bucket.name} ${certain ? 'denies' : 'may deny'} Private CA ${deny.actions.join(', ')}: ${deny.why}. An Allow cannot override an explicit Deny; exempt Private CA (for example with "aws:PrincipalIsAWSService": "false" in the Deny's condition) or remove the statement.`, { statementIndex: deny.index, sid: deny.sid ?? null }));
+    findings.push(
+      finding(
+        certain ? 'POLICY_DENY_BLOCKS' : 'POLICY_DENY_MAY_BLOCK',
+        'action-required',
+        `${describeStatement(deny)} of bucket ${bucket.name} ${certain ? 'denies' : 'may deny'} Private CA ${deny.actions.join(', ')}: ${deny.why}. An Allow cannot override an explicit Deny; exempt Private CA (for example with "aws:PrincipalIsAWSService": "false" in the Deny's condition) or remove the statement.`,
+        { statementIndex: deny.index, sid: deny.sid ?? null },
+      ),
+    );
   }
   for (const allow of analysis.uncertainAllows) {
-    findings.push(finding('POLICY_CONDITIONAL_GRANT', 'info', `${describeStatement(allow)} may grant Private CA access, but depends on condition keys whose value is not known here; it is not counted as a grant.`, { statementIndex: allow.index }));
+    findings.push(
+      finding(
+        'POLICY_CONDITIONAL_GRANT',
+        'info',
+        `${describeStatement(allow)} may grant Private CA access, but depends on condition keys whose value is not known here; it is not counted as a grant.`,
+        { statementIndex: allow.index },
+      ),
+    );
   }
   if (analysis.missing.length === 0) {
     findings.push(finding('POLICY_GRANTS_PCA', 'info', `The policy of bucket ${bucket.name} already lets Private CA write for this CA.`));
@@ -160,13 +202,27 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
   }
   const missing = analysis.missing.map((pair) => `${pair.action} on ${pair.resource}`);
   if (!isBucketAllowed(input.config, bucket.name)) {
-    findings.push(finding('BUCKET_NOT_ALLOWED', 'action-required', `The policy of bucket ${bucket.name} does not let Private CA write (${missing.join('; ')}), and this deployment may not change it (allowedBuckets: ${input.config.allowedBuckets.join(', ')}). Add the Private CA statement by hand, or add the bucket to allowedBuckets.`, { missing: analysis.missing }));
+    findings.push(
+      finding(
+        'BUCKET_NOT_ALLOWED',
+        'action-required',
+        `The policy of bucket ${bucket.name} does not let Private CA write (${missing.join('; ')}), and this deployment may not change it (allowedBuckets: ${input.config.allowedBuckets.join(', ')}). Add the Private CA statement by hand, or add the bucket to allowedBuckets.`,
+        { missing: analysis.missing },
+      ),
+    );
     return;
   }
   if (publicPolicyBlocked(input, bucket, analysis.missing, findings)) return;
   try {
     const merged = mergePcaGrant(bucket.policy, request);
-    findings.push(finding('POLICY_GRANT_MISSING', 'warning', `The policy of bucket ${bucket.name} does not let Private CA ${missing.join('; ')}. The documented Private CA statement will be added (${merged.sizeBytes} bytes after).`, { missing: analysis.missing }));
+    findings.push(
+      finding(
+        'POLICY_GRANT_MISSING',
+        'warning',
+        `The policy of bucket ${bucket.name} does not let Private CA ${missing.join('; ')}. The documented Private CA statement will be added (${merged.sizeBytes} bytes after).`,
+        { missing: analysis.missing },
+      ),
+    );
     plan.push({
       type: 'PutBucketPolicy',
       resource: bucketArn(input.target.partition!, bucket.name),
@@ -176,7 +232,13 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     });
   } catch (error) {
     if (!(error instanceof PolicyTooLarge)) throw error;
-    findings.push(finding('POLICY_TOO_LARGE', 'action-required', `Adding the Private CA statement to bucket ${bucket.name} would make its policy ${error.sizeBytes} bytes, over the ${error.limitBytes}-byte limit; nothing was written. Shorten the policy, then run the remediation again.`));
+    findings.push(
+      finding(
+        'POLICY_TOO_LARGE',
+        'action-required',
+        `Adding the Private CA statement to bucket ${bucket.name} would make its policy ${error.sizeBytes} bytes, over the ${error.limitBytes}-byte limit; nothing was written. Shorten the policy, then run the remediation again.`,
+      ),
+    );
   }
 }
 
@@ -213,7 +275,10 @@ function publicPolicyBlocked(input: PlanInput, bucket: Extract<BucketState, { st
   const one = exposed.length === 1;
   const named = exposed.map((statement) => `${describeStatement(statement)}, which ${statement.why}`).join('; ');
   const restrict = 'add a condition with a fixed value of aws:SourceVpce, aws:PrincipalOrgID or aws:SourceAccount';
-  const how = input.purpose === 'CRL' ? `for example serve the CRLs through CloudFront with the CA's CustomCname instead of public reads from the bucket, or ${restrict}` : `for example ${restrict}`;
+  const how =
+    input.purpose === 'CRL'
+      ? `for example serve the CRLs through CloudFront with the CA's CustomCname instead of public reads from the bucket, or ${restrict}`
+      : `for example ${restrict}`;
   findings.push(
     finding(
       'POLICY_PUBLIC_BLOCKED',
@@ -231,9 +296,21 @@ export function planBucketRepair(input: PlanInput): Plan {
   const plan: PlannedAction[] = [];
   const bucket = input.bucket;
   if (bucket.status === 'missing') {
-    findings.push(finding('BUCKET_MISSING', 'action-required', `Bucket ${bucket.name} does not exist. Create it in account ${input.target.account} (Private CA needs the bucket to exist; it is never created automatically), or point the CA at another bucket.`));
+    findings.push(
+      finding(
+        'BUCKET_MISSING',
+        'action-required',
+        `Bucket ${bucket.name} does not exist. Create it in account ${input.target.account} (Private CA needs the bucket to exist; it is never created automatically), or point the CA at another bucket.`,
+      ),
+    );
   } else if (bucket.status === 'access-denied') {
-    findings.push(finding('BUCKET_ACCESS_DENIED', 'action-required', `${bucket.operation} on bucket ${bucket.name} was denied: the bucket belongs to another account than the CA's (${input.target.account}), or this deployment's role may not read it. Nothing was changed.`));
+    findings.push(
+      finding(
+        'BUCKET_ACCESS_DENIED',
+        'action-required',
+        `${bucket.operation} on bucket ${bucket.name} was denied: the bucket belongs to another account than the CA's (${input.target.account}), or this deployment's role may not read it. Nothing was changed.`,
+      ),
+    );
   } else {
     const acl = planAcl(input, bucket, findings, plan);
     checkEncryption(input, bucket, findings);

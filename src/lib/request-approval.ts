@@ -34,10 +34,14 @@ export interface ApprovalSettings {
   region: string;
 }
 
-export async function requestApproval(input: ApprovalStepInput, settings: ApprovalSettings): Promise<{ asked: true; round: number; digest: string; expiresAt: string; notified: boolean }> {
+export async function requestApproval(
+  input: ApprovalStepInput,
+  settings: ApprovalSettings,
+): Promise<{ asked: true; round: number; digest: string; expiresAt: string; notified: boolean }> {
   const { target, inspection, executionArn, taskToken } = input;
   const request = inspection.approval;
-  if (inspection.next !== 'approve' || !request) throw new InvalidStepInput('RequestApproval needs an inspection with next "approve" and its question ("approval")');
+  if (inspection.next !== 'approve' || !request)
+    throw new InvalidStepInput('RequestApproval needs an inspection with next "approve" and its question ("approval")');
   if (typeof taskToken !== 'string' || taskToken === '') throw new InvalidStepInput('RequestApproval needs "taskToken" ($$.Task.Token) in its input');
   const askedAt = now();
   const expiresAt = new Date(askedAt.getTime() + request.timeoutSeconds * 1000);
@@ -56,7 +60,14 @@ export async function requestApproval(input: ApprovalStepInput, settings: Approv
   if (settings.notificationTopicArn === '') {
     logger.warn('no notification topic: nobody is told about the request for approval; npm run executions shows it waiting', { eventId: target.eventId });
   } else {
-    const { subject, message } = approvalMessage({ target, inspection, request, expiresAt, executionArn, where: { stage: settings.stage, region: settings.region } });
+    const { subject, message } = approvalMessage({
+      target,
+      inspection,
+      request,
+      expiresAt,
+      executionArn,
+      where: { stage: settings.stage, region: settings.region },
+    });
     try {
       await sns().send(new PublishCommand({ TopicArn: settings.notificationTopicArn, Subject: subject, Message: message }));
       notified = true;

@@ -71,7 +71,12 @@ function canonical(text: string | null): string | null {
   if (text === null) return null;
   const sort = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sort);
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, sort(item)]));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(
+        Object.entries(value)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([key, item]) => [key, sort(item)]),
+      );
     return value;
   };
   try {
@@ -137,15 +142,22 @@ async function restore(change: HistoryChange, owner: string): Promise<RestoredCh
 }
 
 /** What the rollback would find: the item, and the differences that would stop it. */
-export async function checkRollback(options: Pick<RollbackOptions, 'table' | 'eventId'>): Promise<{ item: HistoryItem; undoable: HistoryChange[]; kept: HistoryChange[]; differences: Difference[] }> {
+export async function checkRollback(
+  options: Pick<RollbackOptions, 'table' | 'eventId'>,
+): Promise<{ item: HistoryItem; undoable: HistoryChange[]; kept: HistoryChange[]; differences: Difference[] }> {
   const item = await readHistoryItem(options.table, options.eventId);
   if (!item) throw new RollbackRefused(`no remediation of event ${options.eventId} in the history table ${options.table}`);
-  if (item.status === 'IN_PROGRESS') throw new RollbackRefused(`the remediation of event ${options.eventId} is still running (${item.executionArn}); wait for it to end`);
-  if (item.rolledBack) throw new RollbackRefused(`the remediation of event ${options.eventId} was already rolled back at ${item.rolledBack.at} (${item.rolledBack.by})`);
+  if (item.status === 'IN_PROGRESS')
+    throw new RollbackRefused(`the remediation of event ${options.eventId} is still running (${item.executionArn}); wait for it to end`);
+  if (item.rolledBack)
+    throw new RollbackRefused(`the remediation of event ${options.eventId} was already rolled back at ${item.rolledBack.at} (${item.rolledBack.by})`);
   const changes = item.changes ?? [];
   const undoable = changes.filter((change) => change.type === 'PutBucketPolicy' || change.type === 'UpdateCertificateAuthority');
   const kept = changes.filter((change) => !undoable.includes(change));
-  if (undoable.length === 0) throw new RollbackRefused(`the remediation of event ${options.eventId} (${item.status}) changed nothing that can be rolled back${kept.length ? ` (${kept.map((change) => change.type).join(', ')} cannot be undone)` : ''}`);
+  if (undoable.length === 0)
+    throw new RollbackRefused(
+      `the remediation of event ${options.eventId} (${item.status}) changed nothing that can be rolled back${kept.length ? ` (${kept.map((change) => change.type).join(', ')} cannot be undone)` : ''}`,
+    );
   const owner = ownerOf(item);
   const differences: Difference[] = [];
   for (const change of undoable) {
@@ -163,7 +175,10 @@ export async function checkRollback(options: Pick<RollbackOptions, 'table' | 'ev
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
   const { item, undoable, kept, differences } = await checkRollback(options);
   if (differences.length > 0) {
-    throw new RollbackRefused(`${differences.length} of the ${undoable.length} change(s) of event ${options.eventId} no longer hold what the remediation wrote; nothing was changed`, differences);
+    throw new RollbackRefused(
+      `${differences.length} of the ${undoable.length} change(s) of event ${options.eventId} no longer hold what the remediation wrote; nothing was changed`,
+      differences,
+    );
   }
   const owner = ownerOf(item);
   const restored: RestoredChange[] = [];
@@ -183,7 +198,10 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       await withBucketLease(lease, async () => {
         const current = await currentValue(change, owner);
         if (!sameValue(current, change.after)) {
-          throw new RollbackRefused(`the policy of ${bucketOf(change)} changed while the rollback started${restored.length ? `; ${restored.length} change(s) were already restored` : ''}`, [{ change, expected: change.after, current }]);
+          throw new RollbackRefused(
+            `the policy of ${bucketOf(change)} changed while the rollback started${restored.length ? `; ${restored.length} change(s) were already restored` : ''}`,
+            [{ change, expected: change.after, current }],
+          );
         }
         return restore(change, owner);
       }),
@@ -195,7 +213,13 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       Key: { pk: { S: eventKey(options.eventId) } },
       UpdateExpression: 'SET rolledBack = :rolledBack',
       ConditionExpression: 'attribute_not_exists(rolledBack)',
-      ExpressionAttributeValues: { ':rolledBack': marshal({ at: now().toISOString(), by: options.by, restored: restored.map(({ change, how }) => ({ type: change.type, resource: change.resource, how })) }) },
+      ExpressionAttributeValues: {
+        ':rolledBack': marshal({
+          at: now().toISOString(),
+          by: options.by,
+          restored: restored.map(({ change, how }) => ({ type: change.type, resource: change.resource, how })),
+        }),
+      },
     }),
   );
   return { item, restored, kept };

@@ -184,5 +184,7 @@ export async function sweepAccount(settings: SweepSettings, config: Config): Pro
 export function throwIfNothingDone(summary: SweepSummary): void {
   const didSomething = summary.started.length > 0 || summary.skipped.some((skip) => skip.code === 'COMPLIANT');
   if (didSomething || summary.failed.length === 0 || !summary.failed.every((failed) => failed.retryable)) return;
-  throw new AwsTransientError(`The sweep could not inspect or start anything: ${summary.failed.map((failed) => `${failed.caArn}: ${failed.error}`).join('; ')}`);
+  throw new AwsTransientError(
+    `The sweep could not inspect or start anything: ${summary.failed.map((failed) => `${failed.caArn}: ${failed.error}`).join('; ')}`,
+  );
 }

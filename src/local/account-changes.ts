@@ -35,7 +35,10 @@ export function accountChanges(before: AccountFile, after: AccountFile): Account
       continue;
     }
     if (!isDeepStrictEqual(policyDocument(old.Policy), policyDocument(bucket.Policy))) {
-      changes.push({ resource, what: bucket.Policy === null ? 'bucket policy deleted' : old.Policy === null ? 'bucket policy created' : 'bucket policy changed' });
+      changes.push({
+        resource,
+        what: bucket.Policy === null ? 'bucket policy deleted' : old.Policy === null ? 'bucket policy created' : 'bucket policy changed',
+      });
     }
     for (const setting of BUCKET_SETTINGS) {
       if (!isDeepStrictEqual(old[setting], bucket[setting])) changes.push({ resource, what: `${setting} changed` });
@@ -62,7 +65,8 @@ export function accountChanges(before: AccountFile, after: AccountFile): Account
     for (const report of ca.AuditReports ?? []) {
       const previous = old.AuditReports?.find((entry) => entry.AuditReportId === report.AuditReportId);
       if (!previous) changes.push({ resource, what: `audit report ${report.AuditReportId} requested (${report.AuditReportStatus})` });
-      else if (previous.AuditReportStatus !== report.AuditReportStatus) changes.push({ resource, what: `audit report ${report.AuditReportId} ${previous.AuditReportStatus} → ${report.AuditReportStatus}` });
+      else if (previous.AuditReportStatus !== report.AuditReportStatus)
+        changes.push({ resource, what: `audit report ${report.AuditReportId} ${previous.AuditReportStatus} → ${report.AuditReportStatus}` });
     }
   }
   for (const notification of after.notifications.slice(before.notifications.length)) {

@@ -115,25 +115,28 @@ const auditReport = fields({
 });
 
 const certificate = fields({
-  CertificateArn: text().transform((value, context) => {
-    const parsed = parseCertificateArn(value, 'CertificateArn');
-    if (parsed.ok) return parsed.value.arn;
-    context.issues.push({ code: 'custom', input: value, message: parsed.problem });
-    return z.NEVER;
-  }).describe('arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<CA id>/certificate/<id>'),
+  CertificateArn: text()
+    .transform((value, context) => {
+      const parsed = parseCertificateArn(value, 'CertificateArn');
+      if (parsed.ok) return parsed.value.arn;
+      context.issues.push({ code: 'custom', input: value, message: parsed.problem });
+      return z.NEVER;
+    })
+    .describe('arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<CA id>/certificate/<id>'),
   Status: oneOf(['ISSUED', 'FAILED', 'PENDING']),
   Certificate: text().optional(),
   CertificateChain: text().optional(),
 }).superRefine((entry, context) => {
-  if (entry.Status === 'ISSUED' && entry.Certificate === undefined) context.addIssue({ code: 'custom', path: ['Certificate'], message: 'is required when Status is ISSUED' });
+  if (entry.Status === 'ISSUED' && entry.Certificate === undefined)
+    context.addIssue({ code: 'custom', path: ['Certificate'], message: 'is required when Status is ISSUED' });
 });
 
 const caSimulation = fields(
   {
     CrlFailureAt: nullable(timestamp()).describe('When the last CRL write failed; Private CA retries every 15 minutes from here.'),
-    CrlInternalFailureUntil: nullable(z.union([z.literal('forever'), timestamp()], { error: (issue) => `must be an ISO 8601 time or epoch seconds, not ${describe(issue.input)}` })).describe(
-      'Until when CRL writes fail internally whatever the bucket ("forever": never recovers).',
-    ),
+    CrlInternalFailureUntil: nullable(
+      z.union([z.literal('forever'), timestamp()], { error: (issue) => `must be an ISO 8601 time or epoch seconds, not ${describe(issue.input)}` }),
+    ).describe('Until when CRL writes fail internally whatever the bucket ("forever": never recovers).'),
     AuditReportOutcome: oneOf(['SUCCESS', 'FAILED']).optional(),
     AuditReportSecondsToComplete: integer(0, 86_400).optional(),
     LastAuditReportRequestedAt: nullable(timestamp()),
@@ -149,7 +152,7 @@ const caArn = text()
     context.issues.push({ code: 'custom', input: value, message: parsed.problem });
     return z.NEVER;
   })
-  .describe('arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<CA id>, in the file\'s own account and region.');
+  .describe("arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<CA id>, in the file's own account and region.");
 
 const certificateAuthority = fields(
   {
@@ -172,27 +175,29 @@ const certificateAuthority = fields(
     Certificates: list(certificate).default([]),
     Simulation: caSimulation.optional(),
   },
-  'A certificate authority as DescribeCertificateAuthority returns it, plus the simulation\'s own fields.',
+  "A certificate authority as DescribeCertificateAuthority returns it, plus the simulation's own fields.",
 );
 
 // ---- Buckets -------------------------------------------------------------------------
 
-const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())], { error: (issue) => `must be an object, not ${describe(issue.input)}` }).transform((value, context) => {
-  let document = value;
-  if (typeof value === 'string') {
-    try {
-      document = JSON.parse(value);
-    } catch (error) {
-      context.issues.push({ code: 'custom', input: value, message: `is not valid JSON (${(error as Error).message})` });
+const policyDocument = z
+  .union([z.string(), z.record(z.string(), z.unknown())], { error: (issue) => `must be an object, not ${describe(issue.input)}` })
+  .transform((value, context) => {
+    let document = value;
+    if (typeof value === 'string') {
+      try {
+        document = JSON.parse(value);
+      } catch (error) {
+        context.issues.push({ code: 'custom', input: value, message: `is not valid JSON (${(error as Error).message})` });
+        return z.NEVER;
+      }
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      context.issues.push({ code: 'custom', input: value, message: `must be an object, not ${describe(document)}` });
       return z.NEVER;
     }
-  }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    context.issues.push({ code: 'custom', input: value, message: `must be an object, not ${describe(document)}` });
-    return z.NEVER;
-  }
-  return value as string | Record<string, unknown>;
-});
+    return value as string | Record<string, unknown>;
+  });
 
 const publicAccessBlock = fields({
   BlockPublicAcls: boolean().optional(),
@@ -218,16 +223,24 @@ const encryption = fields({
 
 const bucket = fields(
   {
-    Name: z.string({ error: (issue) => `must be a non-empty string, not ${describe(issue.input)}` }).regex(BUCKET_NAME, { error: (issue) => `"${String(issue.input)}" is not a valid S3 bucket name` }),
-    Owner: accountId().optional().describe('Account id of the bucket owner (default: the file\'s account).'),
-    Region: pattern(REGION, (value) => `must be an AWS region, not ${describe(value)}`).optional().describe('Default: the file\'s region.'),
+    Name: z
+      .string({ error: (issue) => `must be a non-empty string, not ${describe(issue.input)}` })
+      .regex(BUCKET_NAME, { error: (issue) => `"${String(issue.input)}" is not a valid S3 bucket name` }),
+    Owner: accountId().optional().describe("Account id of the bucket owner (default: the file's account)."),
+    Region: pattern(REGION, (value) => `must be an AWS region, not ${describe(value)}`)
+      .optional()
+      .describe("Default: the file's region."),
     Policy: nullable(policyDocument.describe('The policy text as S3 returns it, or the document itself; absent or null: no policy.')),
     PublicAccessBlockConfiguration: nullable(publicAccessBlock),
     OwnershipControls: nullable(ownershipControls),
     ServerSideEncryptionConfiguration: nullable(encryption),
-    Objects: z.record(z.string(), timestamp(), { error: (issue) => `must be an object, not ${describe(issue.input)}` }).nullish().transform((value) => value ?? {}).describe('Object key → LastModified.'),
+    Objects: z
+      .record(z.string(), timestamp(), { error: (issue) => `must be an object, not ${describe(issue.input)}` })
+      .nullish()
+      .transform((value) => value ?? {})
+      .describe('Object key → LastModified.'),
   },
-  'A bucket, in the shapes S3\'s Get* calls return.',
+  "A bucket, in the shapes S3's Get* calls return.",
 );
 
 // ---- The file --------------------------------------------------------------------------

@@ -182,7 +182,17 @@ function rejectDuplicates(values: string[], path: string, field: string): void {
 export function parseAccountFile(json: unknown): AccountFile {
   const parsed = accountFileSchema.safeParse(json);
   if (!parsed.success) throw firstProblem(parsed.error);
-  const { $schema: _schema, account, region, partition, certificateAuthorities: cas, buckets: bucketEntries, notifications, AccountPublicAccessBlock, Simulation } = parsed.data;
+  const {
+    $schema: _schema,
+    account,
+    region,
+    partition,
+    certificateAuthorities: cas,
+    buckets: bucketEntries,
+    notifications,
+    AccountPublicAccessBlock,
+    Simulation,
+  } = parsed.data;
   const home = { account, region, partition };
 
   // The rules between fields: each CA in the file's own partition, region and account,
@@ -192,17 +202,35 @@ export function parseAccountFile(json: unknown): AccountFile {
     for (const part of ['partition', 'region', 'account'] as const) {
       if (Arn[part] !== home[part]) throw new AccountFileError(`${path}.Arn`, `is in ${part} "${Arn[part]}" but the file describes ${part} "${home[part]}"`);
     }
-    rejectDuplicates(rest.AuditReports.map((report) => report.AuditReportId), `${path}.AuditReports`, 'AuditReportId');
+    rejectDuplicates(
+      rest.AuditReports.map((report) => report.AuditReportId),
+      `${path}.AuditReports`,
+      'AuditReportId',
+    );
     rest.Certificates.forEach((entry, j) => {
       const caId = /certificate-authority\/([^/]+)\//.exec(entry.CertificateArn)![1];
       if (caId !== Arn.caId) throw new AccountFileError(`${path}.Certificates[${j}].CertificateArn`, `belongs to CA ${caId}, not to this CA (${Arn.caId})`);
     });
-    rejectDuplicates(rest.Certificates.map((entry) => entry.CertificateArn), `${path}.Certificates`, 'CertificateArn');
+    rejectDuplicates(
+      rest.Certificates.map((entry) => entry.CertificateArn),
+      `${path}.Certificates`,
+      'CertificateArn',
+    );
     return { Arn: Arn.arn, ...rest } as CertificateAuthorityEntry;
   });
-  rejectDuplicates(certificateAuthorities.map((ca) => ca.Arn), '$.certificateAuthorities', 'Arn');
-  const buckets = bucketEntries.map(({ Name, Owner, Region, ...rest }): BucketEntry => ({ Name, Owner: Owner ?? account, Region: Region ?? region, ...rest }) as BucketEntry);
-  rejectDuplicates(buckets.map((entry) => entry.Name), '$.buckets', 'Name');
+  rejectDuplicates(
+    certificateAuthorities.map((ca) => ca.Arn),
+    '$.certificateAuthorities',
+    'Arn',
+  );
+  const buckets = bucketEntries.map(
+    ({ Name, Owner, Region, ...rest }): BucketEntry => ({ Name, Owner: Owner ?? account, Region: Region ?? region, ...rest }) as BucketEntry,
+  );
+  rejectDuplicates(
+    buckets.map((entry) => entry.Name),
+    '$.buckets',
+    'Name',
+  );
   return {
     account,
     region,

@@ -13,10 +13,7 @@ export class NotModelled extends Error {
   readonly service: string;
   readonly operation: string;
   constructor(service: string, operation: string, detail?: string) {
-    super(
-      `${service} ${operation} is not modelled by the simulated account${detail ? ` (${detail})` : ''}; ` +
-        'add it to src/local/ or use a real account',
-    );
+    super(`${service} ${operation} is not modelled by the simulated account${detail ? ` (${detail})` : ''}; add it to src/local/ or use a real account`);
     this.name = 'NotModelled';
     this.service = service;
     this.operation = operation;
@@ -66,17 +63,20 @@ const s3Error = awsError;
 export const s3Errors = {
   noSuchBucket: () => s3Error('NoSuchBucket', 404, 'The specified bucket does not exist'),
   noSuchBucketPolicy: () => s3Error('NoSuchBucketPolicy', 404, 'The bucket policy does not exist'),
-  noSuchPublicAccessBlockConfiguration: () =>
-    s3Error('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'),
+  noSuchPublicAccessBlockConfiguration: () => s3Error('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'),
   ownershipControlsNotFound: () => s3Error('OwnershipControlsNotFoundError', 404, 'The bucket ownership controls were not found'),
-  encryptionNotFound: () =>
-    s3Error('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found'),
+  encryptionNotFound: () => s3Error('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found'),
   malformedPolicy: (message: string) => s3Error('MalformedPolicy', 400, message),
   accessDenied: () => s3Error('AccessDenied', 403, 'Access Denied'),
   invalidArgument: (name: string, value: string) => s3Error('InvalidArgument', 400, `Invalid argument ${name}: ${value}`),
   /** A request sent to another region's endpoint than the bucket's: S3 names the bucket's region in a header. */
   permanentRedirect: (region: string) =>
-    new SimulatedServiceError('PermanentRedirect', 301, 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', { 'x-amz-bucket-region': region }),
+    new SimulatedServiceError(
+      'PermanentRedirect',
+      301,
+      'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+      { 'x-amz-bucket-region': region },
+    ),
   /**
    * S3 answers a HEAD with the status alone (no body), so only the status reaches the
    * SDK, which names the error from it: 404 whether the bucket or the key is missing.
@@ -130,7 +130,9 @@ function serverError(service: ServiceName, status: 500 | 503): Error {
   const unavailable = status === 503;
   switch (service) {
     case 'S3':
-      return unavailable ? awsError('ServiceUnavailable', 503, 'Service is unable to handle request.') : awsError('InternalError', 500, 'We encountered an internal error. Please try again.');
+      return unavailable
+        ? awsError('ServiceUnavailable', 503, 'Service is unable to handle request.')
+        : awsError('InternalError', 500, 'We encountered an internal error. Please try again.');
     case 'SNS':
       return unavailable ? awsError('ServiceUnavailable', 503, 'Service is unavailable') : awsError('InternalError', 500, 'Internal error');
     default: // ACM PCA

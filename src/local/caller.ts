@@ -22,14 +22,25 @@ export interface CallerPermissions {
   canPutObject(bucket: { name: string; owner: string; partition: string }, key: string, caller: { account: string; region: string }): boolean;
 }
 
-type Statement = { Sid?: string; Effect: 'Allow' | 'Deny'; Action?: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>>; NotAction?: unknown; NotResource?: unknown };
+type Statement = {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+  NotAction?: unknown;
+  NotResource?: unknown;
+};
 
 const require = createRequire(import.meta.url);
 const iamRoles = require('../../deploy/iam-roles.cjs') as { repairStatements: (allowedBuckets: string) => Statement[] };
 
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '').test(value);
 }
 
@@ -67,7 +78,8 @@ export function repairRoleCaller(allowedBuckets = ''): CallerPermissions {
       const objectArn = `arn:${bucket.partition}:s3:::${bucket.name}/${key}`;
       const context = { 's3:resourceaccount': bucket.owner };
       const matching = statements.filter((statement) => {
-        if (statement.NotAction !== undefined || statement.NotResource !== undefined) throw new NotModelled('IAM', `NotAction/NotResource in the caller's statement ${statement.Sid ?? ''}`);
+        if (statement.NotAction !== undefined || statement.NotResource !== undefined)
+          throw new NotModelled('IAM', `NotAction/NotResource in the caller's statement ${statement.Sid ?? ''}`);
         return (
           list(statement.Action).some((action) => wildcard(action, 's3:PutObject', true)) &&
           list(statement.Resource).some((resource) => wildcard(resolve(resource, pseudo), objectArn, false)) &&

@@ -114,7 +114,10 @@ export function checkFaultPlan(
   const inScope = (services ?? FAULTABLE_SERVICES).flatMap((service) => modelled[service] ?? []);
   operations?.forEach((operation, i) => {
     if (!inScope.includes(operation)) {
-      fail(`${fields.operations}[${i}]`, `"${String(operation)}" is not an operation the simulated account answers${services ? ` for ${services.join(', ')}` : ''} (without "Command", e.g. GetBucketPolicy)`);
+      fail(
+        `${fields.operations}[${i}]`,
+        `"${String(operation)}" is not an operation the simulated account answers${services ? ` for ${services.join(', ')}` : ''} (without "Command", e.g. GetBucketPolicy)`,
+      );
     }
   });
 }

@@ -57,7 +57,16 @@ export interface LocalHistoryInput {
   roleArn: string;
 }
 
-const STATE_TYPES: Record<string, string> = { Task: 'Task', Choice: 'Choice', Wait: 'Wait', Succeed: 'Succeed', Fail: 'Fail', Pass: 'Pass', Parallel: 'Parallel', Map: 'Map' };
+const STATE_TYPES: Record<string, string> = {
+  Task: 'Task',
+  Choice: 'Choice',
+  Wait: 'Wait',
+  Succeed: 'Succeed',
+  Fail: 'Fail',
+  Pass: 'Pass',
+  Parallel: 'Parallel',
+  Map: 'Map',
+};
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
@@ -81,15 +90,27 @@ export function localHistory(run: LocalHistoryInput): HistoryEvent[] {
     }
     if (attempt.service) {
       const { resourceType, resource } = attempt.service;
-      add('TaskScheduled', { taskScheduledEventDetails: { resourceType, resource, region: 'us-east-1', parameters: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds } }, attempt.startedAt);
+      add(
+        'TaskScheduled',
+        {
+          taskScheduledEventDetails: { resourceType, resource, region: 'us-east-1', parameters: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds },
+        },
+        attempt.startedAt,
+      );
       add('TaskStarted', { taskStartedEventDetails: { resourceType, resource } }, attempt.startedAt);
-      if (attempt.error?.name === 'States.Timeout') add('TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, error: 'States.Timeout', cause: attempt.error.message } }, attempt.endedAt);
-      else if (attempt.error) add('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: attempt.error.name, cause: attempt.error.message } }, attempt.endedAt);
+      if (attempt.error?.name === 'States.Timeout')
+        add('TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, error: 'States.Timeout', cause: attempt.error.message } }, attempt.endedAt);
+      else if (attempt.error)
+        add('TaskFailed', { taskFailedEventDetails: { resourceType, resource, error: attempt.error.name, cause: attempt.error.message } }, attempt.endedAt);
       else add('TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: json(attempt.output) } }, attempt.endedAt);
       time = attempt.endedAt;
       return;
     }
-    add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: attempt.resource, input: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds } }, attempt.startedAt);
+    add(
+      'LambdaFunctionScheduled',
+      { lambdaFunctionScheduledEventDetails: { resource: attempt.resource, input: json(attempt.input), timeoutInSeconds: attempt.timeoutSeconds } },
+      attempt.startedAt,
+    );
     add('LambdaFunctionStarted', {}, attempt.startedAt);
     if (attempt.error) {
       add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: attempt.error.name, cause: lambdaErrorCause(attempt.error) } }, attempt.endedAt);
@@ -131,7 +152,11 @@ export function localHistory(run: LocalHistoryInput): HistoryEvent[] {
         add('ExecutionSucceeded', { executionSucceededEventDetails: { output: json(event.output) } }, run.stoppedAt);
         break;
       case 'ExecutionFailed':
-        add('ExecutionFailed', { executionFailedEventDetails: { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) } }, run.stoppedAt);
+        add(
+          'ExecutionFailed',
+          { executionFailedEventDetails: { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) } },
+          run.stoppedAt,
+        );
         break;
       default:
         throw new Error(`local history: engine event ${event.type} is not one the local runner shows`);

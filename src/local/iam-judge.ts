@@ -64,7 +64,9 @@ export function iamDecision(policy: unknown, request: IamRequest): IamDecision {
 function validatedPolicy(policy: unknown) {
   const validated = createValidatedPolicy(policy, validateResourcePolicy, { name: 'BucketPolicy' });
   if (validated.errors.length > 0) {
-    throw new IamJudgeError(`iam-simulate cannot evaluate this bucket policy: ${validated.errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`);
+    throw new IamJudgeError(
+      `iam-simulate cannot evaluate this bucket policy: ${validated.errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+    );
   }
   return validated;
 }

@@ -32,7 +32,8 @@ export function readJsonFile(path: string, what: string): unknown {
 export function readHistoryFile(path: string, options: { missingIsEmpty?: boolean } = {}): Array<Record<string, unknown>> {
   if (options.missingIsEmpty && !existsSync(path)) return [];
   const items = readJsonFile(path, 'history file');
-  if (!Array.isArray(items)) throw new LocalInputError(`history file ${path}: expected a JSON list of items, as npm run local -- <event> --history <file> writes it`);
+  if (!Array.isArray(items))
+    throw new LocalInputError(`history file ${path}: expected a JSON list of items, as npm run local -- <event> --history <file> writes it`);
   items.forEach((item, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item) || typeof (item as { pk?: unknown }).pk !== 'string') {
       throw new LocalInputError(`history file ${path}: item [${index}] is not an object with a string "pk"`);

@@ -38,9 +38,14 @@ export const PARAMETERS = {
 } as const;
 export type ParameterName = keyof typeof PARAMETERS;
 
-const PARAMETER_DEFAULTS: Record<ParameterName, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75', historyRetentionDays: '365', approvalTimeoutHours: '24' };
-
-
+const PARAMETER_DEFAULTS: Record<ParameterName, string> = {
+  mode: 'apply',
+  allowedBuckets: '',
+  allowCaUpdates: 'true',
+  crlRecoveryWindowMinutes: '75',
+  historyRetentionDays: '365',
+  approvalTimeoutHours: '24',
+};
 
 /** Check the parameters as the Lambdas would read them; return the handlers' environment. */
 export function parameterEnvironment(params: Partial<Record<ParameterName, string>>, notificationTopicArn: string): Record<string, string> {
@@ -86,7 +91,11 @@ export function defaultAccountFor(event: unknown): { file: AccountFile; source: 
   for (const [from, to] of replacements) text = text.split(from).join(to);
   const moved = JSON.parse(text) as AccountFile;
   if (target.partition) moved.partition = target.partition;
-  return { file: parseAccountFile(moved), source: `${scenario.account} (the example for ${target.kind}${replacements.length > 0 ? ", moved to the event's account, region and CA" : ''})`, kind: target.kind };
+  return {
+    file: parseAccountFile(moved),
+    source: `${scenario.account} (the example for ${target.kind}${replacements.length > 0 ? ", moved to the event's account, region and CA" : ''})`,
+    kind: target.kind,
+  };
 }
 
 export interface LocalRunOptions {
@@ -197,7 +206,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRun> {
         type: state.type,
         attempts: state.attempts.length,
         seconds: stateSeconds(state, view),
-        retries: state.attempts.slice(1).map((attempt, index) => ({ error: state.attempts[index]!.error?.error ?? 'unknown', delaySeconds: attempt.delayBeforeSeconds ?? 0 })),
+        retries: state.attempts
+          .slice(1)
+          .map((attempt, index) => ({ error: state.attempts[index]!.error?.error ?? 'unknown', delaySeconds: attempt.delayBeforeSeconds ?? 0 })),
         error: failure ? { name: failure.error, message: failure.cause, caught: state.caught !== null } : null,
       };
     }),

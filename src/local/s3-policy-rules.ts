@@ -43,9 +43,9 @@ type Json = Record<string, unknown>;
 
 /** Throws MalformedPolicy the way S3 does; returns the parsed document. */
 export function checkPolicyForPut(text: unknown, bucket: string, partition: Partition): Json {
-  if (typeof text !== 'string' || text.length === 0) throw s3Errors.malformedPolicy('Policies must be valid JSON and the first byte must be \'{\'');
+  if (typeof text !== 'string' || text.length === 0) throw s3Errors.malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
   if (Buffer.byteLength(text, 'utf8') > MAX_BUCKET_POLICY_BYTES) throw s3Errors.malformedPolicy('Policies must be less than 20KB');
-  if (!text.trimStart().startsWith('{')) throw s3Errors.malformedPolicy('Policies must be valid JSON and the first byte must be \'{\'');
+  if (!text.trimStart().startsWith('{')) throw s3Errors.malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
   let document: Json;
   try {
     document = JSON.parse(text) as Json;
@@ -53,7 +53,7 @@ export function checkPolicyForPut(text: unknown, bucket: string, partition: Part
     throw s3Errors.malformedPolicy('This policy contains invalid Json');
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw s3Errors.malformedPolicy('Policies must be valid JSON and the first byte must be \'{\'');
+    throw s3Errors.malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
   }
   if (document.Version !== undefined && document.Version !== '2012-10-17' && document.Version !== '2008-10-17') {
     throw s3Errors.malformedPolicy('The policy must contain a valid version string');
@@ -124,7 +124,10 @@ function resourceIsInBucket(resource: string, bucket: string, partition: Partiti
 }
 
 function globMatches(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
 }
 
@@ -164,9 +167,7 @@ export function isPublicPolicy(document: Json): boolean {
     const principal = statement.Principal;
     const everyone =
       principal === '*' ||
-      (typeof principal === 'object' &&
-        principal !== null &&
-        Object.values(principal).some((ids) => (Array.isArray(ids) ? ids : [ids]).includes('*')));
+      (typeof principal === 'object' && principal !== null && Object.values(principal).some((ids) => (Array.isArray(ids) ? ids : [ids]).includes('*')));
     if (!everyone) return false;
     const conditions = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
     const keys = Object.values(conditions).flatMap((block) => Object.keys(block ?? {}));

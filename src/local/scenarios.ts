@@ -20,7 +20,13 @@ const colleagueEditsThePolicy: NonNullable<LocalApprover['beforeAnswer']> = asyn
   const bucket = 'pca-crl-111122223333';
   const { Policy } = (await simulation.send('S3', 'GetBucketPolicy', { Bucket: bucket })) as { Policy: string };
   const policy = JSON.parse(Policy) as { Statement: unknown[] };
-  policy.Statement.push({ Sid: 'AuditorsReadCrls', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Auditors' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/crl/*` });
+  policy.Statement.push({
+    Sid: 'AuditorsReadCrls',
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:role/Auditors' },
+    Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::${bucket}/crl/*`,
+  });
   await simulation.send('S3', 'PutBucketPolicy', { Bucket: bucket, Policy: JSON.stringify(policy) });
 };
 
@@ -118,7 +124,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: 'crl-account-block-public-access',
-    title: 'PUBLIC_READ CRLs, blocked by the account\'s Block Public Access: the grant is added, Private CA still cannot write, escalated',
+    title: "PUBLIC_READ CRLs, blocked by the account's Block Public Access: the grant is added, Private CA still cannot write, escalated",
     event: 'events/crl-s3-permission-failure.json',
     account: 'events/accounts/crl-account-block-public-access.json',
     kind: 'CRL_S3_PERMISSION',

@@ -84,7 +84,10 @@ const FILE_FIELDS = {
   operations: '$.Simulation.Faults.Operations',
 };
 
-const MODELLED_OPERATIONS = Object.fromEntries(Object.entries(OPERATIONS).map(([service, operations]) => [service, Object.keys(operations)])) as Record<ServiceName, string[]>;
+const MODELLED_OPERATIONS = Object.fromEntries(Object.entries(OPERATIONS).map(([service, operations]) => [service, Object.keys(operations)])) as Record<
+  ServiceName,
+  string[]
+>;
 
 export class SimulatedAccount {
   /** Every SDK call answered, in order. Private CA's own background writes are not calls. */
@@ -137,15 +140,30 @@ export class SimulatedAccount {
   readonly requestHandler = {
     handle: async (request: SdkHttpRequest): Promise<{ response: SdkHttpResponse }> => {
       const wire = await wireRequestOf(request);
-      const answer = await answerWire(wire, (decoded) => this.send(decoded.route.service, decoded.operation, decoded.input, { attempt: decoded.attempt, ...(decoded.region ? { region: decoded.region } : {}) }) as Promise<Record<string, unknown>>, {
-        // A request that names no modelled operation fails loudly, as `send` does for an unmodelled one.
-        refused: (_request, _route, error) => {
-          if (!(error instanceof UnknownRequest)) return;
-          this.calls.push({ service: error.service, operation: error.requestLine, input: {}, at: this.#now().toISOString(), error: 'NotModelled' });
-          throw new NotModelled(error.service, `request ${error.requestLine}`);
+      const answer = await answerWire(
+        wire,
+        (decoded) =>
+          this.send(decoded.route.service, decoded.operation, decoded.input, {
+            attempt: decoded.attempt,
+            ...(decoded.region ? { region: decoded.region } : {}),
+          }) as Promise<Record<string, unknown>>,
+        {
+          // A request that names no modelled operation fails loudly, as `send` does for an unmodelled one.
+          refused: (_request, _route, error) => {
+            if (!(error instanceof UnknownRequest)) return;
+            this.calls.push({ service: error.service, operation: error.requestLine, input: {}, at: this.#now().toISOString(), error: 'NotModelled' });
+            throw new NotModelled(error.service, `request ${error.requestLine}`);
+          },
         },
-      });
-      return { response: { statusCode: answer.statusCode, reason: undefined, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) }, body: Readable.from([Buffer.from(answer.body)]) } };
+      );
+      return {
+        response: {
+          statusCode: answer.statusCode,
+          reason: undefined,
+          headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) },
+          body: Readable.from([Buffer.from(answer.body)]),
+        },
+      };
     },
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
@@ -168,7 +186,11 @@ export class SimulatedAccount {
     try {
       if (!answer) throw new NotModelled(service, operation);
       fault = this.#injector?.next(service, operation) ?? null;
-      const apply = () => answer({ model: this.#model, now, service, caller: this.#caller, ...(sdk?.region ? { region: sdk.region } : {}), warn: (message) => warnings.push(message) }, input as OperationInput);
+      const apply = () =>
+        answer(
+          { model: this.#model, now, service, caller: this.#caller, ...(sdk?.region ? { region: sdk.region } : {}), warn: (message) => warnings.push(message) },
+          input as OperationInput,
+        );
       if (fault === null) return { ...apply(), $metadata: responseMetadata(200) };
       if (fault.kind === 'timeout-after-apply') {
         try {
@@ -236,7 +258,14 @@ export interface SdkHttpResponse {
 /** The request as it would arrive on the wire. */
 async function wireRequestOf(request: SdkHttpRequest): Promise<WireRequest> {
   const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
-  return { method: request.method, hostname: request.hostname, path: request.path, query: buildQueryString(request.query ?? {}), headers, body: await bodyOf(request.body) };
+  return {
+    method: request.method,
+    hostname: request.hostname,
+    path: request.path,
+    query: buildQueryString(request.query ?? {}),
+    headers,
+    body: await bodyOf(request.body),
+  };
 }
 
 async function bodyOf(body: unknown): Promise<Buffer> {

@@ -56,7 +56,10 @@ const NEXT_TOKEN_PREFIX = 'simulated-list-certificate-authorities:';
  */
 const listCertificateAuthorities: Operation = (context, input) => {
   const owner = input.ResourceOwner ?? 'SELF';
-  if (owner !== 'SELF' && owner !== 'OTHER_ACCOUNTS') throw validationError(`Value '${String(owner)}' at 'resourceOwner' failed to satisfy constraint: Member must satisfy enum value set: [SELF, OTHER_ACCOUNTS]`);
+  if (owner !== 'SELF' && owner !== 'OTHER_ACCOUNTS')
+    throw validationError(
+      `Value '${String(owner)}' at 'resourceOwner' failed to satisfy constraint: Member must satisfy enum value set: [SELF, OTHER_ACCOUNTS]`,
+    );
   const maxResults = input.MaxResults ?? LIST_PAGE_LIMIT;
   if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
     throw validationError(`Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`);
@@ -67,12 +70,17 @@ const listCertificateAuthorities: Operation = (context, input) => {
     const decoded = typeof input.NextToken === 'string' ? Buffer.from(input.NextToken, 'base64').toString('utf8') : '';
     start = decoded.startsWith(NEXT_TOKEN_PREFIX) ? Number(decoded.slice(NEXT_TOKEN_PREFIX.length)) : Number.NaN;
     if (!Number.isInteger(start) || start <= 0 || start >= listed.length) {
-      throw new InvalidNextTokenException({ message: 'The token specified in the NextToken argument is not valid. Use the token returned from your previous call to ListCertificateAuthorities.', $metadata: responseMetadata(400) });
+      throw new InvalidNextTokenException({
+        message: 'The token specified in the NextToken argument is not valid. Use the token returned from your previous call to ListCertificateAuthorities.',
+        $metadata: responseMetadata(400),
+      });
     }
   }
   const end = start + Math.min(maxResults, LIST_PAGE_LIMIT);
   const page = listed.slice(start, end).map(described);
-  return end < listed.length ? { CertificateAuthorities: page, NextToken: Buffer.from(`${NEXT_TOKEN_PREFIX}${end}`).toString('base64') } : { CertificateAuthorities: page };
+  return end < listed.length
+    ? { CertificateAuthorities: page, NextToken: Buffer.from(`${NEXT_TOKEN_PREFIX}${end}`).toString('base64') }
+    : { CertificateAuthorities: page };
 };
 
 const updateCertificateAuthority: Operation = (context, input) => {
@@ -113,18 +121,33 @@ const updateCertificateAuthority: Operation = (context, input) => {
  * gives are not documented; InvalidArgsException is the refusal the API reference lists
  * for arguments Private CA cannot use (see docs/aws-facts.md).
  */
-function testBucketForUpdate(context: OperationContext, ca: CertificateAuthorityEntry, crl: NonNullable<NonNullable<CertificateAuthorityEntry['RevocationConfiguration']>['CrlConfiguration']>): void {
+function testBucketForUpdate(
+  context: OperationContext,
+  ca: CertificateAuthorityEntry,
+  crl: NonNullable<NonNullable<CertificateAuthorityEntry['RevocationConfiguration']>['CrlConfiguration']>,
+): void {
   const bucketName = crl.S3BucketName!;
-  const test = checkPrivateCaWrite(context.model, ca, {
-    bucket: bucketName,
-    objectKeys: [PERMISSION_TEST_KEY],
-    objectAcl: crl.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'bucket-owner-full-control' : 'public-read',
-  }, context.now);
-  if (!test.allowed) throw pcaErrors.invalidArgs(`The ACM Private CA Service Principal 'acm-pca.amazonaws.com' could not write to the S3 bucket ${bucketName}: ${test.reasons.join('; ')}.`);
+  const test = checkPrivateCaWrite(
+    context.model,
+    ca,
+    {
+      bucket: bucketName,
+      objectKeys: [PERMISSION_TEST_KEY],
+      objectAcl: crl.S3ObjectAcl === 'BUCKET_OWNER_FULL_CONTROL' ? 'bucket-owner-full-control' : 'public-read',
+    },
+    context.now,
+  );
+  if (!test.allowed)
+    throw pcaErrors.invalidArgs(
+      `The ACM Private CA Service Principal 'acm-pca.amazonaws.com' could not write to the S3 bucket ${bucketName}: ${test.reasons.join('; ')}.`,
+    );
   const bucket = findBucket(context.model, bucketName);
   const callerMayWrite =
     bucket !== undefined &&
-    context.caller.canPutObject({ name: bucket.Name, owner: bucket.Owner, partition: context.model.partition }, PERMISSION_TEST_KEY, { account: context.model.account, region: context.model.region });
+    context.caller.canPutObject({ name: bucket.Name, owner: bucket.Owner, partition: context.model.partition }, PERMISSION_TEST_KEY, {
+      account: context.model.account,
+      region: context.model.region,
+    });
   if (!callerMayWrite) throw pcaErrors.invalidArgs(`The caller (${context.caller.name}) does not have permission to write to the S3 bucket ${bucketName}.`);
 }
 

@@ -29,14 +29,12 @@ function bucketOf(context: OperationContext, input: OperationInput, lookup: Buck
   const bucket = findBucket(context.model, name);
   if (!bucket) throw lookup.head ? s3Errors.headNotFound() : s3Errors.noSuchBucket();
   // S3 answers a request signed for another region than the bucket's with a redirect naming the bucket's region.
-  if (!lookup.anyRegion && context.region !== undefined && bucket.Region !== undefined && bucket.Region !== context.region) throw s3Errors.permanentRedirect(bucket.Region);
+  if (!lookup.anyRegion && context.region !== undefined && bucket.Region !== undefined && bucket.Region !== context.region)
+    throw s3Errors.permanentRedirect(bucket.Region);
   const expected = input.ExpectedBucketOwner;
   if (expected !== undefined && expected !== bucket.Owner) throw lookup.head ? s3Errors.headForbidden() : s3Errors.accessDenied();
   if (expected === undefined && bucket.Owner !== context.model.account) {
-    context.warn(
-      `bucket ${bucket.Name} is owned by account ${bucket.Owner}, not ${context.model.account}, ` +
-        'and the call did not give ExpectedBucketOwner',
-    );
+    context.warn(`bucket ${bucket.Name} is owned by account ${bucket.Owner}, not ${context.model.account}, and the call did not give ExpectedBucketOwner`);
   }
   return bucket;
 }

@@ -24,7 +24,12 @@ const publish: Operation = (context, input) => {
   }
   if (Subject !== undefined) {
     // "UTF-8 text with no line breaks or control characters, and less than 100 characters long."
-    if (typeof Subject !== 'string' || Subject.length === 0 || [...Subject].length >= 100 || [...Subject].some((character) => character < ' ' || character === '\u007f')) {
+    if (
+      typeof Subject !== 'string' ||
+      Subject.length === 0 ||
+      [...Subject].length >= 100 ||
+      [...Subject].some((character) => character < ' ' || character === '\u007f')
+    ) {
       throw snsErrors.invalidParameter('Invalid parameter: Subject');
     }
   }

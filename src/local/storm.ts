@@ -151,10 +151,19 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
   const history = options.history ?? (await createHistoryTable());
   const loaded = loadDefinition();
   const random = seededRandom(options.seed ?? 1);
-  const env = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${STORM_REGION}:${STORM_ACCOUNT}:pca-remediation-local-notifications`, ...options.env };
+  const env = {
+    MODE: 'apply',
+    ALLOWED_BUCKETS: '',
+    ALLOW_CA_UPDATES: 'true',
+    CRL_RECOVERY_WINDOW_MINUTES: '75',
+    NOTIFICATION_TOPIC_ARN: `arn:aws:sns:${STORM_REGION}:${STORM_ACCOUNT}:pca-remediation-local-notifications`,
+    ...options.env,
+  };
   const started = performance.now();
   const executions = await Promise.all(
-    options.deliveries.map((event, index) => runExecution(event, { account: simulation, clock, env, random, loaded, history, executionName: `storm-${index}` })),
+    options.deliveries.map((event, index) =>
+      runExecution(event, { account: simulation, clock, env, random, loaded, history, executionName: `storm-${index}` }),
+    ),
   );
   const wallMs = performance.now() - started;
   const outcomes = executions.map((execution) => outcomeOf(execution));

@@ -93,8 +93,20 @@ const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 const JSON_SERVICES: Record<string, Route> = {
-  ACMPrivateCA: { service: 'ACM PCA', signingName: 'acm-pca', protocol: 'awsJson', contentType: 'application/x-amz-json-1.1', namespace: 'com.amazonaws.acmpca' },
-  AWSStepFunctions: { service: 'SFN', signingName: 'states', protocol: 'awsJson', contentType: 'application/x-amz-json-1.0', namespace: 'com.amazonaws.swf.service.v2.model' },
+  ACMPrivateCA: {
+    service: 'ACM PCA',
+    signingName: 'acm-pca',
+    protocol: 'awsJson',
+    contentType: 'application/x-amz-json-1.1',
+    namespace: 'com.amazonaws.acmpca',
+  },
+  AWSStepFunctions: {
+    service: 'SFN',
+    signingName: 'states',
+    protocol: 'awsJson',
+    contentType: 'application/x-amz-json-1.0',
+    namespace: 'com.amazonaws.swf.service.v2.model',
+  },
 };
 const SNS_ROUTE: Route = { service: 'SNS', signingName: 'sns', protocol: 'awsQuery' };
 const S3_ROUTE: Route = { service: 'S3', signingName: 's3', protocol: 'restXml' };
@@ -118,7 +130,8 @@ export function routeOf(request: WireRequest): Route {
     if (!json || !operation) throw new WireError('UnknownOperationException', 400, `x-amz-target ${target} is not a service the simulated account answers`);
     return json;
   }
-  if (request.method === 'POST' && request.path === '/' && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return SNS_ROUTE;
+  if (request.method === 'POST' && request.path === '/' && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return SNS_ROUTE;
   return S3_ROUTE;
 }
 
@@ -140,15 +153,18 @@ export function decodeRequest(request: WireRequest): DecodedRequest {
 
 function decodeJson(request: WireRequest, route: Route): { operation: string; input: Record<string, unknown> } {
   const operation = request.headers['x-amz-target']!.split('.', 2)[1]!;
-  if (request.method !== 'POST' || request.path !== '/') throw new WireError('UnknownOperationException', 404, `${request.method} ${request.path}: awsJson requests are POST /`);
-  if (request.headers['content-type'] !== route.contentType) throw new WireError('SerializationException', 400, `content-type ${request.headers['content-type']}, expected ${route.contentType}`);
+  if (request.method !== 'POST' || request.path !== '/')
+    throw new WireError('UnknownOperationException', 404, `${request.method} ${request.path}: awsJson requests are POST /`);
+  if (request.headers['content-type'] !== route.contentType)
+    throw new WireError('SerializationException', 400, `content-type ${request.headers['content-type']}, expected ${route.contentType}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(request.body.toString('utf8') || '{}');
   } catch {
     throw new WireError('SerializationException', 400, 'the body is not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WireError('SerializationException', 400, 'the body is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new WireError('SerializationException', 400, 'the body is not a JSON object');
   return { operation, input: parsed as Record<string, unknown> };
 }
 
@@ -199,7 +215,14 @@ function decodeS3(request: WireRequest): { operation: string; input: Record<stri
     if (token !== null) input.ContinuationToken = token;
     if (maxKeys !== null) input.MaxKeys = Number(maxKeys);
   } else if (request.method === 'GET' && subresources.length === 1) {
-    operation = ({ publicAccessBlock: 'GetPublicAccessBlock', ownershipControls: 'GetBucketOwnershipControls', encryption: 'GetBucketEncryption', location: 'GetBucketLocation' } as Record<string, string>)[subresources[0]!];
+    operation = (
+      {
+        publicAccessBlock: 'GetPublicAccessBlock',
+        ownershipControls: 'GetBucketOwnershipControls',
+        encryption: 'GetBucketEncryption',
+        location: 'GetBucketLocation',
+      } as Record<string, string>
+    )[subresources[0]!];
   }
   if (!operation) throw new UnknownRequest('S3', request);
   return { operation, input };
@@ -212,7 +235,11 @@ function toWireJson(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWireJson);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([key, item]) => key !== '$metadata' && item !== undefined).map(([key, item]) => [key, toWireJson(item)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key, item]) => key !== '$metadata' && item !== undefined)
+        .map(([key, item]) => [key, toWireJson(item)]),
+    );
   }
   return value;
 }
@@ -250,7 +277,11 @@ export function encodeOutput(decoded: DecodedRequest, output: Record<string, unk
     case 'GetBucketPolicy':
       return { statusCode: 200, headers: { ...common, 'content-type': 'application/json' }, body: String(output.Policy ?? '') };
     default:
-      return { statusCode: 200, headers: { ...common, 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${s3Document(operation, output)}` };
+      return {
+        statusCode: 200,
+        headers: { ...common, 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n${s3Document(operation, output)}`,
+      };
   }
 }
 
@@ -261,7 +292,11 @@ export function encodeError(route: Route, method: string, error: WireError): Wir
     const namespace = route.namespace ?? 'com.amazonaws';
     return {
       statusCode: error.status,
-      headers: { 'content-type': route.contentType ?? 'application/x-amz-json-1.1', 'x-amzn-requestid': id, 'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/${namespace}/` },
+      headers: {
+        'content-type': route.contentType ?? 'application/x-amz-json-1.1',
+        'x-amzn-requestid': id,
+        'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/${namespace}/`,
+      },
       body: JSON.stringify({ __type: `${namespace}#${error.code}`, message: error.message }),
     };
   }
@@ -301,7 +336,9 @@ function s3Document(operation: string, output: Record<string, unknown>): string 
       const rules = (output.ServerSideEncryptionConfiguration as { Rules?: Rule[] } | undefined)?.Rules ?? [];
       const rule = (r: Rule) => {
         const byDefault = r.ApplyServerSideEncryptionByDefault;
-        const inner = byDefault ? `<ApplyServerSideEncryptionByDefault>${element('SSEAlgorithm', byDefault.SSEAlgorithm)}${element('KMSMasterKeyID', byDefault.KMSMasterKeyID)}</ApplyServerSideEncryptionByDefault>` : '';
+        const inner = byDefault
+          ? `<ApplyServerSideEncryptionByDefault>${element('SSEAlgorithm', byDefault.SSEAlgorithm)}${element('KMSMasterKeyID', byDefault.KMSMasterKeyID)}</ApplyServerSideEncryptionByDefault>`
+          : '';
         return `<Rule>${inner}${element('BucketKeyEnabled', r.BucketKeyEnabled)}</Rule>`;
       };
       return `<ServerSideEncryptionConfiguration xmlns="${S3_NAMESPACE}">${rules.map(rule).join('')}</ServerSideEncryptionConfiguration>`;
@@ -309,9 +346,14 @@ function s3Document(operation: string, output: Record<string, unknown>): string 
     case 'ListObjectsV2': {
       type Entry = { Key: string; LastModified: Date; Size?: number; ETag?: string };
       const contents = ((output.Contents ?? []) as Entry[])
-        .map((entry) => `<Contents>${element('Key', entry.Key)}${element('LastModified', entry.LastModified.toISOString())}${element('ETag', entry.ETag)}${element('Size', entry.Size ?? 0)}<StorageClass>STANDARD</StorageClass></Contents>`)
+        .map(
+          (entry) =>
+            `<Contents>${element('Key', entry.Key)}${element('LastModified', entry.LastModified.toISOString())}${element('ETag', entry.ETag)}${element('Size', entry.Size ?? 0)}<StorageClass>STANDARD</StorageClass></Contents>`,
+        )
         .join('');
-      const fields = ['Name', 'Prefix', 'KeyCount', 'MaxKeys', 'IsTruncated', 'ContinuationToken', 'NextContinuationToken'].map((name) => element(name, output[name])).join('');
+      const fields = ['Name', 'Prefix', 'KeyCount', 'MaxKeys', 'IsTruncated', 'ContinuationToken', 'NextContinuationToken']
+        .map((name) => element(name, output[name]))
+        .join('');
       return `<ListBucketResult xmlns="${S3_NAMESPACE}">${fields}${contents}</ListBucketResult>`;
     }
     case 'GetBucketLocation':
@@ -349,7 +391,11 @@ export interface WireHooks {
  * rethrown, as a failing HTTP layer would reject, so that it is never mistaken for an
  * answer.
  */
-export async function answerWire(request: WireRequest, answer: (decoded: DecodedRequest) => Promise<Record<string, unknown>>, hooks: WireHooks = {}): Promise<WireResponse> {
+export async function answerWire(
+  request: WireRequest,
+  answer: (decoded: DecodedRequest) => Promise<Record<string, unknown>>,
+  hooks: WireHooks = {},
+): Promise<WireResponse> {
   let route: Route | undefined;
   let decoded: DecodedRequest;
   try {

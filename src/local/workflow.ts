@@ -40,7 +40,6 @@ import { bindReferences, loadDefinition, matchingRetrier, retryBackoffSeconds, t
 
 export { loadDefinition, retryBackoffSeconds, STATE_MACHINE_FILE, type Definition, type LoadedDefinition } from '../executions/definition';
 
-
 type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
 
 /** One entry of the engine's event log (StateEntered, StateRetried, StateCaught, ...). */
@@ -116,7 +115,6 @@ class LocalTaskTokens {
     else entry.reject(outcome.error);
   }
 }
-
 
 /**
  * Time as the simulation sees it. Listeners run when it moves (the simulated Private CA).
@@ -396,7 +394,8 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   const waitForCallback = async (stateName: string, functionName: string, stateInput: unknown) => {
     const handler = FUNCTION_HANDLERS[functionName];
     if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
-    const payload = (stateInput as { Payload?: { taskToken?: unknown; target?: { eventId?: string }; inspection?: { approval?: { round?: number } } } }).Payload ?? {};
+    const payload =
+      (stateInput as { Payload?: { taskToken?: unknown; target?: { eventId?: string }; inspection?: { approval?: { round?: number } } } }).Payload ?? {};
     const token = payload.taskToken;
     if (typeof token !== 'string') throw new Error(`Task state ${stateName}: its Payload has no taskToken ($$.Task.Token)`);
     const answered = tokens.wait(token);
@@ -408,12 +407,18 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
     const after = approver.afterSeconds ?? 20 * 60;
     if (answer === 'none' || after >= timeoutSeconds) {
       await clock.sleep(timeoutSeconds);
-      tokens.settle(token, { error: Object.assign(new Error(`${stateName}: nobody answered within its TimeoutSeconds (${timeoutSeconds} s)`), { name: 'States.Timeout' }) });
+      tokens.settle(token, {
+        error: Object.assign(new Error(`${stateName}: nobody answered within its TimeoutSeconds (${timeoutSeconds} s)`), { name: 'States.Timeout' }),
+      });
     } else {
       await clock.sleep(after);
       await approver.beforeAnswer?.(round, options.account);
       try {
-        await answerApproval(answerPorts, { eventId: payload.target!.eventId!, decision: answer === 'approve' ? 'approved' : 'declined', reason: answer === 'decline' ? (approver.reason ?? 'declined locally') : null });
+        await answerApproval(answerPorts, {
+          eventId: payload.target!.eventId!,
+          decision: answer === 'approve' ? 'approved' : 'declined',
+          reason: answer === 'decline' ? (approver.reason ?? 'declined locally') : null,
+        });
       } catch (error) {
         if (!(error instanceof ApprovalRefused)) throw error;
         throw new Error(`the local approver's answer to ${stateName} was refused: ${error.message}`);
@@ -427,8 +432,16 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
       return { stateName, run: (stateInput: unknown) => handler(stateInput as never, lambdaContext(functionName)), service: undefined };
     }),
-    ...Object.entries(loaded.serviceTasks).map(([stateName, service]) => ({ stateName, run: (stateInput: unknown) => callService(service, stateInput), service })),
-    ...Object.entries(loaded.callbackTasks).map(([stateName, functionName]) => ({ stateName, run: (stateInput: unknown) => waitForCallback(stateName, functionName, stateInput), service: CALLBACK_SERVICE })),
+    ...Object.entries(loaded.serviceTasks).map(([stateName, service]) => ({
+      stateName,
+      run: (stateInput: unknown) => callService(service, stateInput),
+      service,
+    })),
+    ...Object.entries(loaded.callbackTasks).map(([stateName, functionName]) => ({
+      stateName,
+      run: (stateInput: unknown) => waitForCallback(stateName, functionName, stateInput),
+      service: CALLBACK_SERVICE,
+    })),
   ];
   for (const { stateName, run, service } of tasks) {
     const state = loaded.definition.States[stateName]!;
@@ -440,7 +453,15 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       retrying = false;
       const wait = loaded.waitsBefore[stateName];
       if (wait !== undefined) await clock.sleep(wait);
-      const attempt: LambdaAttempt = { state: stateName, resource: state.Resource as string, timeoutSeconds: state.TimeoutSeconds as number | undefined, input: stateInput, startedAt: clock.now(), endedAt: clock.now(), ...(service ? { service } : {}) };
+      const attempt: LambdaAttempt = {
+        state: stateName,
+        resource: state.Resource as string,
+        timeoutSeconds: state.TimeoutSeconds as number | undefined,
+        input: stateInput,
+        startedAt: clock.now(),
+        endedAt: clock.now(),
+        ...(service ? { service } : {}),
+      };
       attempts.push(attempt);
       try {
         // A callback Task fails like a Lambda Task: its function is invoked first.
@@ -470,7 +491,11 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       }
     };
   }
-  const waitTimeOverrides = Object.fromEntries(Object.entries(loaded.definition.States).filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]));
+  const waitTimeOverrides = Object.fromEntries(
+    Object.entries(loaded.definition.States)
+      .filter(([, state]) => state.Type === 'Wait')
+      .map(([name]) => [name, 0]),
+  );
 
   const executionArn = `arn:aws:states:${region}:${accountId}:execution:pca-remediation-local:${executionName}`;
   const started = clock.now();
@@ -497,7 +522,29 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
   // Before letting go of the clock: once this execution leaves, time may move for the others.
   const stopped = clock.now();
   clock.leave();
-  const waitSeconds = Object.fromEntries(Object.entries(loaded.definition.States).filter(([, state]) => state.Type === 'Wait').map(([name, state]) => [name, state.Seconds ?? 0]));
-  const history = localHistory({ events: events as never, attempts, waitSeconds, startedAt: started, stoppedAt: stopped, roleArn: `arn:aws:iam::${accountId}:role/pca-remediation-local-StateMachineRole` });
-  return { executionArn, status: error ? 'FAILED' : 'SUCCEEDED', output, error, events, retries, attempts, history, startedAt, stoppedAt: stopped.toISOString() };
+  const waitSeconds = Object.fromEntries(
+    Object.entries(loaded.definition.States)
+      .filter(([, state]) => state.Type === 'Wait')
+      .map(([name, state]) => [name, state.Seconds ?? 0]),
+  );
+  const history = localHistory({
+    events: events as never,
+    attempts,
+    waitSeconds,
+    startedAt: started,
+    stoppedAt: stopped,
+    roleArn: `arn:aws:iam::${accountId}:role/pca-remediation-local-StateMachineRole`,
+  });
+  return {
+    executionArn,
+    status: error ? 'FAILED' : 'SUCCEEDED',
+    output,
+    error,
+    events,
+    retries,
+    attempts,
+    history,
+    startedAt,
+    stoppedAt: stopped.toISOString(),
+  };
 }

@@ -30,7 +30,13 @@ function packageDirectory(): string {
           Handler: 'src/handlers/classify-event.handler',
           MemorySize: 256,
           Code: { S3Bucket: { Ref: 'ServerlessDeploymentBucket' }, S3Key: 'serverless/pca-remediation/dev/1-2026/classifyEvent.zip' },
-          Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'pca-remediation', HISTORY_TABLE_NAME: { Ref: 'HistoryTable' }, NOTIFICATION_TOPIC_ARN: { Ref: 'NotificationTopic' } } },
+          Environment: {
+            Variables: {
+              POWERTOOLS_SERVICE_NAME: 'pca-remediation',
+              HISTORY_TABLE_NAME: { Ref: 'HistoryTable' },
+              NOTIFICATION_TOPIC_ARN: { Ref: 'NotificationTopic' },
+            },
+          },
         },
       },
       HistoryTable: { Type: 'AWS::DynamoDB::Table', Properties: {} },
@@ -118,7 +124,10 @@ describe('a fresh child importing a module', () => {
   });
 
   it('sees the environment it is given', () => {
-    const file = moduleFile('env.mjs', `if (process.env._HANDLER !== 'x.handler' || process.env.HOME) throw new Error('wrong environment');\nexport const handler = 1;`);
+    const file = moduleFile(
+      'env.mjs',
+      `if (process.env._HANDLER !== 'x.handler' || process.env.HOME) throw new Error('wrong environment');\nexport const handler = 1;`,
+    );
     expect(runImportChild(script, file, 'time', { _HANDLER: 'x.handler' }, directory).error).toBeUndefined();
   });
 
@@ -141,9 +150,23 @@ describe('a fresh child importing a module', () => {
   });
 
   it('measures both variants of each function, alternating which goes first', () => {
-    const fn = { key: 'quiet', functionName: 'f', handler: 'quiet.handler', memoryMb: 256, variables: {}, bundle: Buffer.from(HANDLER_SOURCE) } as unknown as PackagedFunction;
+    const fn = {
+      key: 'quiet',
+      functionName: 'f',
+      handler: 'quiet.handler',
+      memoryMb: 256,
+      variables: {},
+      bundle: Buffer.from(HANDLER_SOURCE),
+    } as unknown as PackagedFunction;
     const file = moduleFile('variant.mjs', HANDLER_SOURCE);
-    const [row] = measureInit({ functions: [fn], bundleFiles: new Map([['quiet', file]]), naiveFiles: new Map([['quiet', file]]), scratch: directory, cwd: directory, runs: 2 });
+    const [row] = measureInit({
+      functions: [fn],
+      bundleFiles: new Map([['quiet', file]]),
+      naiveFiles: new Map([['quiet', file]]),
+      scratch: directory,
+      cwd: directory,
+      runs: 2,
+    });
     expect(row).toMatchObject({ key: 'quiet', sizePass: true });
     expect(row!.initPass).toBe(row!.initRatio! <= 0.5);
     expect(row!.bundle.init.count).toBe(2);

@@ -32,8 +32,26 @@ describe('what a bundle is made of', () => {
   });
 
   it('passes serverless.yml custom.esbuild on as serverless-esbuild does: its own options out, exclude into external', () => {
-    const options = serverlessEsbuildOptions({ bundle: true, minify: true, format: 'esm', target: 'node24', outputFileExtension: '.mjs', exclude: [], banner: { js: '// x' }, packager: 'npm' });
-    expect(options).toEqual({ bundle: true, minify: true, format: 'esm', target: 'node24', platform: 'node', external: [], outExtension: { '.js': '.mjs' }, banner: { js: '// x' } });
+    const options = serverlessEsbuildOptions({
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'node24',
+      outputFileExtension: '.mjs',
+      exclude: [],
+      banner: { js: '// x' },
+      packager: 'npm',
+    });
+    expect(options).toEqual({
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'node24',
+      platform: 'node',
+      external: [],
+      outExtension: { '.js': '.mjs' },
+      banner: { js: '// x' },
+    });
   });
 
   it('keeps serverless-esbuild defaults where serverless.yml says nothing (aws-sdk excluded)', () => {

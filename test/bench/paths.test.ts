@@ -66,11 +66,27 @@ describe('one path, then the same event again', () => {
   });
 
   it('ends the second delivery DUPLICATE after ClaimEvent: 6 states, 2 Lambdas, nothing asked of the account', () => {
-    expect(report.rows[1]).toMatchObject({ id: 'crl-missing-grant (2nd delivery)', outcome: 'DUPLICATE', statesEntered: 6, billedTransitions: 6, lambdaInvocations: 2, simulatedCalls: 0, claimEventCalls: 1, handlerDynamoDbCalls: 1 });
+    expect(report.rows[1]).toMatchObject({
+      id: 'crl-missing-grant (2nd delivery)',
+      outcome: 'DUPLICATE',
+      statesEntered: 6,
+      billedTransitions: 6,
+      lambdaInvocations: 2,
+      simulatedCalls: 0,
+      claimEventCalls: 1,
+      handlerDynamoDbCalls: 1,
+    });
   });
 
   it('checks the target on the repair path', () => {
-    expect(report.target).toEqual({ path: 'crl-missing-grant', billedTransitions: 10, lambdaInvocations: 4, transitionsPass: true, invocationsPass: true, followUp: report.rows[0]!.followUp });
+    expect(report.target).toEqual({
+      path: 'crl-missing-grant',
+      billedTransitions: 10,
+      lambdaInvocations: 4,
+      transitionsPass: true,
+      invocationsPass: true,
+      followUp: report.rows[0]!.followUp,
+    });
   });
 });
 

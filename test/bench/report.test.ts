@@ -109,7 +109,15 @@ const stormRow = (id: string, maxWritesPerCa: number): StormRow => ({
   billedTransitions: 6004,
   lambdaInvocations: 2002,
   simulatedSeconds: 0,
-  memory: { collectedBefore: true, rssBeforeBytes: 150 * 1024 * 1024, peakRssBytes: 420 * 1024 * 1024, heapUsedBeforeBytes: 30 * 1024 * 1024, peakHeapUsedBytes: 200 * 1024 * 1024, samples: 50, maxRssBytes: 420 * 1024 * 1024 },
+  memory: {
+    collectedBefore: true,
+    rssBeforeBytes: 150 * 1024 * 1024,
+    peakRssBytes: 420 * 1024 * 1024,
+    heapUsedBeforeBytes: 30 * 1024 * 1024,
+    peakHeapUsedBytes: 200 * 1024 * 1024,
+    samples: 50,
+    maxRssBytes: 420 * 1024 * 1024,
+  },
   onePerEventPass: true,
   writesPerCaPass: maxWritesPerCa <= 1,
 });
@@ -124,7 +132,15 @@ function report(): BenchReport {
       environment: {},
       rows: [bundleRow('classifyEvent', 100_000, 20, 60), bundleRow('repairBucket', 1_522_990, 124, 148)],
       composition: [
-        { key: 'classifyEvent', rebuiltBytes: 100_000, matchesPackage: true, packages: [{ name: 'aws-xray-sdk-core', bytes: 70_000 }, { name: 'our code', bytes: 30_000 }] },
+        {
+          key: 'classifyEvent',
+          rebuiltBytes: 100_000,
+          matchesPackage: true,
+          packages: [
+            { name: 'aws-xray-sdk-core', bytes: 70_000 },
+            { name: 'our code', bytes: 30_000 },
+          ],
+        },
         {
           key: 'repairBucket',
           rebuiltBytes: 1_522_990,
@@ -137,7 +153,14 @@ function report(): BenchReport {
       memoryMb: 256,
       assumedInvocationMs: 100,
       rows: [pathRow('crl-missing-grant', 'REMEDIATED', 10, [1.2, 22.8, 13.4, 6.3]), pathRow('crl-missing-grant (2nd delivery)', 'DUPLICATE', 6, [0.3, 4.1])],
-      target: { path: 'crl-missing-grant', billedTransitions: 10, lambdaInvocations: 4, transitionsPass: true, invocationsPass: true, followUp: { billedTransitions: 3, lambdaInvocations: 2 } },
+      target: {
+        path: 'crl-missing-grant',
+        billedTransitions: 10,
+        lambdaInvocations: 4,
+        transitionsPass: true,
+        invocationsPass: true,
+        followUp: { billedTransitions: 3, lambdaInvocations: 2 },
+      },
     },
     storms: [stormRow('duplicates', 1), stormRow('shared-buckets', 2)],
   };
@@ -177,7 +200,9 @@ describe('the report', () => {
     expect(text).toMatch(/repairBucket\s+1\.45 MiB.*0\.84\s+MISS\s+MISS/);
     expect(text).toContain('every rebuild has exactly the packaged byte count');
     expect(text).toContain('classifyEvent  aws-xray-sdk-core 68.4 KiB, our code 29.3 KiB\n');
-    expect(text).toContain('repairBucket   @aws-sdk/client-s3 293.0 KiB, @smithy/core 253.9 KiB, b 214.8 KiB, c 175.8 KiB, d 136.7 KiB, our code 58.6 KiB; 1 more packages');
+    expect(text).toContain(
+      'repairBucket   @aws-sdk/client-s3 293.0 KiB, @smithy/core 253.9 KiB, b 214.8 KiB, c 175.8 KiB, d 136.7 KiB, our code 58.6 KiB; 1 more packages',
+    );
     expect(text).toMatch(/crl-missing-grant\s+REMEDIATED\s+10\s+0\s+10\s+4\s+-\s+8\+1\+3=12\s+0s\s+43\.7\s+\$0\.000251\s+\$250\.95/);
     expect(text).toContain('$0.025 per 1,000 state transitions  https://aws.amazon.com/step-functions/pricing/');
     expect(text).toContain('$0.0000133334 per GB-second  https://aws.amazon.com/lambda/pricing/');

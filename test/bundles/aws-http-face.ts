@@ -87,7 +87,11 @@ function header(request: ReceivedRequest, name: string): string | undefined {
 
 /** The headers as one string each, lower-case names (Node joins repeated ones with a comma). */
 function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value!]));
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value!]),
+  );
 }
 
 export class AwsHttpFace {
@@ -172,7 +176,13 @@ export class AwsHttpFace {
   }
 
   #reject(request: ReceivedRequest, service: string, error: WireError): void {
-    this.rejections.push({ method: request.method, url: `${request.path}${request.query ? `?${request.query}` : ''}`, service, code: error.code, reason: error.message });
+    this.rejections.push({
+      method: request.method,
+      url: `${request.path}${request.query ? `?${request.query}` : ''}`,
+      service,
+      code: error.code,
+      reason: error.message,
+    });
   }
 
   // ---- SigV4 ----
@@ -183,8 +193,12 @@ export class AwsHttpFace {
     const signatureError = (reason: string) => new WireError(route.protocol === 'awsJson' ? 'InvalidSignatureException' : 'SignatureDoesNotMatch', 403, reason);
     const authorization = header(request, 'authorization');
     if (!authorization) return signatureError('no authorization header');
-    const match = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(authorization);
-    if (!match) return signatureError(`authorization header is not AWS4-HMAC-SHA256 Credential=.../aws4_request, SignedHeaders=..., Signature=...: ${authorization}`);
+    const match =
+      /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
+        authorization,
+      );
+    if (!match)
+      return signatureError(`authorization header is not AWS4-HMAC-SHA256 Credential=.../aws4_request, SignedHeaders=..., Signature=...: ${authorization}`);
     const [, accessKeyId, day, region, service, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string, string];
     const credentials = this.#credentials;
     if (accessKeyId !== credentials.accessKeyId) return signatureError(`access key ${accessKeyId} is not the test's ${credentials.accessKeyId}`);
@@ -194,7 +208,8 @@ export class AwsHttpFace {
     if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) return signatureError(`x-amz-date missing or malformed: ${amzDate}`);
     if (amzDate.slice(0, 8) !== day) return signatureError(`credential scope day ${day} is not the day of x-amz-date ${amzDate}`);
     const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13)}`);
-    if (!(Math.abs(signedAt - Date.now()) <= this.#maxSkewMs)) return signatureError(`x-amz-date ${amzDate} is more than ${this.#maxSkewMs / 60_000} minutes from now`);
+    if (!(Math.abs(signedAt - Date.now()) <= this.#maxSkewMs))
+      return signatureError(`x-amz-date ${amzDate} is more than ${this.#maxSkewMs / 60_000} minutes from now`);
     const signedHeaders = signedHeaderList.split(';');
     if ([...signedHeaders].sort().join(';') !== signedHeaderList) return signatureError(`SignedHeaders are not sorted: ${signedHeaderList}`);
     // AWS requires host and every x-amz-* header (the date, the token, the content hash, the target) to be signed.
@@ -203,7 +218,8 @@ export class AwsHttpFace {
     if (unsigned.length > 0) return signatureError(`headers not signed: ${unsigned.join(', ')}`);
     const missing = signedHeaders.filter((name) => request.headers[name] === undefined);
     if (missing.length > 0) return signatureError(`signed headers not sent: ${missing.join(', ')}`);
-    if (credentials.sessionToken !== undefined && header(request, 'x-amz-security-token') !== credentials.sessionToken) return signatureError('x-amz-security-token is not the session token');
+    if (credentials.sessionToken !== undefined && header(request, 'x-amz-security-token') !== credentials.sessionToken)
+      return signatureError('x-amz-security-token is not the session token');
     const bodyHash = createHash('sha256').update(request.body).digest('hex');
     if (s3) {
       const declared = header(request, 'x-amz-content-sha256');
@@ -220,17 +236,18 @@ export class AwsHttpFace {
     const segments = request.path.split('/').map((segment) => rfc3986(decodeURIComponent(segment)));
     // S3 paths are encoded once; every other service's are encoded again.
     const canonicalUri = (s3 ? segments : segments.map(rfc3986)).join('/') || '/';
-    const canonicalQuery = request.query === ''
-      ? ''
-      : request.query
-          .split('&')
-          .map((pair) => {
-            const [name = '', value = ''] = pair.split(/=(.*)/s);
-            return [rfc3986(decodeURIComponent(name)), rfc3986(decodeURIComponent(value))] as const;
-          })
-          .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-          .map(([name, value]) => `${name}=${value}`)
-          .join('&');
+    const canonicalQuery =
+      request.query === ''
+        ? ''
+        : request.query
+            .split('&')
+            .map((pair) => {
+              const [name = '', value = ''] = pair.split(/=(.*)/s);
+              return [rfc3986(decodeURIComponent(name)), rfc3986(decodeURIComponent(value))] as const;
+            })
+            .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+            .map(([name, value]) => `${name}=${value}`)
+            .join('&');
     const canonicalHeaders = signedHeaders.map((name) => `${name}:${header(request, name)!.trim().replace(/\s+/g, ' ')}\n`).join('');
     // For S3 the payload hash is x-amz-content-sha256, checked above to be the body's.
     const canonical = [request.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, bodyHash].join('\n');
@@ -287,7 +304,6 @@ export class AwsHttpFace {
     this.executions.push(started);
     return { executionArn, startDate: started.startDate };
   }
-
 }
 
 /** The checksums this face can verify, header → the body's value as S3 expects it (base64). */
@@ -309,13 +325,14 @@ const CHECKSUMS: Record<string, (body: Buffer) => string> = {
  * compute is refused rather than passed unchecked.
  */
 function integrityProblem(request: ReceivedRequest): WireError | null {
-  const sent = Object.keys(request.headers).filter((name) => name === 'content-md5' || name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type');
+  const sent = Object.keys(request.headers).filter((name) => name === 'content-md5' || (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type'));
   if (sent.length === 0) return new WireError('InvalidRequest', 400, 'Missing required header for this request: Content-MD5');
   for (const name of sent) {
     const compute = CHECKSUMS[name];
     if (!compute) return new WireError('InvalidRequest', 400, `the face cannot verify ${name}`);
     const expected = compute(request.body);
-    if (header(request, name) !== expected) return new WireError('BadDigest', 400, `The ${name} you specified did not match what we received (expected ${expected}).`);
+    if (header(request, name) !== expected)
+      return new WireError('BadDigest', 400, `The ${name} you specified did not match what we received (expected ${expected}).`);
   }
   return null;
 }

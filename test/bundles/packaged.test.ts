@@ -35,7 +35,11 @@ const CRL_BUCKET = 'pca-crl-111122223333';
 const AUDIT_BUCKET = 'pca-audit-111122223333';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:pca-remediation-packaged-NotificationTopic`;
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:pca-remediation-packaged`;
-const CREDENTIALS = { accessKeyId: 'ASIAPACKAGEDBUNDLES1', secretAccessKey: 'packaged-bundles-secret-key/not+real', sessionToken: 'packaged-bundles-session-token/not+real==' };
+const CREDENTIALS = {
+  accessKeyId: 'ASIAPACKAGEDBUNDLES1',
+  secretAccessKey: 'packaged-bundles-secret-key/not+real',
+  sessionToken: 'packaged-bundles-session-token/not+real==',
+};
 const PCA_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl', 's3:GetBucketLocation'];
 
 /** The child: import the bundle, call its handler once, write what came out (stdout carries logs and EMF). */
@@ -132,7 +136,8 @@ function environmentOf(fn: PackagedFunction): Record<string, string> {
     Object.entries(raw).map(([name, value]) => {
       if (typeof value === 'string') return [name, value];
       const reference = (value as { Ref?: string }).Ref;
-      if (!reference || references[reference] === undefined) throw new Error(`${fn.functionName}: ${name} is ${JSON.stringify(value)}, which this test does not bind`);
+      if (!reference || references[reference] === undefined)
+        throw new Error(`${fn.functionName}: ${name} is ${JSON.stringify(value)}, which this test does not bind`);
       return [name, references[reference]];
     }),
   );
@@ -168,9 +173,14 @@ async function invoke<T = Record<string, any>>(key: string, event: unknown, over
   const rejectionsBefore = face.rejections.length;
   const child = await new Promise<{ code: number | null; stderr: string }>((done) => {
     // Asynchronous: the face and dynalite answer from this process while the child runs.
-    execFile(process.execPath, [childScript, bundleFiles.get(key)!, inputFile, resultFile], { env, cwd: dirname(bundleFiles.get(key)!), timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr });
-    });
+    execFile(
+      process.execPath,
+      [childScript, bundleFiles.get(key)!, inputFile, resultFile],
+      { env, cwd: dirname(bundleFiles.get(key)!), timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        done({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr });
+      },
+    );
   });
   let result: { output: T; error?: Invocation<T>['error'] };
   try {
@@ -237,7 +247,11 @@ beforeAll(async () => {
   // Each datagram is a JSON header line, then the segment document.
   xrayDaemon.on('message', (message) => xrayDocuments.push(JSON.parse(message.toString('utf8').split('\n').slice(1).join('\n')) as XraySubsegment));
   await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve));
-  face = await startAwsHttpFace({ account: simulatedAccount(accountFile('test/fixtures/accounts/crl-missing-grant.json')), credentials: CREDENTIALS, region: REGION });
+  face = await startAwsHttpFace({
+    account: simulatedAccount(accountFile('test/fixtures/accounts/crl-missing-grant.json')),
+    credentials: CREDENTIALS,
+    region: REGION,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -292,7 +306,15 @@ describe('a CRL S3 permission failure, step by step', () => {
     const event = sampleEvent('crl-s3-permission-failure.json');
     const { output, calls } = await step('classifyEvent', { event });
     expect(output.event).toEqual(event);
-    expect(output.target).toMatchObject({ kind: 'CRL_S3_PERMISSION', eventId: event.id, certificateAuthorityArn: CA_ARN, certificateAuthorityId: CA_ID, account: ACCOUNT, region: REGION, eventTime: '2026-11-20T10:00:00.000Z' });
+    expect(output.target).toMatchObject({
+      kind: 'CRL_S3_PERMISSION',
+      eventId: event.id,
+      certificateAuthorityArn: CA_ARN,
+      certificateAuthorityId: CA_ID,
+      account: ACCOUNT,
+      region: REGION,
+      eventTime: '2026-11-20T10:00:00.000Z',
+    });
     expect(output.claim).toMatchObject({ pk: `EVENT#${String(event.id)}`, kind: 'CRL_S3_PERMISSION', certificateAuthorityArn: CA_ARN });
     expect(calls).toEqual([]);
     Object.assign(document, output);
@@ -301,13 +323,27 @@ describe('a CRL S3 permission failure, step by step', () => {
 
   it('inspectBucket: reads the CA over awsJson and the bucket over S3 REST-XML, and plans the grant', async () => {
     const { output: inspection, calls } = await step('inspectBucket', { target: document.target });
-    expect(inspection).toMatchObject({ purpose: 'CRL', bucket: CRL_BUCKET, next: 'repair', mode: 'apply', caStatus: 'ACTIVE', blockPublicPolicy: true, crl: { enabled: true, s3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' } });
+    expect(inspection).toMatchObject({
+      purpose: 'CRL',
+      bucket: CRL_BUCKET,
+      next: 'repair',
+      mode: 'apply',
+      caStatus: 'ACTIVE',
+      blockPublicPolicy: true,
+      crl: { enabled: true, s3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' },
+    });
     expect(inspection.findings.map((finding: { code: string }) => finding.code)).toContain('POLICY_GRANT_MISSING');
     expect(inspection.plan).toHaveLength(1);
     expect(inspection.plan[0]).toMatchObject({ type: 'PutBucketPolicy', resource: `arn:aws:s3:::${CRL_BUCKET}` });
     // The policy came over the wire byte for byte.
     expect(inspection.plan[0].before).toBe(bucketOf(CRL_BUCKET).Policy);
-    expect(operations(calls).sort()).toEqual(['ACM PCA DescribeCertificateAuthority', 'S3 GetBucketEncryption', 'S3 GetBucketOwnershipControls', 'S3 GetBucketPolicy', 'S3 GetPublicAccessBlock']);
+    expect(operations(calls).sort()).toEqual([
+      'ACM PCA DescribeCertificateAuthority',
+      'S3 GetBucketEncryption',
+      'S3 GetBucketOwnershipControls',
+      'S3 GetBucketPolicy',
+      'S3 GetPublicAccessBlock',
+    ]);
     for (const call of calls.filter((c) => c.service === 'S3')) {
       expect(call.input).toEqual({ Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT });
       expect(call.path).toBe(`/${CRL_BUCKET}/`);
@@ -345,9 +381,18 @@ describe('a CRL S3 permission failure, step by step', () => {
 
   it('repairBucket: every AWS call it made is an X-Ray subsegment of the invocation, DynamoDB included', async () => {
     // The repair found its own write already in place: the same calls, without the write.
-    const { calls, subsegments, parentId } = await step('repairBucket', { target: document.target, inspection: document.inspection, executionArn: EXECUTION_ARN });
+    const { calls, subsegments, parentId } = await step('repairBucket', {
+      target: document.target,
+      inspection: document.inspection,
+      executionArn: EXECUTION_ARN,
+    });
     const traced = subsegments.filter((segment) => segment.namespace === 'aws').map((segment) => `${segment.name} ${segment.aws?.operation}`);
-    expect(traced.filter((line) => line.startsWith('S3 ')).sort()).toEqual(calls.filter((call) => call.service === 'S3').map((call) => `S3 ${call.operation}`).sort());
+    expect(traced.filter((line) => line.startsWith('S3 ')).sort()).toEqual(
+      calls
+        .filter((call) => call.service === 'S3')
+        .map((call) => `S3 ${call.operation}`)
+        .sort(),
+    );
     // The lease: a conditional put and its release, straight to dynalite.
     expect(traced.filter((line) => line.startsWith('DynamoDB '))).toEqual(expect.arrayContaining(['DynamoDB PutItem', 'DynamoDB DeleteItem']));
     // Each is a child of the invocation's own segment (Lambda's, named by _X_AMZN_TRACE_ID's Parent).
@@ -362,7 +407,15 @@ describe('a CRL S3 permission failure, step by step', () => {
     expect(Date.parse(written)).toBeGreaterThan(Date.parse('2026-11-20T10:00:00Z'));
     expect(crl).toMatchObject({ published: true, bucket: CRL_BUCKET, key: `crl/${CA_ID}.crl`, eventTime: '2026-11-20T10:00:00.000Z', found: true, objects: 1 });
     expect(crl.lastModified).toBe(new Date(Date.parse(written)).toISOString());
-    expect(calls).toEqual([expect.objectContaining({ service: 'S3', operation: 'ListObjectsV2', method: 'GET', status: 200, input: { Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT, Prefix: `crl/${CA_ID}` } })]);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        service: 'S3',
+        operation: 'ListObjectsV2',
+        method: 'GET',
+        status: 200,
+        input: { Bucket: CRL_BUCKET, ExpectedBucketOwner: ACCOUNT, Prefix: `crl/${CA_ID}` },
+      }),
+    ]);
     document.crl = crl;
 
     // A CRL path with nothing in it yet: an empty listing, read as "not written" (the window has closed).
@@ -379,11 +432,19 @@ describe('a CRL S3 permission failure, step by step', () => {
   it('recordOutcome: REMEDIATED, no notification, the history item completed in dynalite with the change', async () => {
     const { crl: _crl, ...state } = document;
     const { output: outcome, calls } = await step('recordOutcome', { state, executionArn: EXECUTION_ARN });
-    expect(outcome).toMatchObject({ status: 'REMEDIATED', kind: 'CRL_S3_PERMISSION', certificateAuthorityArn: CA_ARN, executionArn: EXECUTION_ARN, notified: false });
+    expect(outcome).toMatchObject({
+      status: 'REMEDIATED',
+      kind: 'CRL_S3_PERMISSION',
+      certificateAuthorityArn: CA_ARN,
+      executionArn: EXECUTION_ARN,
+      notified: false,
+    });
     expect(calls).toEqual([]);
     const item = await historyItem(`EVENT#${String(document.target.eventId)}`);
     expect(item).toMatchObject({ status: 'REMEDIATED', executionArn: EXECUTION_ARN, notificationDue: false });
-    expect(item!.changes).toEqual([expect.objectContaining({ type: 'PutBucketPolicy', before: document.inspection.plan[0].before, after: bucketOf(CRL_BUCKET).Policy, verified: true })]);
+    expect(item!.changes).toEqual([
+      expect.objectContaining({ type: 'PutBucketPolicy', before: document.inspection.plan[0].before, after: bucketOf(CRL_BUCKET).Policy, verified: true }),
+    ]);
   });
 });
 
@@ -401,7 +462,12 @@ describe('an audit report failure: repair the bucket, request the report again, 
     expect(classified.target).toMatchObject({ kind: 'AUDIT_REPORT', auditReportId: 'a1b2c3d4-5678-90ab-cdef-111122223333' });
     Object.assign(document, classified);
     const { output: inspection, calls } = await step('inspectBucket', { target: document.target });
-    expect(inspection).toMatchObject({ purpose: 'AUDIT_REPORT', bucket: AUDIT_BUCKET, next: 'repair', auditReport: { bucket: AUDIT_BUCKET, format: 'JSON', status: 'FAILED' } });
+    expect(inspection).toMatchObject({
+      purpose: 'AUDIT_REPORT',
+      bucket: AUDIT_BUCKET,
+      next: 'repair',
+      auditReport: { bucket: AUDIT_BUCKET, format: 'JSON', status: 'FAILED' },
+    });
     expect(inspection.plan[0]).toMatchObject({ type: 'PutBucketPolicy', before: null });
     expect(operations(calls)).toContain('ACM PCA DescribeCertificateAuthorityAuditReport');
     expect(operations(calls)).toContain('S3 GetBucketPolicy → NoSuchBucketPolicy');
@@ -443,7 +509,11 @@ describe('failures a person must handle', () => {
     const { output: inspection } = await step('inspectBucket', { target: classified.target }, { MODE: 'approve' });
     expect(inspection).toMatchObject({ next: 'approve', approval: { round: 1, timeoutSeconds: 86_400 } });
 
-    const { output, calls } = await step('requestApproval', { target: classified.target, inspection, executionArn: EXECUTION_ARN, taskToken: TOKEN }, { MODE: 'approve' });
+    const { output, calls } = await step(
+      'requestApproval',
+      { target: classified.target, inspection, executionArn: EXECUTION_ARN, taskToken: TOKEN },
+      { MODE: 'approve' },
+    );
     expect(output).toMatchObject({ asked: true, round: 1, digest: inspection.approval.digest, notified: true });
     expect(operations(calls)).toEqual(['SNS Publish']);
     const item = await historyItem(`EVENT#${String(classified.target.eventId)}`);
@@ -484,7 +554,12 @@ describe('failures a person must handle', () => {
     expect(notification!.Message).toContain(`Execution: ${EXECUTION_ARN}`);
     expect(JSON.parse(notification!.Message.split('Outcome record:\n')[1]!)).toEqual(outcome);
     const item = await historyItem(`EVENT#${String(classified.target.eventId)}`);
-    expect(item).toMatchObject({ status: 'NEEDS_ATTENTION', executionArn: EXECUTION_ARN, notificationDue: true, findings: ['CA_VALID_UNTIL', 'ISSUANCE_FAILED'] });
+    expect(item).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      executionArn: EXECUTION_ARN,
+      notificationDue: true,
+      findings: ['CA_VALID_UNTIL', 'ISSUANCE_FAILED'],
+    });
   });
 
   it('diagnoseCaCreation: the CA FailureReason read from DescribeCertificateAuthority', async () => {
@@ -494,7 +569,13 @@ describe('failures a person must handle', () => {
     expect(operations(calls)).toEqual(['ACM PCA DescribeCertificateAuthority']);
     expect(diagnosis).toMatchObject({
       caStatus: 'FAILED',
-      findings: [{ code: 'CA_CREATION_UNSUPPORTED_ALGORITHM', severity: 'action-required', detail: { failureReason: 'UNSUPPORTED_ALGORITHM', keyAlgorithm: 'SM2', signingAlgorithm: 'SM3WITHSM2' } }],
+      findings: [
+        {
+          code: 'CA_CREATION_UNSUPPORTED_ALGORITHM',
+          severity: 'action-required',
+          detail: { failureReason: 'UNSUPPORTED_ALGORITHM', keyAlgorithm: 'SM2', signingAlgorithm: 'SM3WITHSM2' },
+        },
+      ],
     });
     expect(diagnosis.nextSteps.length).toBeGreaterThan(0);
   });
@@ -507,23 +588,50 @@ describe('the sweep', () => {
     // Both runs must fall in the same minute (the execution name is one per CA and minute).
     const intoMinute = Date.now() % 60_000;
     if (intoMinute > 50_000) await new Promise((wake) => setTimeout(wake, 60_500 - intoMinute));
-    const scheduled = { version: '0', id: 'c0ffee00-0000-4000-8000-000000000001', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: REGION, resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/pca-remediation-dev-sweep`], detail: {} };
+    const scheduled = {
+      version: '0',
+      id: 'c0ffee00-0000-4000-8000-000000000001',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: ACCOUNT,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: REGION,
+      resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/pca-remediation-dev-sweep`],
+      detail: {},
+    };
 
     const { output: summary, calls } = await step('sweep', scheduled);
     expect(operations(calls)).toHaveLength(7);
     expect(operations(calls.slice(0, 2))).toEqual(['ACM PCA ListCertificateAuthorities', 'ACM PCA DescribeCertificateAuthority']);
     // The four bucket reads go out together.
-    expect(operations(calls.slice(2, 6)).sort()).toEqual(['S3 GetBucketEncryption', 'S3 GetBucketOwnershipControls', 'S3 GetBucketPolicy', 'S3 GetPublicAccessBlock']);
+    expect(operations(calls.slice(2, 6)).sort()).toEqual([
+      'S3 GetBucketEncryption',
+      'S3 GetBucketOwnershipControls',
+      'S3 GetBucketPolicy',
+      'S3 GetPublicAccessBlock',
+    ]);
     expect(operations(calls.slice(6))).toEqual(['SFN StartExecution']);
     expect(calls[0]!.input).toEqual({ ResourceOwner: 'SELF' });
     expect(face.executions).toHaveLength(1);
     const [execution] = face.executions;
     expect(execution!.stateMachineArn).toBe(STATE_MACHINE_ARN);
     expect(execution!.name).toMatch(new RegExp(`^sweep-${CA_ID}-\\d{8}T\\d{4}$`));
-    expect(execution!.input).toMatchObject({ source: expect.any(String), 'detail-type': 'ACM Private CA CRL Generation', resources: [CA_ARN], detail: { result: 'failure', sweep: { findings: expect.arrayContaining(['POLICY_GRANT_MISSING']) } } });
+    expect(execution!.input).toMatchObject({
+      source: expect.any(String),
+      'detail-type': 'ACM Private CA CRL Generation',
+      resources: [CA_ARN],
+      detail: { result: 'failure', sweep: { findings: expect.arrayContaining(['POLICY_GRANT_MISSING']) } },
+    });
     expect(summary).toEqual({
       checked: 1,
-      started: [{ caArn: CA_ARN, eventId: (execution!.input as { id: string }).id, executionArn: execution!.executionArn, findings: expect.arrayContaining(['POLICY_GRANT_MISSING']) }],
+      started: [
+        {
+          caArn: CA_ARN,
+          eventId: (execution!.input as { id: string }).id,
+          executionArn: execution!.executionArn,
+          findings: expect.arrayContaining(['POLICY_GRANT_MISSING']),
+        },
+      ],
       skipped: [],
       failed: [],
     });
@@ -533,7 +641,15 @@ describe('the sweep', () => {
     const { output: again, calls: againCalls } = await step('sweep', scheduled);
     expect(operations(againCalls).at(-1)).toBe('SFN StartExecution → ExecutionAlreadyExists');
     expect(againCalls.at(-1)!.status).toBe(400);
-    expect(again.started).toEqual([{ caArn: CA_ARN, eventId: summary.started[0].eventId, executionArn: execution!.executionArn, findings: summary.started[0].findings, alreadyStarted: true }]);
+    expect(again.started).toEqual([
+      {
+        caArn: CA_ARN,
+        eventId: summary.started[0].eventId,
+        executionArn: execution!.executionArn,
+        findings: summary.started[0].findings,
+        alreadyStarted: true,
+      },
+    ]);
     expect(face.executions).toHaveLength(1);
   });
 });

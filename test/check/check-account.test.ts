@@ -25,13 +25,18 @@ const at = () => new Date(ACCOUNT_TIME);
 afterEach(() => resetClients());
 afterAll(() => stopDynalite());
 
-async function check(file: AccountFile, options: SimulatedAccountOptions = {}, extra: Partial<Parameters<typeof checkAccount>[0]> = {}): Promise<{ report: CheckReport; account: SimulatedAccount }> {
+async function check(
+  file: AccountFile,
+  options: SimulatedAccountOptions = {},
+  extra: Partial<Parameters<typeof checkAccount>[0]> = {},
+): Promise<{ report: CheckReport; account: SimulatedAccount }> {
   const account = simulatedClients(file, { now: at, ...options });
   const report = await checkAccount({ region: file.region, config: CONFIG, now: at, ...extra });
   return { report, account };
 }
 
-const byCa = (report: CheckReport) => Object.fromEntries(report.rows.map((row) => [row.caArn.slice(-2), [row.verdict, row.findings.map((finding) => finding.code)]]));
+const byCa = (report: CheckReport) =>
+  Object.fromEntries(report.rows.map((row) => [row.caArn.slice(-2), [row.verdict, row.findings.map((finding) => finding.code)]]));
 
 /** What the fixture's author expects of each CA (see the CA's common name in several-cas.json). */
 const EXPECTED = {
@@ -56,7 +61,11 @@ describe('npm run check against twelve CAs in every state', () => {
     expect(report.summary).toEqual({ OK: 5, WOULD_REPAIR: 4, NEEDS_ATTENTION: 2, CANNOT_READ: 1 });
     const denied = report.rows.find((row) => row.caArn === caArn(10))!;
     expect(denied.unreadable).toMatch(/^GetBucketPolicy on bucket crl-other-account-444455556666 was denied/);
-    expect(report.rows.find((row) => row.caArn === caArn(2))).toMatchObject({ commonName: 'Missing Grant Issuing CA', status: 'ACTIVE', bucket: 'crl-shared-111122223333' });
+    expect(report.rows.find((row) => row.caArn === caArn(2))).toMatchObject({
+      commonName: 'Missing Grant Issuing CA',
+      status: 'ACTIVE',
+      bucket: 'crl-shared-111122223333',
+    });
     // The cross-region bucket was read (after S3's redirect) and its repair planned.
     const crossRegion = report.rows.find((row) => row.caArn === caArn(9))!;
     expect(crossRegion.plan.map((action) => action.type)).toEqual(['PutBucketPolicy']);
@@ -75,7 +84,7 @@ describe('npm run check against twelve CAs in every state', () => {
     ]);
   });
 
-  it('with --audit-bucket, reads the bucket once and plans each CA\'s audit-report grant on it', async () => {
+  it("with --audit-bucket, reads the bucket once and plans each CA's audit-report grant on it", async () => {
     const { report, account } = await check(severalCas(), {}, { caArns: [caArn(1), caArn(2)], auditBuckets: ['crl-compliant-111122223333'] });
     const audit = report.rows.filter((row) => row.purpose === 'AUDIT_REPORT');
     // The compliant bucket grants CAs 01, 07 and 08 on every key (bucket/*): 01 may write reports, 02 may not.
@@ -111,8 +120,12 @@ describe('npm run check against twelve CAs in every state', () => {
     expect(byCa(report)).toEqual(byCa(calm));
   });
 
-  it('throttling that outlasts the SDK\'s three attempts makes that CA CANNOT_READ, naming the operation; the others go on', async () => {
-    const { report, account } = await check(severalCas(), { faults: { rate: 1, kinds: ['throttling'], seed: 1, operations: ['GetBucketEncryption'] } }, { caArns: [caArn(2), caArn(4)] });
+  it("throttling that outlasts the SDK's three attempts makes that CA CANNOT_READ, naming the operation; the others go on", async () => {
+    const { report, account } = await check(
+      severalCas(),
+      { faults: { rate: 1, kinds: ['throttling'], seed: 1, operations: ['GetBucketEncryption'] } },
+      { caArns: [caArn(2), caArn(4)] },
+    );
     expect(byCa(report)).toEqual({ '02': ['CANNOT_READ', []], '04': ['OK', ['NO_CRL']] });
     expect(report.rows[0]!.unreadable).toMatch(/GetBucketEncryption crl-shared-111122223333: AWS answered SlowDown, still after the SDK's retries/);
     expect(account.calls.filter((call) => call.operation === 'GetBucketEncryption')).toHaveLength(3);
@@ -122,7 +135,9 @@ describe('npm run check against twelve CAs in every state', () => {
     const account = simulatedClients(severalCas(), { now: at });
     await expect(s3().send(new GetBucketPolicyCommand({ Bucket: 'crl-shared-111122223333' }))).resolves.toHaveProperty('Policy');
     await expect(s3().send(new PutBucketPolicyCommand({ Bucket: 'crl-shared-111122223333', Policy: '{}' }))).rejects.toBeInstanceOf(WriteRefused);
-    await expect(acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: caArn(2), Status: 'DISABLED' }))).rejects.toThrow(/ACM PCA UpdateCertificateAuthority was refused before it was sent/);
+    await expect(acmPca().send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: caArn(2), Status: 'DISABLED' }))).rejects.toThrow(
+      /ACM PCA UpdateCertificateAuthority was refused before it was sent/,
+    );
     expect(account.calls.map((call) => call.operation)).toEqual(['GetBucketPolicy']);
   });
 });

@@ -30,7 +30,10 @@ describe('npm run snapshot', () => {
     expect(file).toMatchObject({ account: '111122223333', region: 'us-east-1', partition: 'aws', notifications: [] });
     expect(file.certificateAuthorities.map((ca) => ca.Arn)).toEqual(source.certificateAuthorities.map((ca) => ca.Arn));
     expect(leftOut).toEqual([
-      { bucket: 'crl-other-account-444455556666', reason: 'GetBucketLocation was denied: it is not owned by 111122223333, or these credentials may not read it' },
+      {
+        bucket: 'crl-other-account-444455556666',
+        reason: 'GetBucketLocation was denied: it is not owned by 111122223333, or these credentials may not read it',
+      },
       { bucket: 'crl-gone-111122223333', reason: 'it does not exist (npm run local finds it missing too)' },
     ]);
     // Each bucket as the source account holds it (policies as the text S3 returns), but only the CRL objects.
@@ -54,10 +57,16 @@ describe('npm run snapshot', () => {
     const account = json('events/accounts/certificate-issuance.json');
     const ca = account.certificateAuthorities[0];
     const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUfake\n-----END CERTIFICATE-----';
-    ca.Certificates.push({ CertificateArn: `${ca.Arn}/certificate/0123456789abcdef0123456789abcdef`, Status: 'ISSUED', Certificate: pem, CertificateChain: pem });
+    ca.Certificates.push({
+      CertificateArn: `${ca.Arn}/certificate/0123456789abcdef0123456789abcdef`,
+      Status: 'ISSUED',
+      Certificate: pem,
+      CertificateChain: pem,
+    });
     const source = parseAccountFile(account);
     const { file } = await snapshotOf(source);
-    const keys = (value: unknown): string[] => (typeof value !== 'object' || value === null ? [] : Object.entries(value).flatMap(([key, item]) => [key, ...keys(item)]));
+    const keys = (value: unknown): string[] =>
+      typeof value !== 'object' || value === null ? [] : Object.entries(value).flatMap(([key, item]) => [key, ...keys(item)]);
     expect(keys(file).filter((key) => /certificate$|chain|key$|secret|token|credential|auditreports/i.test(key))).toEqual([]);
     expect(JSON.stringify(file)).not.toMatch(/-----BEGIN/);
     expect(file.certificateAuthorities).toHaveLength(1);
@@ -88,7 +97,9 @@ describe('npm run snapshot', () => {
         continue;
       }
       expect(b.findings.map((finding) => finding.code)).toEqual(a.findings.map((finding) => finding.code));
-      expect(rehearsal.report.calls.map((call) => `${call.operation} ${call.error ?? ''}`)).toEqual(original.report.calls.map((call) => `${call.operation} ${call.error ?? ''}`));
+      expect(rehearsal.report.calls.map((call) => `${call.operation} ${call.error ?? ''}`)).toEqual(
+        original.report.calls.map((call) => `${call.operation} ${call.error ?? ''}`),
+      );
     }
   });
 });
@@ -100,7 +111,13 @@ describe('fields the account file has no place for', () => {
     const pca = mockClient(ACMPCAClient);
     try {
       pca.on(ListCertificateAuthoritiesCommand).resolves({
-        CertificateAuthorities: [{ Arn: caArn(4), Status: 'PENDING_CERTIFICATE', RevocationConfiguration: { CrlConfiguration: { Enabled: false, FutureField: 'x' } as never, OcspConfiguration: { Enabled: false } } }],
+        CertificateAuthorities: [
+          {
+            Arn: caArn(4),
+            Status: 'PENDING_CERTIFICATE',
+            RevocationConfiguration: { CrlConfiguration: { Enabled: false, FutureField: 'x' } as never, OcspConfiguration: { Enabled: false } },
+          },
+        ],
       });
       const { file, dropped } = await takeSnapshot({ region: 'us-east-1', now: at });
       expect(dropped).toEqual(['$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.FutureField']);

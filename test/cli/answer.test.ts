@@ -42,7 +42,9 @@ function item(overrides: Record<string, unknown> = {}, approval: Record<string, 
       digest: 'ab'.repeat(32),
       askedAt: '2026-11-20T10:02:00.000Z',
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      plan: [{ type: 'PutBucketPolicy', resource: 'arn:aws:s3:::pca-crl-111122223333', description: 'Add statement AllowAcmPcaWrite…', before: '{}', after: '{}' }],
+      plan: [
+        { type: 'PutBucketPolicy', resource: 'arn:aws:s3:::pca-crl-111122223333', description: 'Add statement AllowAcmPcaWrite…', before: '{}', after: '{}' },
+      ],
       taskToken: TOKEN,
       ...approval,
     },
@@ -50,15 +52,23 @@ function item(overrides: Record<string, unknown> = {}, approval: Record<string, 
   });
 }
 
-const answer = (command: 'approve' | 'decline', ...args: string[]) => answerCommand(command, [EVENT_ID, '--region', 'eu-west-1', ...args], { clients: async () => clients });
+const answer = (command: 'approve' | 'decline', ...args: string[]) =>
+  answerCommand(command, [EVENT_ID, '--region', 'eu-west-1', ...args], { clients: async () => clients });
 
 beforeEach(() => {
   for (const mock of [cfn, ddb, sfn, sts]) mock.reset();
   cfn.on(DescribeStacksCommand).resolves({
-    Stacks: [{ StackName: 'pca-remediation-dev', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [
-      { OutputKey: 'RemediationStateMachineArn', OutputValue: 'arn:aws:states:eu-west-1:111122223333:stateMachine:pca-remediation-dev' },
-      { OutputKey: 'HistoryTableName', OutputValue: 'pca-remediation-dev-HistoryTable-X' },
-    ] }],
+    Stacks: [
+      {
+        StackName: 'pca-remediation-dev',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(),
+        Outputs: [
+          { OutputKey: 'RemediationStateMachineArn', OutputValue: 'arn:aws:states:eu-west-1:111122223333:stateMachine:pca-remediation-dev' },
+          { OutputKey: 'HistoryTableName', OutputValue: 'pca-remediation-dev-HistoryTable-X' },
+        ],
+      },
+    ],
   });
   sts.on(GetCallerIdentityCommand).resolves({ Arn: APPROVER, Account: '111122223333', UserId: 'AROA:alice' });
   sfn.on(SendTaskSuccessCommand).resolves({});
@@ -70,11 +80,21 @@ describe('npm run approve', () => {
     ddb.on(GetItemCommand).resolves({ Item: item() });
     const run = await answer('approve', '--reason', 'reviewed the diff');
     expect(run.code).toBe(0);
-    expect(ddb.commandCalls(GetItemCommand)[0]!.args[0].input).toMatchObject({ TableName: 'pca-remediation-dev-HistoryTable-X', Key: { pk: { S: `EVENT#${EVENT_ID}` } }, ConsistentRead: true });
+    expect(ddb.commandCalls(GetItemCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'pca-remediation-dev-HistoryTable-X',
+      Key: { pk: { S: `EVENT#${EVENT_ID}` } },
+      ConsistentRead: true,
+    });
     const sent = sfn.commandCalls(SendTaskSuccessCommand);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.args[0].input.taskToken).toBe(TOKEN);
-    expect(JSON.parse(sent[0]!.args[0].input.output!)).toMatchObject({ decision: 'approved', approver: APPROVER, reason: 'reviewed the diff', digest: 'ab'.repeat(32), round: 1 });
+    expect(JSON.parse(sent[0]!.args[0].input.output!)).toMatchObject({
+      decision: 'approved',
+      approver: APPROVER,
+      reason: 'reviewed the diff',
+      digest: 'ab'.repeat(32),
+      round: 1,
+    });
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
     expect(run.stdout).toContain(`approved event ${EVENT_ID} (question 1, digest abababababab) as ${APPROVER}`);
     expect(run.stdout).not.toContain(TOKEN);
@@ -82,12 +102,23 @@ describe('npm run approve', () => {
 
   it.each([
     ['an unknown event', undefined, /^no event 9f1c2e4a-.* in the history table/],
-    ['an event whose remediation ended', item({ status: 'REMEDIATED' }, { status: 'APPROVED', approver: APPROVER }), /is not waiting for approval: its remediation ended REMEDIATED \(answered by arn:aws:sts/],
-    ['an event that asked nothing', marshalItem({ pk: `EVENT#${EVENT_ID}`, status: 'IN_PROGRESS', executionArn: EXECUTION }), /is not waiting for approval \(its execution .* is still running, and has asked nothing\)/],
+    [
+      'an event whose remediation ended',
+      item({ status: 'REMEDIATED' }, { status: 'APPROVED', approver: APPROVER }),
+      /is not waiting for approval: its remediation ended REMEDIATED \(answered by arn:aws:sts/,
+    ],
+    [
+      'an event that asked nothing',
+      marshalItem({ pk: `EVENT#${EVENT_ID}`, status: 'IN_PROGRESS', executionArn: EXECUTION }),
+      /is not waiting for approval \(its execution .* is still running, and has asked nothing\)/,
+    ],
     ['an expired request', item({}, { expiresAt: '2026-11-21T10:02:00.000Z' }), /expired at 2026-11-21T10:02:00.000Z; nothing was sent/],
   ])('%s: one line, nothing sent', async (_what, stored, message) => {
     ddb.on(GetItemCommand).resolves(stored ? { Item: stored } : {});
-    const error = await answer('approve').then(() => null, (failure: Error) => failure);
+    const error = await answer('approve').then(
+      () => null,
+      (failure: Error) => failure,
+    );
     expect(error?.name).toBe('RemoteError');
     expect(error?.message).toMatch(message);
     expect(sfn.calls()).toHaveLength(0);
@@ -96,7 +127,10 @@ describe('npm run approve', () => {
   it('a request answered already (Step Functions: TaskTimedOut): one line naming it, nothing changed', async () => {
     ddb.on(GetItemCommand).resolves({ Item: item() });
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
-    const error = await answer('approve').then(() => null, (failure: Error) => failure);
+    const error = await answer('approve').then(
+      () => null,
+      (failure: Error) => failure,
+    );
     expect(error?.name).toBe('RemoteError');
     expect(error?.message).toMatch(/expired or was already answered \(TaskTimedOut\); nothing changed for event/);
     expect(error?.message).not.toContain(TOKEN);
@@ -116,7 +150,10 @@ describe('npm run decline', () => {
   });
 
   it('without --reason: a usage error before any AWS call', async () => {
-    const error = await answer('decline').then(() => null, (failure: Error) => failure);
+    const error = await answer('decline').then(
+      () => null,
+      (failure: Error) => failure,
+    );
     expect(error?.name).toBe('UsageError');
     expect(cfn.calls().length + ddb.calls().length + sfn.calls().length + sts.calls().length).toBe(0);
   });

@@ -15,7 +15,14 @@ const CA_OF = (region: string) => `arn:aws:acm-pca:${region}:111122223333:certif
 /** No AWS settings, no profile files, no instance metadata: the SDK's default chain finds nothing. */
 function withoutCredentials(home: string): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  return { ...env, HOME: home, AWS_CONFIG_FILE: join(home, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-east-1' };
+  return {
+    ...env,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_REGION: 'us-east-1',
+  };
 }
 
 describe('npm run check', () => {
@@ -32,14 +39,22 @@ describe('npm run check', () => {
     const result = await runCli('check', ['--account', SEVERAL, '--json', '--ca', CA_OF('us-east-1'), '--param', 'allowedBuckets=some-other-bucket']);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report.rows.map((row: { caArn: string; verdict: string; findings: Array<{ code: string }> }) => [row.caArn, row.verdict, row.findings.map((finding) => finding.code)])).toEqual([[CA_OF('us-east-1'), 'NEEDS_ATTENTION', ['BUCKET_NOT_ALLOWED']]]);
+    expect(
+      report.rows.map((row: { caArn: string; verdict: string; findings: Array<{ code: string }> }) => [
+        row.caArn,
+        row.verdict,
+        row.findings.map((finding) => finding.code),
+      ]),
+    ).toEqual([[CA_OF('us-east-1'), 'NEEDS_ATTENTION', ['BUCKET_NOT_ALLOWED']]]);
     expect(report.config).toMatchObject({ mode: 'dry-run', allowedBuckets: ['some-other-bucket'] });
   });
 
   it.concurrent('a --ca of another region: one clear error, exit code 2, nothing read', async () => {
     const result = await runCli('check', ['--account', SEVERAL, '--ca', CA_OF('eu-west-1')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: --ca arn:aws:acm-pca:eu-west-1:\S+ is a CA of eu-west-1, but this run reads us-east-1 \(from test\/fixtures\/accounts\/several-cas\.json\): Private CA answers for one region at a time, so pass --region eu-west-1/);
+    expect(result.stderr).toMatch(
+      /^error: --ca arn:aws:acm-pca:eu-west-1:\S+ is a CA of eu-west-1, but this run reads us-east-1 \(from test\/fixtures\/accounts\/several-cas\.json\): Private CA answers for one region at a time, so pass --region eu-west-1/,
+    );
     expect(result.stdout).toBe('');
   });
 
@@ -62,7 +77,9 @@ describe('npm run check', () => {
     const result = await runCli(command, command === 'snapshot' ? ['--out', out] : [], withoutCredentials(home));
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: (checking|reading) the CAs of us-east-1: no usable AWS credentials \(.*\)\. Set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or run `aws sso login`\.\n$/);
+    expect(result.stderr).toMatch(
+      /^error: (checking|reading) the CAs of us-east-1: no usable AWS credentials \(.*\)\. Set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or run `aws sso login`\.\n$/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -73,7 +90,9 @@ describe('npm run snapshot', () => {
     const out = join(dir, 'account.json');
     const first = await runCli('snapshot', ['--account', SEVERAL, '--out', out]);
     expect(first.code).toBe(1); // two buckets left out
-    expect(first.stdout).toContain(`wrote ${out}: 12 CAs and 5 buckets of account 111122223333 in us-east-1\nleft out bucket crl-other-account-444455556666: GetBucketLocation was denied`);
+    expect(first.stdout).toContain(
+      `wrote ${out}: 12 CAs and 5 buckets of account 111122223333 in us-east-1\nleft out bucket crl-other-account-444455556666: GetBucketLocation was denied`,
+    );
     expect(readdirSync(dir)).toEqual(['account.json']);
     writeFileSync(out, 'mine\n');
     const refused = await runCli('snapshot', ['--account', SEVERAL, '--out', out]);
@@ -87,8 +106,14 @@ describe('npm run snapshot', () => {
   });
 
   it.concurrent('needs --out; a missing directory is refused before anything is read', async () => {
-    expect(await runCli('snapshot', ['--account', SEVERAL])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: give the file to write with --out <account.json>\n/) });
-    expect(await runCli('snapshot', ['--account', SEVERAL, '--out', '/nonexistent-dir/a.json'])).toMatchObject({ code: 2, stderr: 'error: --out /nonexistent-dir/a.json: the directory /nonexistent-dir does not exist\n' });
+    expect(await runCli('snapshot', ['--account', SEVERAL])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^error: give the file to write with --out <account.json>\n/),
+    });
+    expect(await runCli('snapshot', ['--account', SEVERAL, '--out', '/nonexistent-dir/a.json'])).toMatchObject({
+      code: 2,
+      stderr: 'error: --out /nonexistent-dir/a.json: the directory /nonexistent-dir does not exist\n',
+    });
   });
 
   it.concurrent('the snapshot rehearses a remediation through npm run local -- <event> --account <file>', async () => {

@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './run-cli';
 import { parseAccountFile } from '../../src/local/account-file';
 
-
 function cli(script: 'local' | 'demo', ...args: string[]): Promise<CliResult> {
   return runCli(script, args);
 }
@@ -50,7 +49,11 @@ describe('npm run local', () => {
     const { code, stdout } = await cli('local', 'events/crl-s3-permission-failure.json', '--mode', 'approve', '--answer', 'approve', '--json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.outcome).toMatchObject({ status: 'REMEDIATED', mode: 'approve', approval: { decision: 'approved', approver: 'arn:aws:iam::111122223333:user/local-approver' } });
+    expect(report.outcome).toMatchObject({
+      status: 'REMEDIATED',
+      mode: 'approve',
+      approval: { decision: 'approved', approver: 'arn:aws:iam::111122223333:user/local-approver' },
+    });
     expect(report.states.map((state: { name: string }) => state.name)).toContain('AskToApproveCrlRepair');
   });
 
@@ -60,7 +63,10 @@ describe('npm run local', () => {
     [['events/crl-s3-permission-failure.json', '--mode', 'maybe'], 'error: parameter mode: must be "apply", "dry-run" or "approve", not "maybe"'],
     [['events/crl-s3-permission-failure.json', '--answer', 'approve'], 'error: --answer is for mode approve: add --mode approve'],
     [['events/crl-s3-permission-failure.json', '--mode', 'approve', '--answer', 'maybe'], 'error: --answer maybe: one of approve, decline, none'],
-    [['events/crl-s3-permission-failure.json', '--mode', 'approve', '--param', 'approvalTimeoutHours=9000'], 'error: parameter approvalTimeoutHours: must be at most 8760'],
+    [
+      ['events/crl-s3-permission-failure.json', '--mode', 'approve', '--param', 'approvalTimeoutHours=9000'],
+      'error: parameter approvalTimeoutHours: must be at most 8760',
+    ],
     [['events/crl-s3-permission-failure.json', '--param', 'colour=blue'], 'error: --param colour: not a parameter'],
     [['events/crl-s3-permission-failure.json', '--account', 'package.json'], 'error: account file package.json: $.name: is not a known field'],
     [['events/crl-s3-permission-failure.json', '--bogus'], "error: Unknown option '--bogus'"],
@@ -78,7 +84,18 @@ describe('npm run demo', () => {
     const { code, stdout } = await cli('demo');
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`All ${SCENARIOS.length} ended as expected\\.`));
-    for (const id of ['crl-missing-grant', 'crl-explicit-deny', 'crl-public-read-acls-disabled', 'crl-internal-recovers', 'crl-internal-persists', 'audit-report-repaired', 'audit-report-fails-again', 'certificate-issuance', 'ca-creation', 'malformed-event']) {
+    for (const id of [
+      'crl-missing-grant',
+      'crl-explicit-deny',
+      'crl-public-read-acls-disabled',
+      'crl-internal-recovers',
+      'crl-internal-persists',
+      'audit-report-repaired',
+      'audit-report-fails-again',
+      'certificate-issuance',
+      'ca-creation',
+      'malformed-event',
+    ]) {
       expect(stdout).toContain(`[${id}]`);
     }
     expect(stdout).toMatch(/scenario +event +kind +outcome +states +Lambdas +AWS calls +writes +took/);

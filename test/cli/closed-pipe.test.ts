@@ -22,7 +22,11 @@ interface Ended {
 /** Run a CLI whose stdout reader is gone before the CLI starts. */
 function withStdoutClosed(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { cwd: ROOT, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
+      cwd: ROOT,
+      env: { ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -63,7 +67,10 @@ describe('a closed output pipe', async () => {
 
   it('npm run demo -- --only ca-creation | head -1: exit code 0 for the whole pipeline, nothing on stderr', async () => {
     // head reads npm's first line and exits, so the demo writes into a closed pipe.
-    const { stdout, stderr } = await promisify(execFile)('bash', ['-o', 'pipefail', '-c', 'npm run demo -- --only ca-creation | head -1'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-o', 'pipefail', '-c', 'npm run demo -- --only ca-creation | head -1'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(stdout).toBe('\n');
     expect(stderr).toBe('');
   });

@@ -35,8 +35,11 @@ describe('serverlessDefault', () => {
   });
 
   it.each([
-    ['provider:\n  region: ${env:REGION}\n', "serverless.yml provider.region is ${env:REGION}: only a plain value or ${opt:region, '<default>'} is understood here; pass --region"],
-    ["provider:\n  region: ${opt:region, ${env:R}}\n", 'serverless.yml provider.region is ${opt:region, ${env:R}}: only a plain value'],
+    [
+      'provider:\n  region: ${env:REGION}\n',
+      "serverless.yml provider.region is ${env:REGION}: only a plain value or ${opt:region, '<default>'} is understood here; pass --region",
+    ],
+    ['provider:\n  region: ${opt:region, ${env:R}}\n', 'serverless.yml provider.region is ${opt:region, ${env:R}}: only a plain value'],
     ['provider:\n  name: aws\n', 'serverless.yml provider.region is not set; pass --region'],
     ['provider: [\n', 'reading serverless.yml provider.region: '],
   ])('refuses %j, naming the option that avoids it', (text, message) => {
@@ -59,7 +62,9 @@ describe('deploymentTarget', () => {
 
   it('takes --stage, else the default of serverless.yml', async () => {
     await expect(deploymentTarget({ stage: 'prod', env: {}, profileRegion: none })).resolves.toMatchObject({ stage: 'prod' });
-    await expect(deploymentTarget({ env: {}, profileRegion: none, serverlessYml: file("provider:\n  stage: ${opt:stage, 'qa'}\n  region: eu-north-1\n") })).resolves.toEqual({ stage: 'qa', region: 'eu-north-1', regionFrom: 'serverless.yml' });
+    await expect(
+      deploymentTarget({ env: {}, profileRegion: none, serverlessYml: file("provider:\n  stage: ${opt:stage, 'qa'}\n  region: eu-north-1\n") }),
+    ).resolves.toEqual({ stage: 'qa', region: 'eu-north-1', regionFrom: 'serverless.yml' });
   });
 
   it('refuses an empty --stage or --region', async () => {
@@ -85,7 +90,10 @@ describe('profileRegion (the SDK reading the AWS config file)', () => {
 });
 
 describe('the AWS CLIs find the deployment as sls does (fake AWS)', async () => {
-  const aws = await fakeAws({ stacks: { 'us-east-1': ['pca-remediation-dev'], 'eu-west-1': ['pca-remediation-prod'], 'ap-southeast-2': ['pca-remediation-dev'] }, executions: 2 });
+  const aws = await fakeAws({
+    stacks: { 'us-east-1': ['pca-remediation-dev'], 'eu-west-1': ['pca-remediation-prod'], 'ap-southeast-2': ['pca-remediation-dev'] },
+    executions: 2,
+  });
   afterAll(() => aws.close());
   const home = mkdtempSync(join(tmpdir(), 'pca-fake-aws-home-'));
   const profiles = file('[default]\nregion = ap-southeast-2\n');
@@ -108,13 +116,20 @@ describe('the AWS CLIs find the deployment as sls does (fake AWS)', async () => 
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toBe(`${stack} arn:aws:states:${region}:111122223333:stateMachine:${stack}`);
-    expect(calls).toEqual([`${region} cloudformation DescribeStacks`, `${region} states ListExecutions`, `${region} states DescribeExecution`, `${region} states DescribeExecution`]);
+    expect(calls).toEqual([
+      `${region} cloudformation DescribeStacks`,
+      `${region} states ListExecutions`,
+      `${region} states DescribeExecution`,
+      `${region} states DescribeExecution`,
+    ]);
   });
 
   it('says where the region came from when there is no stack there', async () => {
     const fromYml = await run('executions', ['--stage', 'prod']);
     expect(fromYml.code).toBe(2);
-    expect(fromYml.stderr).toBe('error: no stack pca-remediation-prod in us-east-1 (the region from serverless.yml): deploy it with `npx sls deploy --stage prod --region us-east-1`, or pass the --stage and --region you deployed with.\n');
+    expect(fromYml.stderr).toBe(
+      'error: no stack pca-remediation-prod in us-east-1 (the region from serverless.yml): deploy it with `npx sls deploy --stage prod --region us-east-1`, or pass the --stage and --region you deployed with.\n',
+    );
     const fromEnv = await run('executions', [], { AWS_DEFAULT_REGION: 'eu-west-1' });
     expect(fromEnv.stderr).toMatch(/^error: no stack pca-remediation-dev in eu-west-1 \(the region from AWS_DEFAULT_REGION\)/);
   });
@@ -135,8 +150,10 @@ describe('the AWS CLIs find the deployment as sls does (fake AWS)', async () => 
     expect(calls).toEqual(['ap-southeast-2 cloudformation DescribeStacks', 'ap-southeast-2 dynamodb GetItem']);
   });
 
-  it('npm run executions -- <ARN> uses the ARN\'s region', async () => {
-    const { code, stdout, calls } = await run('executions', ['arn:aws:states:eu-west-1:111122223333:execution:pca-remediation-prod:run-0'], { AWS_REGION: 'us-east-1' });
+  it("npm run executions -- <ARN> uses the ARN's region", async () => {
+    const { code, stdout, calls } = await run('executions', ['arn:aws:states:eu-west-1:111122223333:execution:pca-remediation-prod:run-0'], {
+      AWS_REGION: 'us-east-1',
+    });
     expect(stdout).toContain('SUCCEEDED');
     expect(code).toBe(0);
     expect(calls).toEqual(['eu-west-1 states DescribeExecution', 'eu-west-1 states GetExecutionHistory']);

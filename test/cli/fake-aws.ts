@@ -58,13 +58,23 @@ export async function fakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     if (service === 'cloudformation' && action === 'DescribeStacks') {
       const name = new URLSearchParams(body).get('StackName') ?? '';
       if (!(options.stacks[region] ?? []).includes(name)) {
-        return xml(response, 400, `<ErrorResponse xmlns="${CFN}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error><RequestId>fake</RequestId></ErrorResponse>`);
+        return xml(
+          response,
+          400,
+          `<ErrorResponse xmlns="${CFN}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error><RequestId>fake</RequestId></ErrorResponse>`,
+        );
       }
       const outputs = [
         ['RemediationStateMachineArn', machineArn(region, name)],
         ['HistoryTableName', `${name}-HistoryTable-FAKE`],
-      ].map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`).join('');
-      return xml(response, 200, `<DescribeStacksResponse xmlns="${CFN}"><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime><Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+      ]
+        .map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`)
+        .join('');
+      return xml(
+        response,
+        200,
+        `<DescribeStacksResponse xmlns="${CFN}"><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime><Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+      );
     }
     if (service === 'states') {
       const input = JSON.parse(body || '{}') as { stateMachineArn?: string; executionArn?: string; name?: string };
@@ -81,13 +91,29 @@ export async function fakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return json(response, 200, { executions });
       }
       if (action === 'DescribeExecution') {
-        return json(response, 200, { executionArn: input.executionArn, stateMachineArn: 'x', status: 'SUCCEEDED', startDate: started, stopDate: started + 2, input: '{}', output: '{"outcome":{"status":"REMEDIATED"}}' });
+        return json(response, 200, {
+          executionArn: input.executionArn,
+          stateMachineArn: 'x',
+          status: 'SUCCEEDED',
+          startDate: started,
+          stopDate: started + 2,
+          input: '{}',
+          output: '{"outcome":{"status":"REMEDIATED"}}',
+        });
       }
       if (action === 'GetExecutionHistory') {
-        return json(response, 200, { events: [
-          { id: 1, type: 'ExecutionStarted', timestamp: started, executionStartedEventDetails: { input: '{}' } },
-          { id: 2, previousEventId: 1, type: 'ExecutionSucceeded', timestamp: started + 2, executionSucceededEventDetails: { output: '{"outcome":{"status":"REMEDIATED"}}' } },
-        ] });
+        return json(response, 200, {
+          events: [
+            { id: 1, type: 'ExecutionStarted', timestamp: started, executionStartedEventDetails: { input: '{}' } },
+            {
+              id: 2,
+              previousEventId: 1,
+              type: 'ExecutionSucceeded',
+              timestamp: started + 2,
+              executionSucceededEventDetails: { output: '{"outcome":{"status":"REMEDIATED"}}' },
+            },
+          ],
+        });
       }
       if (action === 'StartExecution') {
         return json(response, 200, { executionArn: `${input.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: started });

@@ -22,11 +22,16 @@ describe('the Node version check', () => {
     expect(REQUIRED_NODE).toBe(packageJson.engines.node);
   });
 
-  it.each(['20.19.0', '22.0.0', '22.11.0', '22.12.0', '23.5.0', '25.1.0', '18.20.8'])('refuses Node %s in one line naming the needed and the running version', (version) => {
-    const problem = nodeVersionProblem(version);
-    expect(problem).toBe(`pca-remediation needs Node ${REQUIRED_NODE} (package.json engines.node); this is Node ${version}. Switch to Node 24 (\`nvm use\` reads .nvmrc) and run it again.`);
-    expect(problem).not.toContain('\n');
-  });
+  it.each(['20.19.0', '22.0.0', '22.11.0', '22.12.0', '23.5.0', '25.1.0', '18.20.8'])(
+    'refuses Node %s in one line naming the needed and the running version',
+    (version) => {
+      const problem = nodeVersionProblem(version);
+      expect(problem).toBe(
+        `pca-remediation needs Node ${REQUIRED_NODE} (package.json engines.node); this is Node ${version}. Switch to Node 24 (\`nvm use\` reads .nvmrc) and run it again.`,
+      );
+      expect(problem).not.toContain('\n');
+    },
+  );
 
   it.each(['22.13.0', '22.20.1', '24.0.0', '24.21.0', '24.22.0-rc.1', '26.0.0'])('accepts Node %s', (version) => {
     expect(nodeVersionProblem(version)).toBeNull();
@@ -51,7 +56,7 @@ describe('the Node version check', () => {
 });
 
 describe('engines.node', () => {
-  it('is the lock file\'s, and admits only Node versions every installed package supports', () => {
+  it("is the lock file's, and admits only Node versions every installed package supports", () => {
     expect(lock.packages['']!.engines).toEqual({ node: packageJson.engines.node });
     // Optional packages whose engines do not match are skipped by npm, even with engine-strict.
     const narrower = Object.entries(lock.packages)
@@ -61,7 +66,7 @@ describe('engines.node', () => {
     expect(narrower).toEqual([]);
   });
 
-  it('admits the Node of .nvmrc, the Lambda runtime\'s', () => {
+  it("admits the Node of .nvmrc, the Lambda runtime's", () => {
     const nvmrc = read('.nvmrc').trim();
     expect(nvmrc).toMatch(/^\d+$/);
     expect(semver.subset(`${nvmrc}.x`, packageJson.engines.node)).toBe(true);

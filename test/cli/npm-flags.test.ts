@@ -27,15 +27,23 @@ describe('parseCommandLine', () => {
   });
 
   it('reads npm_config_* only when npm started this very script', () => {
-    expect(parse({ npm_lifecycle_event: 'test', npm_config_json: 'true', npm_config_seed: 'true' }).values).toEqual({ json: false, 'no-package': false, help: false });
+    expect(parse({ npm_lifecycle_event: 'test', npm_config_json: 'true', npm_config_seed: 'true' }).values).toEqual({
+      json: false,
+      'no-package': false,
+      help: false,
+    });
     expect(parse({ npm_config_seed: 'true' }).values.seed).toBeUndefined();
   });
 
   it('stops with a hint naming every other option npm took, and how to write it', () => {
-    expect(() => parse({ npm_lifecycle_event: 'local', npm_config_json: 'true', npm_config_history: 'true', npm_config_seed: 'true' }, ['event.json', 'h.json', '3'])).toThrow(
+    expect(() =>
+      parse({ npm_lifecycle_event: 'local', npm_config_json: 'true', npm_config_history: 'true', npm_config_seed: 'true' }, ['event.json', 'h.json', '3']),
+    ).toThrow(
       'npm took --history and --seed as its own: npm reads every flag before `--` and passes on only npm_config_history and npm_config_seed (any value becomes an argument). Write npm run local -- … --history <value> --seed <value> (or, if an .npmrc sets them, remove them there)',
     );
-    expect(() => parse({ npm_lifecycle_event: 'local', npm_config_package: '' })).toThrow('npm took --no-package as its own: npm reads every flag before `--` and passes on only npm_config_package (any value');
+    expect(() => parse({ npm_lifecycle_event: 'local', npm_config_package: '' })).toThrow(
+      'npm took --no-package as its own: npm reads every flag before `--` and passes on only npm_config_package (any value',
+    );
   });
 
   it('leaves --help to npm, and flags of ours given after -- to parseArgs', () => {

@@ -57,8 +57,12 @@ describe('the pasted blocks', () => {
   });
 
   it('refuse a start marker without its fence or its end marker, naming the line', () => {
-    expect(() => pastedBlocks('text\n<!-- output: demo-summary -->\n```text\nno closing fence\n')).toThrow('line 2: <!-- output: demo-summary --> has no closing ``` fence');
-    expect(() => pastedBlocks('<!-- output: demo-summary -->\n```text\nx\n```\nno end marker\n')).toThrow('line 1: <!-- output: demo-summary --> is not closed by <!-- output:end --> right after its fence');
+    expect(() => pastedBlocks('text\n<!-- output: demo-summary -->\n```text\nno closing fence\n')).toThrow(
+      'line 2: <!-- output: demo-summary --> has no closing ``` fence',
+    );
+    expect(() => pastedBlocks('<!-- output: demo-summary -->\n```text\nx\n```\nno end marker\n')).toThrow(
+      'line 1: <!-- output: demo-summary --> is not closed by <!-- output:end --> right after its fence',
+    );
   });
 
   it('compare equal whatever the wall time or the random execution id, and only then', () => {
@@ -73,12 +77,16 @@ describe('the pasted blocks', () => {
 
 describe('the demo excerpts', () => {
   it('show the first execution and the recovering internal failure between lines ⋯; the summary on its own', () => {
-    expect(demoExcerpt(OUTPUT)).toBe('━━ CRL bucket policy lacks the Private CA grant  [crl-missing-grant]\n  first\n    indented\n⋯\n━━ Internal failure writing the CRL; Private CA recovers  [crl-internal-recovers]\n  recovers\n');
+    expect(demoExcerpt(OUTPUT)).toBe(
+      '━━ CRL bucket policy lacks the Private CA grant  [crl-missing-grant]\n  first\n    indented\n⋯\n━━ Internal failure writing the CRL; Private CA recovers  [crl-internal-recovers]\n  recovers\n',
+    );
     expect(demoSummary(OUTPUT)).toBe('━━ Summary: 4 executions\n\nscenario  outcome\n\nAll 4 ended as expected. 1.2 s wall time; "took" is simulated time.\n');
   });
 
   it('refuse an output without one of them', () => {
-    expect(() => demoExcerpt(OUTPUT.replace('[crl-internal-recovers]', '[x]'))).toThrow("the demo's output has no section for the internal failure that recovers");
+    expect(() => demoExcerpt(OUTPUT.replace('[crl-internal-recovers]', '[x]'))).toThrow(
+      "the demo's output has no section for the internal failure that recovers",
+    );
     expect(() => demoSummary(OUTPUT.replace('━━ Summary', '━━ Total'))).toThrow("the demo's output has no section for the summary");
   });
 
@@ -109,7 +117,10 @@ describe('npm run readme', () => {
     const operations = join(root, 'docs', 'operations.md');
     const original = { readme: readFileSync(readme, 'utf8'), operations: readFileSync(operations, 'utf8') };
     const stale = {
-      readme: original.readme.replace(/^(crl-missing-grant +\S+ +\S+ +REMEDIATED +)(\d+)/m, (_line, before: string, states: string) => `${before}${Number(states) + 1}`),
+      readme: original.readme.replace(
+        /^(crl-missing-grant +\S+ +\S+ +REMEDIATED +)(\d+)/m,
+        (_line, before: string, states: string) => `${before}${Number(states) + 1}`,
+      ),
       operations: original.operations.replace('"status": "REMEDIATED"', '"status": "ALREADY_COMPLIANT"'),
     };
     expect(stale.readme).not.toBe(original.readme);
@@ -118,7 +129,9 @@ describe('npm run readme', () => {
     writeFileSync(operations, stale.operations);
 
     const check = await runCli('readme', ['--check', '--root', root]);
-    expect(check.stderr).toMatch(/^out of date with the runs they show: .*README\.md \(demo-summary\), .*docs\/operations\.md \(local-outcome\)\nrun `npm run readme` and commit the result\n$/);
+    expect(check.stderr).toMatch(
+      /^out of date with the runs they show: .*README\.md \(demo-summary\), .*docs\/operations\.md \(local-outcome\)\nrun `npm run readme` and commit the result\n$/,
+    );
     expect(check.code).toBe(1);
     expect(readFileSync(readme, 'utf8')).toBe(stale.readme);
     expect(readFileSync(operations, 'utf8')).toBe(stale.operations);

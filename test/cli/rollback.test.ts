@@ -15,7 +15,10 @@ const EVENT_ID = JSON.parse(readFileSync(new URL(`../../${EVENT}`, import.meta.u
 const BUCKET = 'pca-crl-111122223333';
 const ORIGINAL = JSON.parse(readFileSync(new URL('../../events/accounts/crl-missing-grant.json', import.meta.url), 'utf8')).buckets[0].Policy;
 
-const policyIn = (file: string) => JSON.parse((JSON.parse(readFileSync(file, 'utf8')) as { buckets: Array<{ Name: string; Policy: string }> }).buckets.find((bucket) => bucket.Name === BUCKET)!.Policy);
+const policyIn = (file: string) =>
+  JSON.parse(
+    (JSON.parse(readFileSync(file, 'utf8')) as { buckets: Array<{ Name: string; Policy: string }> }).buckets.find((bucket) => bucket.Name === BUCKET)!.Policy,
+  );
 
 describe('npm run rollback, locally', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pca-rollback-'));
@@ -57,7 +60,13 @@ describe('npm run rollback, locally', () => {
     await runCli('local', [EVENT, '--save-account', account, '--history', file, '--json']);
     const edited = JSON.parse(readFileSync(account, 'utf8'));
     const policy = JSON.parse(edited.buckets[0].Policy);
-    policy.Statement.push({ Sid: 'AddedByOps', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` });
+    policy.Statement.push({
+      Sid: 'AddedByOps',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' },
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+    });
     edited.buckets[0].Policy = JSON.stringify(policy);
     writeFileSync(account, JSON.stringify(edited));
     const saved = join(local, 'rolled.json');
@@ -75,7 +84,10 @@ describe('npm run rollback, locally', () => {
   it.concurrent.each([
     [[], /^error: give the id of one event/],
     [[EVENT_ID, '--account', 'events/accounts/crl-missing-grant.json'], /^error: locally, give both --account and --history/],
-    [[EVENT_ID, '--account', 'events/accounts/crl-missing-grant.json', '--history', 'package.json'], /^error: history file package\.json: expected a JSON list of items/],
+    [
+      [EVENT_ID, '--account', 'events/accounts/crl-missing-grant.json', '--history', 'package.json'],
+      /^error: history file package\.json: expected a JSON list of items/,
+    ],
     [[EVENT_ID, '--account', 'events/accounts/crl-missing-grant.json', '--history', 'nope.json'], /^error: history file nope\.json: no such file/],
     [[EVENT_ID, '--save-account', 'x.json'], /^error: --save-account is for a local rollback/],
   ])('%j: a one-line error, exit code 2, nothing on stdout', async (args, message) => {
@@ -90,7 +102,13 @@ describe('npm run rollback on AWS, without credentials', () => {
   it('says what to set: a one-line error, exit code 2, nothing changed', async () => {
     const home = mkdtempSync(join(tmpdir(), 'pca-no-aws-'));
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-    const { code, stdout, stderr } = await runCli('rollback', [EVENT_ID, '--region', 'eu-west-1'], { ...env, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+    const { code, stdout, stderr } = await runCli('rollback', [EVENT_ID, '--region', 'eu-west-1'], {
+      ...env,
+      HOME: home,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(home, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+    });
     expect(stderr).toMatch(/^error: reading stack pca-remediation-dev: no usable AWS credentials/);
     expect(code).toBe(2);
     expect(stdout).toBe('');

@@ -5,7 +5,21 @@ import { promisify } from 'node:util';
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Every command-line tool, by its npm script (and src/cli/<name>.ts). */
-export const COMMANDS = ['local', 'demo', 'diagram', 'schema', 'invoke', 'executions', 'rollback', 'approve', 'decline', 'bench', 'readme', 'check', 'snapshot'] as const;
+export const COMMANDS = [
+  'local',
+  'demo',
+  'diagram',
+  'schema',
+  'invoke',
+  'executions',
+  'rollback',
+  'approve',
+  'decline',
+  'bench',
+  'readme',
+  'check',
+  'snapshot',
+] as const;
 
 export interface CliResult {
   code: number;
@@ -16,7 +30,11 @@ export interface CliResult {
 /** `node --import tsx src/cli/<script>.ts ...args` from the repository root, colours off. */
 export async function runCli(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { cwd: ROOT, env: { ...env, NO_COLOR: '1' }, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
+      cwd: ROOT,
+      env: { ...env, NO_COLOR: '1' },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -7,10 +7,13 @@ const bold = (text: string) => `\u001b[1m${text}\u001b[22m`;
 
 describe('renderTable', () => {
   it('lines up cells painted with ANSI colours by their visible width', () => {
-    const lines = renderTable([{ title: 'state' }, { title: 'outcome' }, { title: 'took' }], [
-      ['ClaimEvent', red('FAILED'), '1s'],
-      ['Classify', 'REMEDIATED', '12s'],
-    ]);
+    const lines = renderTable(
+      [{ title: 'state' }, { title: 'outcome' }, { title: 'took' }],
+      [
+        ['ClaimEvent', red('FAILED'), '1s'],
+        ['Classify', 'REMEDIATED', '12s'],
+      ],
+    );
     expect(lines.map((line) => stripVTControlCharacters(line))).toEqual([
       'state       outcome     took', //
       '──────────  ──────────  ────',

@@ -11,7 +11,9 @@ import { parse } from 'yaml';
 import { ROOT } from './package';
 
 type SchemaHandler = { schema?: { properties: Record<string, unknown> }; defineTopLevelProperty: (name: string, schema: unknown) => void };
-const DeclareBuildKey = createRequire(import.meta.url)('../../deploy/build-key.cjs') as (new (serverless: { configSchemaHandler?: SchemaHandler }) => unknown) & { BUILD_SCHEMA: unknown };
+const DeclareBuildKey = createRequire(import.meta.url)('../../deploy/build-key.cjs') as (new (serverless: {
+  configSchemaHandler?: SchemaHandler;
+}) => unknown) & { BUILD_SCHEMA: unknown };
 
 const config = parse(readFileSync(`${ROOT}serverless.yml`, 'utf8')) as { build?: unknown; plugins: string[]; configValidationMode?: string };
 
@@ -21,7 +23,8 @@ function schemaHandler(properties: Record<string, unknown>) {
   const handler: SchemaHandler = {
     schema: { properties },
     defineTopLevelProperty(name, schema) {
-      if (handler.schema!.properties[name]) throw Object.assign(new Error(`Top-level property '${name}' already have a definition`), { code: 'SCHEMA_COLLISION' });
+      if (handler.schema!.properties[name])
+        throw Object.assign(new Error(`Top-level property '${name}' already have a definition`), { code: 'SCHEMA_COLLISION' });
       handler.schema!.properties[name] = schema;
       defined.push(name);
     },
@@ -30,7 +33,7 @@ function schemaHandler(properties: Record<string, unknown>) {
 }
 
 describe('the build key for Serverless Framework v4', () => {
-  it('turns v4\'s own esbuild off, and keeps serverless-esbuild and osls\'s strict validation', () => {
+  it("turns v4's own esbuild off, and keeps serverless-esbuild and osls's strict validation", () => {
     expect(config.build).toEqual({ esbuild: false });
     expect(config.plugins).toEqual(['./deploy/build-key.cjs', 'serverless-esbuild', 'serverless-step-functions']);
     expect(config.configValidationMode).toBeUndefined();
@@ -40,7 +43,12 @@ describe('the build key for Serverless Framework v4', () => {
     const { handler, defined } = schemaHandler({ service: {}, provider: {} });
     new DeclareBuildKey({ configSchemaHandler: handler });
     expect(defined).toEqual(['build']);
-    expect(handler.schema!.properties.build).toEqual({ type: 'object', properties: { esbuild: { const: false } }, required: ['esbuild'], additionalProperties: false });
+    expect(handler.schema!.properties.build).toEqual({
+      type: 'object',
+      properties: { esbuild: { const: false } },
+      required: ['esbuild'],
+      additionalProperties: false,
+    });
   });
 
   it('leaves the definition of a framework that has one (Serverless v4) alone', () => {
@@ -52,9 +60,17 @@ describe('the build key for Serverless Framework v4', () => {
   });
 
   it('tolerates a collision it could not see coming, and passes on any other error', () => {
-    const collision = { defineTopLevelProperty: () => { throw Object.assign(new Error('already defined'), { code: 'SCHEMA_COLLISION' }); } };
+    const collision = {
+      defineTopLevelProperty: () => {
+        throw Object.assign(new Error('already defined'), { code: 'SCHEMA_COLLISION' });
+      },
+    };
     expect(() => new DeclareBuildKey({ configSchemaHandler: collision })).not.toThrow();
-    const broken = { defineTopLevelProperty: () => { throw new Error('schema broken'); } };
+    const broken = {
+      defineTopLevelProperty: () => {
+        throw new Error('schema broken');
+      },
+    };
     expect(() => new DeclareBuildKey({ configSchemaHandler: broken })).toThrow('schema broken');
   });
 });

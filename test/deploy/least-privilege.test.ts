@@ -21,7 +21,9 @@ import {
 import { packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
 import { createRequire } from 'node:module';
 
-const { approverPolicyTemplate } = createRequire(import.meta.url)('../../deploy/approver-policy.cjs') as { approverPolicyTemplate: (stage: string) => { Statement: Statement[] } };
+const { approverPolicyTemplate } = createRequire(import.meta.url)('../../deploy/approver-policy.cjs') as {
+  approverPolicyTemplate: (stage: string) => { Statement: Statement[] };
+};
 
 type Statement = Record<string, unknown>;
 type Rule = (template: Template) => string[];
@@ -86,8 +88,10 @@ describe('least privilege in the packaged template', () => {
     expect(encryptionViolations(packaged.template)).toEqual([]);
   });
 
-  it('holds the approver\'s policy (deploy/approver-policy.cjs, docs/approval.md) to the same rules, and ApprovalRole to what the pattern needs', () => {
-    const withApprover = mutated((t) => { t.Resources.ApproverPolicy = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: approverPolicyTemplate('test') } }; });
+  it("holds the approver's policy (deploy/approver-policy.cjs, docs/approval.md) to the same rules, and ApprovalRole to what the pattern needs", () => {
+    const withApprover = mutated((t) => {
+      t.Resources.ApproverPolicy = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: approverPolicyTemplate('test') } };
+    });
     expect(identityPolicyStatements(withApprover).map((statement) => statement.resource)).toContain('ApproverPolicy');
     expect(violations(withApprover)).toEqual([]);
     // Scoped like every other grant: the same policy on every table, or its writes on everything, is refused.
@@ -96,7 +100,9 @@ describe('least privilege in the packaged template', () => {
       policy.Statement[1]!.Resource = '*';
       t.Resources.ApproverPolicy = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: policy } };
     });
-    expect(identityPolicyViolations(broken)).toContainEqual(expect.stringMatching(/ApproverPolicy policy statement ReadApprovalRequests: dynamodb:GetItem on "\*"; limit it to a table of this stack/));
+    expect(identityPolicyViolations(broken)).toContainEqual(
+      expect.stringMatching(/ApproverPolicy policy statement ReadApprovalRequests: dynamodb:GetItem on "\*"; limit it to a table of this stack/),
+    );
   });
 
   it('gives a reason, citing the AWS documentation, for every action allowed on Resource "*"', () => {
@@ -106,50 +112,343 @@ describe('least privilege in the packaged template', () => {
 
 describe('each rule reports a broken copy of the template', () => {
   it.each<[string, Rule, (template: Template) => void, RegExp]>([
-    ['Action "*" in a role', identityPolicyViolations, addToRole('ClassifyRole', { Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' }), /ClassifyRole policy "least-privilege" statement Everything: grants every action of every service/],
-    ['s3:* in a role', identityPolicyViolations, addToRole('ReadRole', { Sid: 'Everything', Effect: 'Allow', Action: 's3:*', Resource: ALL_BUCKETS, Condition: THIS_ACCOUNT }), /ReadRole .* statement Everything: grants every s3 action \("s3:\*"\)/],
-    ['acm-pca:* in a role', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'UpdateCertificateAuthorities').Action = 'acm-pca:*'; }, /RepairRole .* UpdateCertificateAuthorities: grants every acm-pca action/],
-    ['dynamodb:* in a role', identityPolicyViolations, (t) => { statementOfRole(t, 'RecordRole', 'CompleteEventHistory').Action = ['dynamodb:*']; }, /RecordRole .* CompleteEventHistory: grants every dynamodb action/],
-    ['states:* in the EventBridge role', identityPolicyViolations, (t) => { statementGranting(t, 'RemediationEventToStepFunctionsRole', 'states:StartExecution').Action = ['states:*']; }, /RemediationEventToStepFunctionsRole .* statement #\d+: grants every states action/],
-    ['s3:Put* instead of s3:PutBucketPolicy', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Action = ['s3:Put*']; }, /WriteAllowedBucketPolicies: "s3:Put\*" is a wildcard that can match mutating s3 actions/],
-    ['s3:*Object, a wildcard that starts with no verb', identityPolicyViolations, addToRole('ReadRole', { Effect: 'Allow', Action: 's3:*Object', Resource: ALL_BUCKETS, Condition: THIS_ACCOUNT }), /"s3:\*Object" is a wildcard that can match mutating/],
-    ['kms:GenerateDataKey* in a role (only key policies may use it)', identityPolicyViolations, (t) => { statementOfRole(t, 'RecordRole', 'EncryptForTopic').Action = ['kms:GenerateDataKey*', 'kms:Decrypt']; }, /EncryptForTopic: "kms:GenerateDataKey\*" is a wildcard/],
-    ['PutBucketPolicy on Resource "*"', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Resource = '*'; }, /WriteAllowedBucketPolicies: Resource "\*" for s3:PutBucketPolicy, which are not in RESOURCE_STAR_ALLOWED/],
-    ['PutBucketPolicy without the s3:ResourceAccount condition', identityPolicyViolations, (t) => void delete statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Condition, /WriteAllowedBucketPolicies: s3:PutBucketPolicy can change buckets of other accounts/],
-    ['the caller-check s3:PutObject without the s3:ResourceAccount condition', identityPolicyViolations, (t) => void delete statementOfRole(t, 'RepairRole', 'PassPrivateCaCallerCheck').Condition, /PassPrivateCaCallerCheck: s3:PutObject can change buckets of other accounts/],
-    ['the caller-check s3:PutObject on Resource "*"', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'PassPrivateCaCallerCheck').Resource = '*'; }, /PassPrivateCaCallerCheck: Resource "\*" for s3:PutObject, which are not in RESOURCE_STAR_ALLOWED/],
-    ['PutBucketPolicy with s3:ResourceAccount set to a literal account', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Condition = { StringEquals: { 's3:ResourceAccount': '111122223333' } }; }, /s3:PutBucketPolicy can change buckets of other accounts/],
-    ['a lower-case s3:putbucketpolicy without the condition', identityPolicyViolations, addToRole('RepairRole', { Effect: 'Allow', Action: 's3:putbucketpolicy', Resource: ALL_BUCKETS }), /s3:putbucketpolicy can change buckets of other accounts/],
-    ['s3:DeleteObject on a bucket name with a wildcard', identityPolicyViolations, addToRole('RepairRole', { Effect: 'Allow', Action: 's3:DeleteObject', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-*/*' } }), /s3:DeleteObject can change buckets of other accounts/],
-    ['UpdateCertificateAuthority on Resource "*"', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'UpdateCertificateAuthorities').Resource = '*'; }, /UpdateCertificateAuthorities: acm-pca:UpdateCertificateAuthority on "\*"; limit it to this account's CAs/],
-    ['UpdateCertificateAuthority on the CAs of every account', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'UpdateCertificateAuthorities').Resource = 'arn:aws:acm-pca:*:*:certificate-authority/*'; }, /UpdateCertificateAuthorities: acm-pca:UpdateCertificateAuthority on "arn:aws:acm-pca:\*:\*:certificate-authority\/\*"; limit it to this account's CAs/],
-    ['IssueCertificate on Resource "*"', identityPolicyViolations, addToRole('AuditRole', { Sid: 'Issue', Effect: 'Allow', Action: 'acm-pca:IssueCertificate', Resource: '*' }), /AuditRole .* Issue: acm-pca:IssueCertificate on "\*"; limit it to this account's CAs/],
-    ['DynamoDB on Resource "*"', identityPolicyViolations, (t) => { statementOfRole(t, 'RepairRole', 'HoldBucketLeases').Resource = '*'; }, /HoldBucketLeases: dynamodb:PutItem, dynamodb:DeleteItem, dynamodb:GetItem on "\*"; limit it to a table of this stack/],
-    ['DynamoDB on a table of another stack', identityPolicyViolations, (t) => { statementOfRole(t, 'RecordRole', 'CompleteEventHistory').Resource = { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/someone-elses-table' }; }, /CompleteEventHistory: dynamodb:GetItem, dynamodb:UpdateItem on .*someone-elses-table.*; limit it to a table of this stack/],
-    ['DynamoDB on every table of the account', identityPolicyViolations, (t) => { statementGranting(t, 'RemediationStateMachineRole', 'dynamodb:PutItem').Resource = [{ 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*' }]; }, /RemediationStateMachineRole .* statement #\d+: .*dynamodb:PutItem.* on .*table\/\*/],
-    ['StartExecution on Resource "*"', identityPolicyViolations, (t) => { statementGranting(t, 'RemediationEventToStepFunctionsRole', 'states:StartExecution').Resource = '*'; }, /RemediationEventToStepFunctionsRole .* statement #\d+: states:StartExecution on "\*"; limit it to this stack's state machine/],
-    ['StartExecution on every state machine', identityPolicyViolations, addToRole('RecordRole', { Sid: 'Sweep', Effect: 'Allow', Action: 'states:StartExecution', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*' } }), /RecordRole .* Sweep: states:StartExecution on .*stateMachine:\*/],
-    ['sns:Publish on Resource "*"', identityPolicyViolations, (t) => { statementOfRole(t, 'RecordRole', 'PublishOutcomes').Resource = '*'; }, /PublishOutcomes: Resource "\*" for sns:Publish/],
-    ['the approval requests written on every table', identityPolicyViolations, (t) => { statementOfRole(t, 'ApprovalRole', 'RecordApprovalRequests').Resource = '*'; }, /ApprovalRole .* RecordApprovalRequests: dynamodb:UpdateItem on "\*"; limit it to a table of this stack/],
-    ['the approval requests published on every topic', identityPolicyViolations, (t) => { statementOfRole(t, 'ApprovalRole', 'PublishApprovalRequests').Resource = '*'; }, /PublishApprovalRequests: Resource "\*" for sns:Publish/],
-    ['NotAction in an Allow', identityPolicyViolations, addToRole('ClassifyRole', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }), /ClassifyRole .* NotAction in an Allow/],
-    ['a conditional statement', identityPolicyViolations, addToRole('ClassifyRole', { 'Fn::If': ['HasNotificationEmail', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Ref: 'AWS::NoValue' }] }), /ClassifyRole .* statement #\d+: a conditional or non-object statement cannot be inspected/],
-    ['an AWS managed policy attached to a role', identityPolicyViolations, (t) => { resourceOf(t, 'ClassifyRole').Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess']; }, /ClassifyRole attaches the managed policy "arn:aws:iam::aws:policy\/AdministratorAccess"/],
-    ['an AWS::IAM::Policy with s3:*', identityPolicyViolations, (t) => { t.Resources.ExtraPolicy = { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'extra', Roles: [{ Ref: 'ReadRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } }; }, /ExtraPolicy policy statement #1: grants every s3 action/],
-    ['an AWS::IAM::ManagedPolicy with Action "*"', identityPolicyViolations, (t) => { t.Resources.ExtraManagedPolicy = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } } } }; }, /ExtraManagedPolicy policy statement #1: grants every action of every service/],
-    ['kms:* in a second key-policy statement', keyPolicyViolations, (t) => { keyStatements(t)[1]!.Action = 'kms:*'; }, /NotificationKey key policy statement CloudWatchAlarmsPublish: only AccountAdministersKey may grant kms:\*/],
-    ['the key administrator statement opened to everyone', keyPolicyViolations, (t) => { keyStatements(t)[0]!.Principal = { AWS: '*' }; }, /NotificationKey key policy statement AccountAdministersKey: must name only this account's root/],
-    ['a service key-policy statement without aws:SourceAccount', keyPolicyViolations, (t) => void delete keyStatements(t)[1]!.Condition, /CloudWatchAlarmsPublish: needs Condition StringEquals aws:SourceAccount/],
-    ['a key-policy statement for an IAM principal', keyPolicyViolations, (t) => { keyStatements(t)[1]!.Principal = { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/someone' } }; }, /CloudWatchAlarmsPublish: must name AWS services as its only principal/],
-    ['a service that may change the key policy', keyPolicyViolations, (t) => { keyStatements(t)[1]!.Action = ['kms:Decrypt', 'kms:PutKeyPolicy']; }, /CloudWatchAlarmsPublish: a service may only use the key for cryptography, not kms:PutKeyPolicy/],
-    ['the dead-letter queue policy without aws:SourceArn', resourcePolicyViolations, (t) => void delete resourceOf(t, 'DeadLetterQueuePolicy').Properties.PolicyDocument.Statement[0].Condition, /DeadLetterQueuePolicy policy statement EventBridgeRuleDeadLetters: grants "events.amazonaws.com" without an aws:SourceArn/],
-    ['the dead-letter queue policy open to everyone', resourcePolicyViolations, (t) => { resourceOf(t, 'DeadLetterQueuePolicy').Properties.PolicyDocument.Statement[0].Principal = '*'; }, /EventBridgeRuleDeadLetters: grants to every principal/],
-    ['a queue without SqsManagedSseEnabled', encryptionViolations, (t) => void delete resourceOf(t, 'DeadLetterQueue').Properties.SqsManagedSseEnabled, /DeadLetterQueue: the queue is not encrypted/],
-    ['a queue with SqsManagedSseEnabled false', encryptionViolations, (t) => { resourceOf(t, 'DeadLetterQueue').Properties.SqsManagedSseEnabled = false; }, /DeadLetterQueue: the queue is not encrypted/],
-    ['a topic without a KMS key', encryptionViolations, (t) => void delete resourceOf(t, 'NotificationTopic').Properties.KmsMasterKeyId, /NotificationTopic: the topic is not encrypted/],
-    ['a table without SSESpecification', encryptionViolations, (t) => void delete resourceOf(t, 'HistoryTable').Properties.SSESpecification, /HistoryTable: the table is not encrypted with a KMS key/],
-    ['a table without point-in-time recovery', encryptionViolations, (t) => { resourceOf(t, 'HistoryTable').Properties.PointInTimeRecoverySpecification = { PointInTimeRecoveryEnabled: false }; }, /HistoryTable: point-in-time recovery is off/],
-    ['a log group without RetentionInDays', encryptionViolations, (t) => void delete resourceOf(t, 'StateMachineLogGroup').Properties.RetentionInDays, /StateMachineLogGroup: the log group keeps logs forever/],
+    [
+      'Action "*" in a role',
+      identityPolicyViolations,
+      addToRole('ClassifyRole', { Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' }),
+      /ClassifyRole policy "least-privilege" statement Everything: grants every action of every service/,
+    ],
+    [
+      's3:* in a role',
+      identityPolicyViolations,
+      addToRole('ReadRole', { Sid: 'Everything', Effect: 'Allow', Action: 's3:*', Resource: ALL_BUCKETS, Condition: THIS_ACCOUNT }),
+      /ReadRole .* statement Everything: grants every s3 action \("s3:\*"\)/,
+    ],
+    [
+      'acm-pca:* in a role',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'UpdateCertificateAuthorities').Action = 'acm-pca:*';
+      },
+      /RepairRole .* UpdateCertificateAuthorities: grants every acm-pca action/,
+    ],
+    [
+      'dynamodb:* in a role',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RecordRole', 'CompleteEventHistory').Action = ['dynamodb:*'];
+      },
+      /RecordRole .* CompleteEventHistory: grants every dynamodb action/,
+    ],
+    [
+      'states:* in the EventBridge role',
+      identityPolicyViolations,
+      (t) => {
+        statementGranting(t, 'RemediationEventToStepFunctionsRole', 'states:StartExecution').Action = ['states:*'];
+      },
+      /RemediationEventToStepFunctionsRole .* statement #\d+: grants every states action/,
+    ],
+    [
+      's3:Put* instead of s3:PutBucketPolicy',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Action = ['s3:Put*'];
+      },
+      /WriteAllowedBucketPolicies: "s3:Put\*" is a wildcard that can match mutating s3 actions/,
+    ],
+    [
+      's3:*Object, a wildcard that starts with no verb',
+      identityPolicyViolations,
+      addToRole('ReadRole', { Effect: 'Allow', Action: 's3:*Object', Resource: ALL_BUCKETS, Condition: THIS_ACCOUNT }),
+      /"s3:\*Object" is a wildcard that can match mutating/,
+    ],
+    [
+      'kms:GenerateDataKey* in a role (only key policies may use it)',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RecordRole', 'EncryptForTopic').Action = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+      },
+      /EncryptForTopic: "kms:GenerateDataKey\*" is a wildcard/,
+    ],
+    [
+      'PutBucketPolicy on Resource "*"',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Resource = '*';
+      },
+      /WriteAllowedBucketPolicies: Resource "\*" for s3:PutBucketPolicy, which are not in RESOURCE_STAR_ALLOWED/,
+    ],
+    [
+      'PutBucketPolicy without the s3:ResourceAccount condition',
+      identityPolicyViolations,
+      (t) => void delete statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Condition,
+      /WriteAllowedBucketPolicies: s3:PutBucketPolicy can change buckets of other accounts/,
+    ],
+    [
+      'the caller-check s3:PutObject without the s3:ResourceAccount condition',
+      identityPolicyViolations,
+      (t) => void delete statementOfRole(t, 'RepairRole', 'PassPrivateCaCallerCheck').Condition,
+      /PassPrivateCaCallerCheck: s3:PutObject can change buckets of other accounts/,
+    ],
+    [
+      'the caller-check s3:PutObject on Resource "*"',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'PassPrivateCaCallerCheck').Resource = '*';
+      },
+      /PassPrivateCaCallerCheck: Resource "\*" for s3:PutObject, which are not in RESOURCE_STAR_ALLOWED/,
+    ],
+    [
+      'PutBucketPolicy with s3:ResourceAccount set to a literal account',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies').Condition = { StringEquals: { 's3:ResourceAccount': '111122223333' } };
+      },
+      /s3:PutBucketPolicy can change buckets of other accounts/,
+    ],
+    [
+      'a lower-case s3:putbucketpolicy without the condition',
+      identityPolicyViolations,
+      addToRole('RepairRole', { Effect: 'Allow', Action: 's3:putbucketpolicy', Resource: ALL_BUCKETS }),
+      /s3:putbucketpolicy can change buckets of other accounts/,
+    ],
+    [
+      's3:DeleteObject on a bucket name with a wildcard',
+      identityPolicyViolations,
+      addToRole('RepairRole', { Effect: 'Allow', Action: 's3:DeleteObject', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-*/*' } }),
+      /s3:DeleteObject can change buckets of other accounts/,
+    ],
+    [
+      'UpdateCertificateAuthority on Resource "*"',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'UpdateCertificateAuthorities').Resource = '*';
+      },
+      /UpdateCertificateAuthorities: acm-pca:UpdateCertificateAuthority on "\*"; limit it to this account's CAs/,
+    ],
+    [
+      'UpdateCertificateAuthority on the CAs of every account',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'UpdateCertificateAuthorities').Resource = 'arn:aws:acm-pca:*:*:certificate-authority/*';
+      },
+      /UpdateCertificateAuthorities: acm-pca:UpdateCertificateAuthority on "arn:aws:acm-pca:\*:\*:certificate-authority\/\*"; limit it to this account's CAs/,
+    ],
+    [
+      'IssueCertificate on Resource "*"',
+      identityPolicyViolations,
+      addToRole('AuditRole', { Sid: 'Issue', Effect: 'Allow', Action: 'acm-pca:IssueCertificate', Resource: '*' }),
+      /AuditRole .* Issue: acm-pca:IssueCertificate on "\*"; limit it to this account's CAs/,
+    ],
+    [
+      'DynamoDB on Resource "*"',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RepairRole', 'HoldBucketLeases').Resource = '*';
+      },
+      /HoldBucketLeases: dynamodb:PutItem, dynamodb:DeleteItem, dynamodb:GetItem on "\*"; limit it to a table of this stack/,
+    ],
+    [
+      'DynamoDB on a table of another stack',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RecordRole', 'CompleteEventHistory').Resource = {
+          'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/someone-elses-table',
+        };
+      },
+      /CompleteEventHistory: dynamodb:GetItem, dynamodb:UpdateItem on .*someone-elses-table.*; limit it to a table of this stack/,
+    ],
+    [
+      'DynamoDB on every table of the account',
+      identityPolicyViolations,
+      (t) => {
+        statementGranting(t, 'RemediationStateMachineRole', 'dynamodb:PutItem').Resource = [
+          { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*' },
+        ];
+      },
+      /RemediationStateMachineRole .* statement #\d+: .*dynamodb:PutItem.* on .*table\/\*/,
+    ],
+    [
+      'StartExecution on Resource "*"',
+      identityPolicyViolations,
+      (t) => {
+        statementGranting(t, 'RemediationEventToStepFunctionsRole', 'states:StartExecution').Resource = '*';
+      },
+      /RemediationEventToStepFunctionsRole .* statement #\d+: states:StartExecution on "\*"; limit it to this stack's state machine/,
+    ],
+    [
+      'StartExecution on every state machine',
+      identityPolicyViolations,
+      addToRole('RecordRole', {
+        Sid: 'Sweep',
+        Effect: 'Allow',
+        Action: 'states:StartExecution',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*' },
+      }),
+      /RecordRole .* Sweep: states:StartExecution on .*stateMachine:\*/,
+    ],
+    [
+      'sns:Publish on Resource "*"',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'RecordRole', 'PublishOutcomes').Resource = '*';
+      },
+      /PublishOutcomes: Resource "\*" for sns:Publish/,
+    ],
+    [
+      'the approval requests written on every table',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'ApprovalRole', 'RecordApprovalRequests').Resource = '*';
+      },
+      /ApprovalRole .* RecordApprovalRequests: dynamodb:UpdateItem on "\*"; limit it to a table of this stack/,
+    ],
+    [
+      'the approval requests published on every topic',
+      identityPolicyViolations,
+      (t) => {
+        statementOfRole(t, 'ApprovalRole', 'PublishApprovalRequests').Resource = '*';
+      },
+      /PublishApprovalRequests: Resource "\*" for sns:Publish/,
+    ],
+    [
+      'NotAction in an Allow',
+      identityPolicyViolations,
+      addToRole('ClassifyRole', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+      /ClassifyRole .* NotAction in an Allow/,
+    ],
+    [
+      'a conditional statement',
+      identityPolicyViolations,
+      addToRole('ClassifyRole', { 'Fn::If': ['HasNotificationEmail', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Ref: 'AWS::NoValue' }] }),
+      /ClassifyRole .* statement #\d+: a conditional or non-object statement cannot be inspected/,
+    ],
+    [
+      'an AWS managed policy attached to a role',
+      identityPolicyViolations,
+      (t) => {
+        resourceOf(t, 'ClassifyRole').Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
+      },
+      /ClassifyRole attaches the managed policy "arn:aws:iam::aws:policy\/AdministratorAccess"/,
+    ],
+    [
+      'an AWS::IAM::Policy with s3:*',
+      identityPolicyViolations,
+      (t) => {
+        t.Resources.ExtraPolicy = {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'extra',
+            Roles: [{ Ref: 'ReadRole' }],
+            PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+          },
+        };
+      },
+      /ExtraPolicy policy statement #1: grants every s3 action/,
+    ],
+    [
+      'an AWS::IAM::ManagedPolicy with Action "*"',
+      identityPolicyViolations,
+      (t) => {
+        t.Resources.ExtraManagedPolicy = {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } } },
+        };
+      },
+      /ExtraManagedPolicy policy statement #1: grants every action of every service/,
+    ],
+    [
+      'kms:* in a second key-policy statement',
+      keyPolicyViolations,
+      (t) => {
+        keyStatements(t)[1]!.Action = 'kms:*';
+      },
+      /NotificationKey key policy statement CloudWatchAlarmsPublish: only AccountAdministersKey may grant kms:\*/,
+    ],
+    [
+      'the key administrator statement opened to everyone',
+      keyPolicyViolations,
+      (t) => {
+        keyStatements(t)[0]!.Principal = { AWS: '*' };
+      },
+      /NotificationKey key policy statement AccountAdministersKey: must name only this account's root/,
+    ],
+    [
+      'a service key-policy statement without aws:SourceAccount',
+      keyPolicyViolations,
+      (t) => void delete keyStatements(t)[1]!.Condition,
+      /CloudWatchAlarmsPublish: needs Condition StringEquals aws:SourceAccount/,
+    ],
+    [
+      'a key-policy statement for an IAM principal',
+      keyPolicyViolations,
+      (t) => {
+        keyStatements(t)[1]!.Principal = { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/someone' } };
+      },
+      /CloudWatchAlarmsPublish: must name AWS services as its only principal/,
+    ],
+    [
+      'a service that may change the key policy',
+      keyPolicyViolations,
+      (t) => {
+        keyStatements(t)[1]!.Action = ['kms:Decrypt', 'kms:PutKeyPolicy'];
+      },
+      /CloudWatchAlarmsPublish: a service may only use the key for cryptography, not kms:PutKeyPolicy/,
+    ],
+    [
+      'the dead-letter queue policy without aws:SourceArn',
+      resourcePolicyViolations,
+      (t) => void delete resourceOf(t, 'DeadLetterQueuePolicy').Properties.PolicyDocument.Statement[0].Condition,
+      /DeadLetterQueuePolicy policy statement EventBridgeRuleDeadLetters: grants "events.amazonaws.com" without an aws:SourceArn/,
+    ],
+    [
+      'the dead-letter queue policy open to everyone',
+      resourcePolicyViolations,
+      (t) => {
+        resourceOf(t, 'DeadLetterQueuePolicy').Properties.PolicyDocument.Statement[0].Principal = '*';
+      },
+      /EventBridgeRuleDeadLetters: grants to every principal/,
+    ],
+    [
+      'a queue without SqsManagedSseEnabled',
+      encryptionViolations,
+      (t) => void delete resourceOf(t, 'DeadLetterQueue').Properties.SqsManagedSseEnabled,
+      /DeadLetterQueue: the queue is not encrypted/,
+    ],
+    [
+      'a queue with SqsManagedSseEnabled false',
+      encryptionViolations,
+      (t) => {
+        resourceOf(t, 'DeadLetterQueue').Properties.SqsManagedSseEnabled = false;
+      },
+      /DeadLetterQueue: the queue is not encrypted/,
+    ],
+    [
+      'a topic without a KMS key',
+      encryptionViolations,
+      (t) => void delete resourceOf(t, 'NotificationTopic').Properties.KmsMasterKeyId,
+      /NotificationTopic: the topic is not encrypted/,
+    ],
+    [
+      'a table without SSESpecification',
+      encryptionViolations,
+      (t) => void delete resourceOf(t, 'HistoryTable').Properties.SSESpecification,
+      /HistoryTable: the table is not encrypted with a KMS key/,
+    ],
+    [
+      'a table without point-in-time recovery',
+      encryptionViolations,
+      (t) => {
+        resourceOf(t, 'HistoryTable').Properties.PointInTimeRecoverySpecification = { PointInTimeRecoveryEnabled: false };
+      },
+      /HistoryTable: point-in-time recovery is off/,
+    ],
+    [
+      'a log group without RetentionInDays',
+      encryptionViolations,
+      (t) => void delete resourceOf(t, 'StateMachineLogGroup').Properties.RetentionInDays,
+      /StateMachineLogGroup: the log group keeps logs forever/,
+    ],
   ])('reports %s', (_name, rule, change, message) => {
     const found = rule(mutated(change));
     expect(found).toContainEqual(expect.stringMatching(message));
@@ -158,8 +457,19 @@ describe('each rule reports a broken copy of the template', () => {
 
   // Every S3 verb the READ_ONLY_VERBS comment lists as mutating, on every bucket, without the account condition.
   it.each([
-    's3:PutObject', 's3:DeleteBucket', 's3:CreateBucket', 's3:UpdateJobStatus', 's3:RestoreObject', 's3:ReplicateObject', 's3:AbortMultipartUpload',
-    's3:BypassGovernanceRetention', 's3:InitiateReplication', 's3:PauseReplication', 's3:TagResource', 's3:UntagResource', 's3:ObjectOwnerOverrideToBucketOwner',
+    's3:PutObject',
+    's3:DeleteBucket',
+    's3:CreateBucket',
+    's3:UpdateJobStatus',
+    's3:RestoreObject',
+    's3:ReplicateObject',
+    's3:AbortMultipartUpload',
+    's3:BypassGovernanceRetention',
+    's3:InitiateReplication',
+    's3:PauseReplication',
+    's3:TagResource',
+    's3:UntagResource',
+    's3:ObjectOwnerOverrideToBucketOwner',
   ])('treats %s as a write that must stay in this account', (action) => {
     expect(identityPolicyViolations(mutated(addToRole('RepairRole', { Effect: 'Allow', Action: action, Resource: ALL_BUCKETS })))).toEqual([
       expect.stringContaining(`${action} can change buckets of other accounts`),
@@ -167,18 +477,42 @@ describe('each rule reports a broken copy of the template', () => {
   });
 
   it.each<[string, (template: Template) => void]>([
-    ['s3:Get* (a read-only wildcard) on this account\'s buckets', addToRole('ReadRole', { Effect: 'Allow', Action: 's3:Get*', Resource: ALL_BUCKETS, Condition: THIS_ACCOUNT })],
-    ['PutBucketPolicy on named buckets, without the account condition', (t) => {
-      const statement = statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies');
-      statement.Resource = [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-one' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-two' }];
-      delete statement.Condition;
-    }],
-    ['DynamoDB on an index of the history table', addToRole('ReadRole', { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Sub': '${HistoryTable.Arn}/index/*' } })],
-    ['DynamoDB on the history table by name', addToRole('ReadRole', { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${HistoryTable}' } })],
-    ['StartExecution on the stack\'s state machine by Fn::GetAtt', addToRole('RecordRole', { Effect: 'Allow', Action: 'states:StartExecution', Resource: { 'Fn::GetAtt': ['RemediationStateMachine', 'Arn'] } })],
+    [
+      "s3:Get* (a read-only wildcard) on this account's buckets",
+      addToRole('ReadRole', { Effect: 'Allow', Action: 's3:Get*', Resource: ALL_BUCKETS, Condition: THIS_ACCOUNT }),
+    ],
+    [
+      'PutBucketPolicy on named buckets, without the account condition',
+      (t) => {
+        const statement = statementOfRole(t, 'RepairRole', 'WriteAllowedBucketPolicies');
+        statement.Resource = [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-one' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-two' }];
+        delete statement.Condition;
+      },
+    ],
+    [
+      'DynamoDB on an index of the history table',
+      addToRole('ReadRole', { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Sub': '${HistoryTable.Arn}/index/*' } }),
+    ],
+    [
+      'DynamoDB on the history table by name',
+      addToRole('ReadRole', {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${HistoryTable}' },
+      }),
+    ],
+    [
+      "StartExecution on the stack's state machine by Fn::GetAtt",
+      addToRole('RecordRole', { Effect: 'Allow', Action: 'states:StartExecution', Resource: { 'Fn::GetAtt': ['RemediationStateMachine', 'Arn'] } }),
+    ],
     ['ListCertificateAuthorities on Resource "*"', addToRole('ReadRole', { Effect: 'Allow', Action: 'acm-pca:ListCertificateAuthorities', Resource: '*' })],
     ['a Deny with s3:*', addToRole('ReadRole', { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': false } } })],
-    ['DynamoDB on the history table given as a list', (t) => { statementOfRole(t, 'RecordRole', 'CompleteEventHistory').Resource = [HISTORY_TABLE]; }],
+    [
+      'DynamoDB on the history table given as a list',
+      (t) => {
+        statementOfRole(t, 'RecordRole', 'CompleteEventHistory').Resource = [HISTORY_TABLE];
+      },
+    ],
   ])('accepts %s', (_name, change) => {
     expect(violations(mutated(change))).toEqual([]);
   });
@@ -196,12 +530,14 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
     {
       ruleId: 'W3005',
       matches: (d) => ['AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine'].includes(d.entity?.resourceType ?? ''),
-      reason: 'osls adds DependsOn on a function\'s role, serverless-step-functions on the state machine\'s role, beside the GetAtt that already orders them: redundant and harmless',
+      reason:
+        "osls adds DependsOn on a function's role, serverless-step-functions on the state machine's role, beside the GetAtt that already orders them: redundant and harmless",
     },
     {
       ruleId: 'W3011',
       matches: (d) => d.entity?.resourceType === 'AWS::Lambda::Version',
-      reason: 'osls retains old function versions (DeletionPolicy: Retain); a version is immutable and a code change creates a new logical id, so there is no replacement for UpdateReplacePolicy to guard',
+      reason:
+        'osls retains old function versions (DeletionPolicy: Retain); a version is immutable and a code change creates a new logical id, so there is no replacement for UpdateReplacePolicy to guard',
     },
   ];
 
@@ -211,7 +547,8 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
   });
   afterAll(() => engine?.free());
 
-  const describeDiagnostic = (d: StandardDiagnostic) => `${d.severity} ${d.ruleId} ${d.entity?.logicalId ?? '-'}${d.propertyPath ? ` ${d.propertyPath}` : ''}: ${d.message}`;
+  const describeDiagnostic = (d: StandardDiagnostic) =>
+    `${d.severity} ${d.ruleId} ${d.entity?.logicalId ?? '-'}${d.propertyPath ? ` ${d.propertyPath}` : ''}: ${d.message}`;
   const isError = (d: StandardDiagnostic) => d.severity === 'ERROR' || d.severity === 'FATAL';
   const isAccepted = (d: StandardDiagnostic) => !isError(d) && ACCEPTED_WARNINGS.some((known) => known.ruleId === d.ruleId && known.matches(d));
   const isUnexpected = (d: StandardDiagnostic) => !isAccepted(d);
@@ -229,9 +566,13 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
     expect(report.diagnostics.filter(isUnexpected).map(describeDiagnostic)).toEqual([]);
   });
 
-  it('still meets every accepted warning, so the list (and docs/deploy.md\'s) names none that is gone', () => {
+  it("still meets every accepted warning, so the list (and docs/deploy.md's) names none that is gone", () => {
     const report = validate(join(packaged.directory, 'cloudformation-template-update-stack.json'));
-    for (const known of ACCEPTED_WARNINGS) expect(report.diagnostics.some((d) => d.ruleId === known.ruleId && known.matches(d)), known.ruleId).toBe(true);
+    for (const known of ACCEPTED_WARNINGS)
+      expect(
+        report.diagnostics.some((d) => d.ruleId === known.ruleId && known.matches(d)),
+        known.ruleId,
+      ).toBe(true);
   });
 
   it('finds no error and no warning beyond the accepted ones with notificationEmail set: the subscription has no condition', () => {
@@ -258,10 +599,30 @@ describe('@aws/cloudformation-validate on the packaged template', () => {
   });
 
   it.each<[string, (template: Template) => void, RegExp]>([
-    ['a table without its required KeySchema', (t) => void delete resourceOf(t, 'HistoryTable').Properties.KeySchema, /^FATAL F3003 HistoryTable Properties: 'KeySchema' is a required property/],
-    ['a queue setting of the wrong type', (t) => { resourceOf(t, 'DeadLetterQueue').Properties.SqsManagedSseEnabled = 'maybe'; }, /^FATAL F3012 DeadLetterQueue Properties.SqsManagedSseEnabled: 'maybe' is not of type 'boolean'/],
-    ['a reference to a resource that does not exist', addToRole('ReadRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::GetAtt': ['NoSuchBucket', 'Arn'] } }), /^FATAL F1020 ReadRole: Fn::GetAtt references non-existent resource 'NoSuchBucket'/],
-    ['a Lambda function with an unknown Runtime (a warning in this version)', (t) => { resourceOf(t, 'ClassifyEventLambdaFunction').Properties.Runtime = 'nodejs99.x'; }, /^WARN W3030 ClassifyEventLambdaFunction Properties.Runtime: 'nodejs99.x' is not one of/],
+    [
+      'a table without its required KeySchema',
+      (t) => void delete resourceOf(t, 'HistoryTable').Properties.KeySchema,
+      /^FATAL F3003 HistoryTable Properties: 'KeySchema' is a required property/,
+    ],
+    [
+      'a queue setting of the wrong type',
+      (t) => {
+        resourceOf(t, 'DeadLetterQueue').Properties.SqsManagedSseEnabled = 'maybe';
+      },
+      /^FATAL F3012 DeadLetterQueue Properties.SqsManagedSseEnabled: 'maybe' is not of type 'boolean'/,
+    ],
+    [
+      'a reference to a resource that does not exist',
+      addToRole('ReadRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::GetAtt': ['NoSuchBucket', 'Arn'] } }),
+      /^FATAL F1020 ReadRole: Fn::GetAtt references non-existent resource 'NoSuchBucket'/,
+    ],
+    [
+      'a Lambda function with an unknown Runtime (a warning in this version)',
+      (t) => {
+        resourceOf(t, 'ClassifyEventLambdaFunction').Properties.Runtime = 'nodejs99.x';
+      },
+      /^WARN W3030 ClassifyEventLambdaFunction Properties.Runtime: 'nodejs99.x' is not one of/,
+    ],
   ])('fails on %s', (_name, change, finding) => {
     const report = validateChanged(change);
     expect(report.diagnostics.filter(isUnexpected).map(describeDiagnostic)).toContainEqual(expect.stringMatching(finding));

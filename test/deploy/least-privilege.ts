@@ -107,7 +107,11 @@ const lower = (value: string) => value.toLowerCase();
 const valueAtKey = (object: unknown, key: string) => (isObject(object) ? Object.entries(object).find(([k]) => lower(k) === lower(key))?.[1] : undefined);
 
 function logicalIdsOfType(template: Template, ...types: string[]) {
-  return new Set(Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type)).map(([id]) => id));
+  return new Set(
+    Object.entries(template.Resources)
+      .filter(([, resource]) => types.includes(resource.Type))
+      .map(([id]) => id),
+  );
 }
 
 interface Stack {
@@ -191,7 +195,10 @@ function isReadOnly(name: string): boolean {
 
 /** IAM action matching: case-insensitive, `*` any run of characters, `?` any one. */
 function actionMatches(pattern: string, action: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i').test(action);
 }
 
@@ -240,7 +247,8 @@ function namesCertificateAuthorities(resource: unknown, stack: Stack): boolean {
   if (isDeepStrictEqual(resource, CAS_OF_THIS_ACCOUNT)) return true;
   const reference = valueAtKey(resource, 'Ref') ?? arnAttributeOf(resource);
   if (typeof reference === 'string') return stack.certificateAuthorities.has(reference);
-  const arn = /^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):acm-pca:(?:\$\{AWS::Region\}|[a-z0-9-]+):(?:\$\{AWS::AccountId\}|\d{12}):certificate-authority\/[A-Za-z0-9-]+$/;
+  const arn =
+    /^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):acm-pca:(?:\$\{AWS::Region\}|[a-z0-9-]+):(?:\$\{AWS::AccountId\}|\d{12}):certificate-authority\/[A-Za-z0-9-]+$/;
   return arn.test(arnText(resource) ?? '');
 }
 
@@ -271,7 +279,8 @@ function allowStatementViolations({ where, statement }: LabelledStatement, stack
   if (statement.NotResource !== undefined) problems.push(`${where}: NotResource in an Allow grants every other resource; name the resources`);
   if (statement.Resource === undefined && statement.NotResource === undefined) problems.push(`${where}: has no Resource`);
   const rawActions = asList(statement.Action);
-  for (const action of rawActions.filter((action) => typeof action !== 'string')) problems.push(`${where}: the action ${show(action)} is not a string and cannot be inspected`);
+  for (const action of rawActions.filter((action) => typeof action !== 'string'))
+    problems.push(`${where}: the action ${show(action)} is not a string and cannot be inspected`);
   const actions = rawActions.filter((action): action is string => typeof action === 'string').map(parseAction);
   const resources = asList(statement.Resource);
 
@@ -279,19 +288,29 @@ function allowStatementViolations({ where, statement }: LabelledStatement, stack
   for (const action of actions) {
     if (action.raw === '*') problems.push(`${where}: grants every action of every service ("*")`);
     else if (action.name === '*') problems.push(`${where}: grants every ${action.service} action ("${action.raw}")`);
-    else if (hasWildcard(action.name) && !isReadOnly(action.name)) problems.push(`${where}: "${action.raw}" is a wildcard that can match mutating ${action.service} actions; name them`);
+    else if (hasWildcard(action.name) && !isReadOnly(action.name))
+      problems.push(`${where}: "${action.raw}" is a wildcard that can match mutating ${action.service} actions; name them`);
   }
 
   // 2. Resource "*" only for actions that have no resource-level permissions.
   if (resources.includes('*')) {
     const allowed = new Set(Object.keys(RESOURCE_STAR_ALLOWED).map(lower));
     const scopable = actions.filter((action) => !allowed.has(lower(action.raw)));
-    if (scopable.length > 0) problems.push(`${where}: Resource "*" for ${listed(scopable)}, which are not in RESOURCE_STAR_ALLOWED (actions without resource-level permissions); scope them`);
+    if (scopable.length > 0)
+      problems.push(
+        `${where}: Resource "*" for ${listed(scopable)}, which are not in RESOURCE_STAR_ALLOWED (actions without resource-level permissions); scope them`,
+      );
   }
 
   const mutatingS3 = actions.filter((action) => action.service === 's3' && !isReadOnly(action.name));
-  if (mutatingS3.length > 0 && !scopedToThisAccountsBuckets(statement.Condition) && !(resources.length > 0 && resources.every((resource) => namesBucketOfKnownName(resource, stack)))) {
-    problems.push(`${where}: ${listed(mutatingS3)} can change buckets of other accounts; add Condition StringEquals s3:ResourceAccount {Ref: AWS::AccountId}, or name the buckets`);
+  if (
+    mutatingS3.length > 0 &&
+    !scopedToThisAccountsBuckets(statement.Condition) &&
+    !(resources.length > 0 && resources.every((resource) => namesBucketOfKnownName(resource, stack)))
+  ) {
+    problems.push(
+      `${where}: ${listed(mutatingS3)} can change buckets of other accounts; add Condition StringEquals s3:ResourceAccount {Ref: AWS::AccountId}, or name the buckets`,
+    );
   }
 
   const mutatingPca = actions.filter((action) => action.service === 'acm-pca' && !isReadOnly(action.name));
@@ -301,7 +320,9 @@ function allowStatementViolations({ where, statement }: LabelledStatement, stack
 
   const dynamoDb = actions.filter((action) => action.service === 'dynamodb');
   for (const resource of dynamoDb.length > 0 ? resources.filter((resource) => !namesStackTable(resource, stack)) : []) {
-    problems.push(`${where}: ${listed(dynamoDb)} on ${show(resource)}; limit it to a table of this stack (Fn::GetAtt [Table, Arn] or an Fn::Sub ARN naming it)`);
+    problems.push(
+      `${where}: ${listed(dynamoDb)} on ${show(resource)}; limit it to a table of this stack (Fn::GetAtt [Table, Arn] or an Fn::Sub ARN naming it)`,
+    );
   }
 
   const starts = actions.filter((action) => action.service === 'states' && STATE_MACHINE_STARTS.some((start) => actionMatches(action.name, start)));
@@ -322,7 +343,11 @@ export function identityPolicyViolations(template: Template): string[] {
 }
 
 function principalIsEveryone(principal: unknown): boolean {
-  return principal === '*' || asList(valueAtKey(principal, 'AWS')).includes('*') || asList(valueAtKey(principal, 'Service')).some((service) => typeof service === 'string' && service.includes('*'));
+  return (
+    principal === '*' ||
+    asList(valueAtKey(principal, 'AWS')).includes('*') ||
+    asList(valueAtKey(principal, 'Service')).some((service) => typeof service === 'string' && service.includes('*'))
+  );
 }
 
 /**
@@ -342,7 +367,13 @@ export function keyPolicyViolations(template: Template): string[] {
       const everything = actions.filter((action) => action === '*' || lower(action) === 'kms:*');
       if (statement.Sid === KEY_ADMIN_SID) {
         const principal = valueAtKey(statement.Principal, 'AWS');
-        if (!(isObject(statement.Principal) && Object.keys(statement.Principal).length === 1 && (isDeepStrictEqual(principal, THIS_ACCOUNT_ROOT) || isDeepStrictEqual(principal, THIS_ACCOUNT)))) {
+        if (
+          !(
+            isObject(statement.Principal) &&
+            Object.keys(statement.Principal).length === 1 &&
+            (isDeepStrictEqual(principal, THIS_ACCOUNT_ROOT) || isDeepStrictEqual(principal, THIS_ACCOUNT))
+          )
+        ) {
           problems.push(`${where}: must name only this account's root (${THIS_ACCOUNT_ROOT['Fn::Sub']}), not ${show(statement.Principal)}`);
         }
         continue;
@@ -350,11 +381,18 @@ export function keyPolicyViolations(template: Template): string[] {
       if (everything.length > 0) problems.push(`${where}: only ${KEY_ADMIN_SID} may grant ${everything.join(', ')}`);
       if (statement.NotAction !== undefined) problems.push(`${where}: NotAction in an Allow grants every other action`);
       const services = asList(valueAtKey(statement.Principal, 'Service'));
-      if (!isObject(statement.Principal) || Object.keys(statement.Principal).length !== 1 || services.length === 0 || principalIsEveryone(statement.Principal)) {
+      if (
+        !isObject(statement.Principal) ||
+        Object.keys(statement.Principal).length !== 1 ||
+        services.length === 0 ||
+        principalIsEveryone(statement.Principal)
+      ) {
         problems.push(`${where}: must name AWS services as its only principal, not ${show(statement.Principal)}`);
       }
       if (!isDeepStrictEqual(valueAtKey(valueAtKey(statement.Condition, 'StringEquals'), 'aws:SourceAccount'), THIS_ACCOUNT)) {
-        problems.push(`${where}: needs Condition StringEquals aws:SourceAccount {Ref: AWS::AccountId}, so only this account's resources can use the key through the service`);
+        problems.push(
+          `${where}: needs Condition StringEquals aws:SourceAccount {Ref: AWS::AccountId}, so only this account's resources can use the key through the service`,
+        );
       }
       const management = actions.filter((action) => !everything.includes(action) && !KEY_USE_ACTIONS.test(action));
       if (management.length > 0) problems.push(`${where}: a service may only use the key for cryptography, not ${management.join(', ')}`);
@@ -376,7 +414,9 @@ export function resourcePolicyViolations(template: Template): string[] {
       if (statement.Effect === 'Deny') continue;
       if (principalIsEveryone(statement.Principal)) problems.push(`${where}: grants to every principal (${show(statement.Principal)})`);
       const conditions = Object.values(isObject(statement.Condition) ? statement.Condition : {});
-      const confinedToThisAccount = conditions.some((operator) => valueAtKey(operator, 'aws:SourceArn') !== undefined || valueAtKey(operator, 'aws:SourceAccount') !== undefined);
+      const confinedToThisAccount = conditions.some(
+        (operator) => valueAtKey(operator, 'aws:SourceArn') !== undefined || valueAtKey(operator, 'aws:SourceAccount') !== undefined,
+      );
       if (asList(valueAtKey(statement.Principal, 'Service')).length > 0 && !confinedToThisAccount) {
         problems.push(`${where}: grants ${show(valueAtKey(statement.Principal, 'Service'))} without an aws:SourceArn or aws:SourceAccount condition`);
       }
@@ -405,7 +445,8 @@ export function encryptionViolations(template: Template): string[] {
     }
     if (type === 'AWS::SNS::Topic' && properties.KmsMasterKeyId === undefined) problems.push(`${id}: the topic is not encrypted; set KmsMasterKeyId`);
     if (type === 'AWS::DynamoDB::Table') {
-      if (valueAtKey(properties.SSESpecification, 'SSEEnabled') !== true) problems.push(`${id}: the table is not encrypted with a KMS key; set SSESpecification.SSEEnabled: true`);
+      if (valueAtKey(properties.SSESpecification, 'SSEEnabled') !== true)
+        problems.push(`${id}: the table is not encrypted with a KMS key; set SSESpecification.SSEEnabled: true`);
       if (valueAtKey(properties.PointInTimeRecoverySpecification, 'PointInTimeRecoveryEnabled') !== true) {
         problems.push(`${id}: point-in-time recovery is off; set PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true`);
       }

@@ -40,7 +40,12 @@ describe('the stage name check', () => {
       [FUNCTION, `pca-remediation-${stage}-diagnoseCertificateIssuance`],
       [QUEUE, `pca-remediation-${stage}-dlq`],
     ]);
-    expect(names.stageLimit(list)).toMatchObject({ longest: 20, pattern: 'pca-remediation-<stage>-diagnoseCertificateIssuance', what: 'Lambda function name', max: 64 });
+    expect(names.stageLimit(list)).toMatchObject({
+      longest: 20,
+      pattern: 'pca-remediation-<stage>-diagnoseCertificateIssuance',
+      what: 'Lambda function name',
+      max: 64,
+    });
     expect(() => names.checkStageName('a'.repeat(20), list)).not.toThrow();
     expect(() => names.checkStageName('a'.repeat(21), list)).toThrow(
       'stage "aaaaaaaaaaaaaaaaaaaaa" is 21 characters; at most 20 fit: the Lambda function name "pca-remediation-<stage>-diagnoseCertificateIssuance" (here) would be 65 characters, and AWS allows at most 64 (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html)',

@@ -10,24 +10,45 @@ import { violations } from './least-privilege';
 import { packageService, resourcesOfType, type Packaged } from './package';
 
 const require = createRequire(import.meta.url);
-const iamRoles = require('../../deploy/iam-roles.cjs') as ((context: { resolveVariable: (name: string) => Promise<unknown> }) => Promise<{ Resources: Record<string, unknown> }>) & {
+const iamRoles = require('../../deploy/iam-roles.cjs') as ((context: {
+  resolveVariable: (name: string) => Promise<unknown>;
+}) => Promise<{ Resources: Record<string, unknown> }>) & {
   parseSweepSchedule: (value: unknown) => string;
 };
-const sweepFunctions = (require('../../deploy/sweep.cjs') as { functions: (context: { resolveVariable: (name: string) => Promise<unknown> }) => Promise<Record<string, unknown>> }).functions;
+const sweepFunctions = (
+  require('../../deploy/sweep.cjs') as { functions: (context: { resolveVariable: (name: string) => Promise<unknown> }) => Promise<Record<string, unknown>> }
+).functions;
 
-const DEFAULT_PARAMS: Record<string, string> = { mode: 'apply', allowedBuckets: '', allowCaUpdates: 'true', crlRecoveryWindowMinutes: '75', historyRetentionDays: '365', sweepSchedule: '' };
+const DEFAULT_PARAMS: Record<string, string> = {
+  mode: 'apply',
+  allowedBuckets: '',
+  allowCaUpdates: 'true',
+  crlRecoveryWindowMinutes: '75',
+  historyRetentionDays: '365',
+  sweepSchedule: '',
+};
 /** Parameters, the stage and the service name; the rest of the configuration (self:functions, ...) is absent. */
 const resolver = (params: Record<string, string>) => ({
-  resolveVariable: async (name: string) => ({ 'sls:stage': 'test', 'self:service': 'pca-remediation' } as Record<string, string>)[name] ?? { ...DEFAULT_PARAMS, ...params }[name.replace(/^param:/, '')],
+  resolveVariable: async (name: string) =>
+    (({ 'sls:stage': 'test', 'self:service': 'pca-remediation' }) as Record<string, string>)[name] ??
+    { ...DEFAULT_PARAMS, ...params }[name.replace(/^param:/, '')],
 });
 
 describe('the sweepSchedule parameter', () => {
-  it.each(['', '  ', 'rate(1 minute)', 'rate(5 minutes)', 'rate(1 hour)', 'rate(6 hours)', 'rate(1 day)', 'rate(12 days)', 'cron(0 3 * * ? *)', 'cron(15 10 ? * MON-FRI *)'])(
-    'accepts "%s"',
-    (value) => {
-      expect(iamRoles.parseSweepSchedule(value)).toBe(value.trim());
-    },
-  );
+  it.each([
+    '',
+    '  ',
+    'rate(1 minute)',
+    'rate(5 minutes)',
+    'rate(1 hour)',
+    'rate(6 hours)',
+    'rate(1 day)',
+    'rate(12 days)',
+    'cron(0 3 * * ? *)',
+    'cron(15 10 ? * MON-FRI *)',
+  ])('accepts "%s"', (value) => {
+    expect(iamRoles.parseSweepSchedule(value)).toBe(value.trim());
+  });
 
   it.each([
     ['rate(1 hours)', /write "rate\(1 hour\)"/],
@@ -42,7 +63,9 @@ describe('the sweepSchedule parameter', () => {
     ['cron(0 3 * * * *)', /exactly one of day-of-month \(3rd field\) and day-of-week \(5th\) must be "\?"/],
     ['cron(0 3 ? * ? *)', /exactly one of day-of-month/],
   ])('refuses "%s", naming the parameter', (value, message) => {
-    expect(() => iamRoles.parseSweepSchedule(value)).toThrow(/^sweepSchedule must be empty \(no sweep\), "rate\(<n> minutes\|hours\|days\)" or "cron\(<6 fields>\)"/);
+    expect(() => iamRoles.parseSweepSchedule(value)).toThrow(
+      /^sweepSchedule must be empty \(no sweep\), "rate\(<n> minutes\|hours\|days\)" or "cron\(<6 fields>\)"/,
+    );
     expect(() => iamRoles.parseSweepSchedule(value)).toThrow(message);
   });
 
@@ -67,7 +90,7 @@ describe('the packaged service with sweepSchedule=rate(6 hours)', () => {
     return found;
   };
 
-  it('adds exactly the sweep\'s function (bundled, with its log group and version), role, schedule rule and invoke permission', () => {
+  it("adds exactly the sweep's function (bundled, with its log group and version), role, schedule rule and invoke permission", () => {
     expect(packaged.artifacts).toContain('sweep.zip');
     expect(packaged.artifacts).toHaveLength(11); // the ten of every deployment (template.test.ts) and the sweep's
     const sweepResources = Object.entries(packaged.template.Resources)
@@ -86,7 +109,7 @@ describe('the packaged service with sweepSchedule=rate(6 hours)', () => {
     expect(resourcesOfType(packaged.template, 'AWS::Lambda::Function')).toHaveLength(11);
   });
 
-  it('runs the sweep like the other functions, on its own role, with the state machine\'s ARN and the deployment\'s settings', () => {
+  it("runs the sweep like the other functions, on its own role, with the state machine's ARN and the deployment's settings", () => {
     expect(resource('SweepLambdaFunction').Properties).toMatchObject({
       Handler: 'src/handlers/sweep.handler',
       Runtime: 'nodejs24.x',
@@ -116,13 +139,23 @@ describe('the packaged service with sweepSchedule=rate(6 hours)', () => {
     });
   });
 
-  it('gives the sweep\'s role only what the sweep does: list and describe CAs, read bucket settings, start this state machine', () => {
+  it("gives the sweep's role only what the sweep does: list and describe CAs, read bucket settings, start this state machine", () => {
     const statements = resource('SweepRole').Properties.Policies[0].PolicyDocument.Statement;
     expect(statements).toEqual([
-      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/pca-remediation-test-sweep:*' }] },
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/pca-remediation-test-sweep:*' }],
+      },
       { Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
       { Sid: 'ListCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:ListCertificateAuthorities'], Resource: '*' },
-      { Sid: 'DescribeCertificateAuthorities', Effect: 'Allow', Action: ['acm-pca:DescribeCertificateAuthority'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' } },
+      {
+        Sid: 'DescribeCertificateAuthorities',
+        Effect: 'Allow',
+        Action: ['acm-pca:DescribeCertificateAuthority'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' },
+      },
       {
         Sid: 'ReadBucketSettings',
         Effect: 'Allow',

@@ -14,7 +14,10 @@ const { TASK_TIMEOUT_MARGIN_SECONDS } = createRequire(import.meta.url)('../../de
 
 const sample = (path: string) => JSON.parse(readFileSync(`${ROOT}events/${path}`, 'utf8')) as Record<string, unknown>;
 const published = readdirSync(`${ROOT}events/published`);
-const failures = [...published.filter((file) => file.includes('failure')).map((file) => `published/${file}`), ...readdirSync(`${ROOT}events`).filter((file) => file.endsWith('.json'))];
+const failures = [
+  ...published.filter((file) => file.includes('failure')).map((file) => `published/${file}`),
+  ...readdirSync(`${ROOT}events`).filter((file) => file.endsWith('.json')),
+];
 const successes = published.filter((file) => file.includes('success')).map((file) => `published/${file}`);
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
@@ -32,7 +35,9 @@ beforeAll(() => {
 function taskStates(template: Template) {
   const [, machine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]!;
   const [text, references] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, { 'Fn::GetAtt'?: [string, string] }>];
-  const definition = JSON.parse(text) as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } }> };
+  const definition = JSON.parse(text) as {
+    States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } }>;
+  };
   return Object.entries(definition.States)
     .filter(([, state]) => state.Type === 'Task')
     .map(([name, state]) => {
@@ -46,14 +51,27 @@ function taskStates(template: Template) {
 
 function roleStatements(): Array<[string, Statement]> {
   return resourcesOfType(packaged.template, 'AWS::IAM::Role').flatMap(([name, role]) =>
-    (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((policy) => policy.PolicyDocument.Statement.map((statement) => [name, statement] as [string, Statement])),
+    (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((policy) =>
+      policy.PolicyDocument.Statement.map((statement) => [name, statement] as [string, Statement]),
+    ),
   );
 }
 
 describe('the packaged service', () => {
   it('builds one bundle per function', () => {
     expect(packaged.artifacts.sort()).toEqual(
-      ['checkAuditReport', 'checkCrlRepublished', 'classifyEvent', 'diagnoseCaCreation', 'diagnoseCertificateIssuance', 'inspectBucket', 'recordOutcome', 'repairBucket', 'requestApproval', 'requestAuditReport'].map((name) => `${name}.zip`),
+      [
+        'checkAuditReport',
+        'checkCrlRepublished',
+        'classifyEvent',
+        'diagnoseCaCreation',
+        'diagnoseCertificateIssuance',
+        'inspectBucket',
+        'recordOutcome',
+        'repairBucket',
+        'requestApproval',
+        'requestAuditReport',
+      ].map((name) => `${name}.zip`),
     );
   });
 
@@ -77,7 +95,7 @@ describe('the packaged service', () => {
     expect(section).toContain(`${['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten'][functions]} Lambda functions`);
   });
 
-  it('gives a bucket lease twice the repair function\'s timeout, so no invocation outlives its lease (src/lib/history/lease.ts)', () => {
+  it("gives a bucket lease twice the repair function's timeout, so no invocation outlives its lease (src/lib/history/lease.ts)", () => {
     const [, repair] = resourcesOfType(packaged.template, 'AWS::Lambda::Function').find(([logicalId]) => logicalId === 'RepairBucketLambdaFunction')!;
     const environment = (repair.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(repair.Properties.Timeout).toBeGreaterThan(0);
@@ -103,11 +121,13 @@ describe('the packaged service', () => {
     for (const { name, state, logicalId, fn } of lambdaTasks) {
       expect(fn!.Type, `${name} -> ${logicalId}`).toBe('AWS::Lambda::Function');
       expect(fn!.Properties.Timeout, `${logicalId}'s Timeout`).toBeGreaterThan(0);
-      expect(state.TimeoutSeconds, `${name} (${fn!.Properties.FunctionName}, timeout ${fn!.Properties.Timeout} s)`).toBeGreaterThanOrEqual(fn!.Properties.Timeout + TASK_TIMEOUT_MARGIN_SECONDS);
+      expect(state.TimeoutSeconds, `${name} (${fn!.Properties.FunctionName}, timeout ${fn!.Properties.Timeout} s)`).toBeGreaterThanOrEqual(
+        fn!.Properties.Timeout + TASK_TIMEOUT_MARGIN_SECONDS,
+      );
     }
   });
 
-  it('keeps a timeout margin that covers at least the 10 s Init phase Lambda leaves out of a function\'s timeout', () => {
+  it("keeps a timeout margin that covers at least the 10 s Init phase Lambda leaves out of a function's timeout", () => {
     expect(TASK_TIMEOUT_MARGIN_SECONDS).toBeGreaterThanOrEqual(10);
   });
 
@@ -137,7 +157,13 @@ describe('the packaged service', () => {
 
   it('alarms on failed, timed-out, aborted and throttled executions and on dead letters, to the notification topic', () => {
     const alarms = resourcesOfType(packaged.template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'ExecutionThrottled', 'ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ExecutionThrottled',
+      'ExecutionsAborted',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+    ]);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'NotificationTopic' }]);
   });
 
@@ -162,7 +188,10 @@ describe('the packaged service', () => {
   it('subscribes the notificationEmail to the notification topic, unconditionally, when it is set', () => {
     const { template } = packageService({ notificationEmail: 'pki-oncall@example.com' });
     expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual([
-      ['NotificationEmailSubscription', { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'email', Endpoint: 'pki-oncall@example.com' } }],
+      [
+        'NotificationEmailSubscription',
+        { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'email', Endpoint: 'pki-oncall@example.com' } },
+      ],
     ]);
     expect((template as unknown as { Conditions?: unknown }).Conditions).toBeUndefined();
   });
@@ -192,19 +221,30 @@ describe('the packaged service', () => {
   });
 
   it('gives PutBucketPolicy and UpdateCertificateAuthority only to the repair role', () => {
-    const mutating = roleStatements().filter(([, s]) => actionsOf(s).some((action) => ['s3:PutBucketPolicy', 'acm-pca:UpdateCertificateAuthority'].includes(action)));
+    const mutating = roleStatements().filter(([, s]) =>
+      actionsOf(s).some((action) => ['s3:PutBucketPolicy', 'acm-pca:UpdateCertificateAuthority'].includes(action)),
+    );
     expect(new Set(mutating.map(([role]) => role))).toEqual(new Set(['RepairRole']));
   });
 
   it('passes the deployment parameters to the handlers', () => {
     const [, inspect] = resourcesOfType(packaged.template, 'AWS::Lambda::Function').find(([name]) => name === 'InspectBucketLambdaFunction')!;
-    expect(inspect.Properties.Environment.Variables).toMatchObject({ MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75' });
+    expect(inspect.Properties.Environment.Variables).toMatchObject({
+      MODE: 'apply',
+      ALLOWED_BUCKETS: '',
+      ALLOW_CA_UPDATES: 'true',
+      CRL_RECOVERY_WINDOW_MINUTES: '75',
+    });
   });
 
   it.each([
     ['mode', 'fix-everything', /mode must be "apply", "dry-run" or "approve", not "fix-everything"/],
     ['approvalTimeoutHours', '0', /approvalTimeoutHours must be a whole number of hours from 1 to 8760/],
-    ['approvalTimeoutHours', '8761', /approvalTimeoutHours must be a whole number of hours from 1 to 8760 \(Step Functions waits at most a year for a task\), not "8761"/],
+    [
+      'approvalTimeoutHours',
+      '8761',
+      /approvalTimeoutHours must be a whole number of hours from 1 to 8760 \(Step Functions waits at most a year for a task\), not "8761"/,
+    ],
     ['approvalTimeoutHours', '1.5', /approvalTimeoutHours must be a whole number of hours/],
     ['allowCaUpdates', 'yes', /allowCaUpdates must be "true" or "false"/],
     ['allowedBuckets', 'Not_A_Bucket', /allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/],
@@ -217,7 +257,9 @@ describe('the packaged service', () => {
 
   it('scopes PutBucketPolicy to the allowedBuckets parameter, and takes mode=dry-run', () => {
     const scoped = packageService({ allowedBuckets: 'crl-one,crl-two', mode: 'dry-run' }).template;
-    const statement = (scoped.Resources.RepairRole!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).find((s) => actionsOf(s).includes('s3:PutBucketPolicy'))!;
+    const statement = (scoped.Resources.RepairRole!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).find((s) =>
+      actionsOf(s).includes('s3:PutBucketPolicy'),
+    )!;
     expect(statement.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-one' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::crl-two' }]);
     expect(scoped.Resources.InspectBucketLambdaFunction!.Properties.Environment.Variables.MODE).toBe('dry-run');
   });
@@ -229,10 +271,16 @@ describe('the packaged service', () => {
       ['AskToApproveCrlRepair', 'RequestApprovalLambdaFunction', 48 * 3600],
       ['AskToApproveAuditRepair', 'RequestApprovalLambdaFunction', 48 * 3600],
     ]);
-    expect(approving.Resources.RequestApprovalLambdaFunction!.Properties.Environment.Variables).toMatchObject({ MODE: 'approve', APPROVAL_TIMEOUT_HOURS: '48', STAGE: 'test' });
+    expect(approving.Resources.RequestApprovalLambdaFunction!.Properties.Environment.Variables).toMatchObject({
+      MODE: 'approve',
+      APPROVAL_TIMEOUT_HOURS: '48',
+      STAGE: 'test',
+    });
     const machineRole = JSON.stringify(approving.Resources.RemediationStateMachineRole!.Properties.Policies);
     expect(machineRole).toContain('"Fn::GetAtt":["RequestApprovalLambdaFunction","Arn"]');
-    const approval = (approving.Resources.ApprovalRole!.Properties.Policies[0].PolicyDocument.Statement as Array<Statement & { Sid: string }>).map((statement) => [statement.Sid, actionsOf(statement)]);
+    const approval = (approving.Resources.ApprovalRole!.Properties.Policies[0].PolicyDocument.Statement as Array<Statement & { Sid: string }>).map(
+      (statement) => [statement.Sid, actionsOf(statement)],
+    );
     expect(approval).toEqual([
       ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
       ['WriteTraces', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords']],
@@ -251,10 +299,16 @@ describe('the packaged service', () => {
     expect(outputs.DeadLetterQueueUrl!.Value).toEqual({ Ref: 'DeadLetterQueue' });
     for (const key of Object.values(OUTPUTS)) expect(outputs).toHaveProperty(key);
     // The console link resolves, in each partition, to the URL the CLI tools build.
-    const [format, variables] = (outputs.StateMachineConsoleUrl!.Value as { 'Fn::Sub': [string, { Host: { 'Fn::FindInMap': [string, { Ref: string }, string] } }] })['Fn::Sub'];
+    const [format, variables] = (
+      outputs.StateMachineConsoleUrl!.Value as { 'Fn::Sub': [string, { Host: { 'Fn::FindInMap': [string, { Ref: string }, string] } }] }
+    )['Fn::Sub'];
     const mapping = (packaged.template as unknown as { Mappings: Record<string, Record<string, Record<string, string>>> }).Mappings;
     const [map, , key] = variables.Host['Fn::FindInMap'];
-    for (const [partition, region] of [['aws', 'eu-west-1'], ['aws-cn', 'cn-north-1'], ['aws-us-gov', 'us-gov-west-1']] as const) {
+    for (const [partition, region] of [
+      ['aws', 'eu-west-1'],
+      ['aws-cn', 'cn-north-1'],
+      ['aws-us-gov', 'us-gov-west-1'],
+    ] as const) {
       const arn = `arn:${partition}:states:${region}:111122223333:stateMachine:pca-remediation-test`;
       const resolved = format.replace('${Host}', mapping[map]![partition]![key]!).replace('${AWS::Region}', region).replace('${RemediationStateMachine}', arn);
       expect(resolved).toBe(stateMachineConsoleUrl(arn));

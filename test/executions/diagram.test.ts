@@ -25,7 +25,12 @@ interface ParsedEdge {
 
 /** Nodes, edges and classes of the Mermaid text this module writes, by state name. */
 function parseMermaid(text: string) {
-  const decode = (label: string) => label.replace(/#quot;/g, '"').replace(/#lt;/g, '<').replace(/#gt;/g, '>').replace(/#35;/g, '#');
+  const decode = (label: string) =>
+    label
+      .replace(/#quot;/g, '"')
+      .replace(/#lt;/g, '<')
+      .replace(/#gt;/g, '>')
+      .replace(/#35;/g, '#');
   const names = new Map<string, string>();
   const shapes = new Map<string, string>();
   const edges: ParsedEdge[] = [];
@@ -122,7 +127,12 @@ interface Box {
 async function geometry(dot: string): Promise<{ states: Box[]; labels: Box[]; paths: Array<{ what: string; points: number[][] }> }> {
   const layout = JSON.parse((await Graphviz.load()).layout(dot, 'json', 'dot')) as {
     objects: Array<{ name: string; pos: string; width: string; height: string }>;
-    edges: Array<{ tail: number; head: number; _draw_?: Array<{ op: string; points?: number[][] }>; _ldraw_?: Array<{ op: string; size?: number; pt?: number[]; align?: string; width?: number }> }>;
+    edges: Array<{
+      tail: number;
+      head: number;
+      _draw_?: Array<{ op: string; points?: number[][] }>;
+      _ldraw_?: Array<{ op: string; size?: number; pt?: number[]; align?: string; width?: number }>;
+    }>;
   };
   const states = layout.objects.map((node) => {
     const [x, y] = node.pos.split(',').map(Number) as [number, number];
@@ -145,7 +155,13 @@ async function geometry(dot: string): Promise<{ states: Box[]; labels: Box[]; pa
     if (lines.length > 0) {
       const x = Math.min(...lines.map((line) => line.x));
       const y = Math.min(...lines.map((line) => line.y));
-      labels.push({ x, y, w: Math.max(...lines.map((line) => line.x + line.w)) - x, h: Math.max(...lines.map((line) => line.y + line.h)) - y, what: `the label of ${what}` });
+      labels.push({
+        x,
+        y,
+        w: Math.max(...lines.map((line) => line.x + line.w)) - x,
+        h: Math.max(...lines.map((line) => line.y + line.h)) - y,
+        what: `the label of ${what}`,
+      });
     }
     for (const op of edge._draw_ ?? []) {
       if (op.op !== 'b') continue;
@@ -175,7 +191,8 @@ function problemsIn({ states, labels, paths }: Geometry): string[] {
   });
   for (const path of paths) {
     for (const label of labels) {
-      if (path.points.some(([x, y]) => x! > label.x + 1 && x! < label.x + label.w - 1 && y! > label.y + 1 && y! < label.y + label.h - 1)) problems.push(`the edge ${path.what} runs through ${label.what}`);
+      if (path.points.some(([x, y]) => x! > label.x + 1 && x! < label.x + label.w - 1 && y! > label.y + 1 && y! < label.y + label.h - 1))
+        problems.push(`the edge ${path.what} runs through ${label.what}`);
     }
   }
   return problems;
@@ -208,7 +225,8 @@ describe('workflowMermaid', () => {
   });
 
   it('labels choices with their rule, defaults "otherwise", catches and retries with their errors', () => {
-    const label = (from: string, to: string, arrow = '-->') => parsed.edges.filter((edge) => edge.from === from && edge.to === to && edge.arrow === arrow).map((edge) => edge.label);
+    const label = (from: string, to: string, arrow = '-->') =>
+      parsed.edges.filter((edge) => edge.from === from && edge.to === to && edge.arrow === arrow).map((edge) => edge.label);
     expect(label('WhatFailed?', 'InspectCrlBucket')).toEqual(['$.target.kind == CRL_S3_PERMISSION']);
     expect(label('WhatFailed?', 'InspectCrlBucketForCause')).toEqual(['$.target.kind == CRL_S3_INTERNAL or CRL_GENERATION_INTERNAL']);
     expect(label('WhatFailed?', 'RecordOutcome')).toEqual(['otherwise']);
@@ -239,7 +257,20 @@ describe('workflowMermaid', () => {
     const other: Definition = {
       StartAt: 'end',
       States: {
-        end: { Type: 'Choice', Choices: [{ Not: { Variable: '$.a', IsNull: true }, Next: 'a-b' }, { Or: [{ Variable: '$.n', NumericGreaterThanEquals: 2 }, { Variable: '$.s', StringEquals: 'x y' }], Next: 'a_b' }], Default: 'a-b' },
+        end: {
+          Type: 'Choice',
+          Choices: [
+            { Not: { Variable: '$.a', IsNull: true }, Next: 'a-b' },
+            {
+              Or: [
+                { Variable: '$.n', NumericGreaterThanEquals: 2 },
+                { Variable: '$.s', StringEquals: 'x y' },
+              ],
+              Next: 'a_b',
+            },
+          ],
+          Default: 'a-b',
+        },
         'a-b': { Type: 'Pass', Next: 'a_b' },
         a_b: { Type: 'Succeed' },
       },
@@ -280,7 +311,10 @@ describe('one execution on the diagram', () => {
     const styled = parsed.linkStyle.map((index) => parsed.edges[index]!);
     for (let i = 0; i + 1 < retried.states.length; i++) {
       const [from, to] = [retried.states[i]!.name, retried.states[i + 1]!.name];
-      expect(styled.some((edge) => edge.from === from && edge.to === to && edge.arrow === '-->'), `${from} → ${to}`).toBe(true);
+      expect(
+        styled.some((edge) => edge.from === from && edge.to === to && edge.arrow === '-->'),
+        `${from} → ${to}`,
+      ).toBe(true);
     }
     expect(styled.filter((edge) => edge.from === edge.to).map((edge) => edge.from)).toEqual(['CheckCrlRepublished']);
     expect(styled.filter((edge) => edge.arrow === '-.->')).toEqual([]);
@@ -311,7 +345,10 @@ describe('one execution on the diagram', () => {
     expect(svgFills(await workflowSvg(definition, retried)).get('CheckCrlRepublished')).toBe('#fff8c5');
     for (const entry of ['visited', 'retried', 'caught an error or failed', 'not visited', 'path taken']) expect(svg).toContain(`>${entry}</text>`);
     // The edges taken are drawn in the path colour: as many as the marks say, the catch among them.
-    const taken = svg.split('<g id="edge').slice(1).filter((group) => /^\d+" class="edge taken">/.test(group));
+    const taken = svg
+      .split('<g id="edge')
+      .slice(1)
+      .filter((group) => /^\d+" class="edge taken">/.test(group));
     expect(taken.length).toBeGreaterThan(3);
     for (const group of taken) expect(group).toMatch(/<path fill="none" stroke="#1a7f37" stroke-width="2.5"/);
     expect(taken.some((group) => /<title>CheckCrlRepublished&#45;&gt;RecordOutcome<\/title>[\s\S]*stroke-dasharray/.test(group))).toBe(true);
@@ -362,7 +399,16 @@ describe('workflowSvg', () => {
     const problems = problemsIn({
       states: [{ x: 100, y: 5, w: 30, h: 20, what: 'state S' }],
       labels: [label(0, 'label A'), label(30, 'label B'), label(95, 'label C')],
-      paths: [{ what: 'X -> Y', points: [[50, -20], [50, 5], [50, 30]] }],
+      paths: [
+        {
+          what: 'X -> Y',
+          points: [
+            [50, -20],
+            [50, 5],
+            [50, 30],
+          ],
+        },
+      ],
     });
     expect(problems).toEqual(['label A overlaps label B', 'label C overlaps state S', 'the edge X -> Y runs through label B']);
   });
@@ -383,8 +429,14 @@ describe('the generated files are current (run `npm run diagram` when this fails
   });
 
   it('docs/workflow.mmd, docs/workflow.svg and docs/states.md', async () => {
-    expect(readFileSync(new URL('docs/workflow.mmd', root), 'utf8'), 'docs/workflow.mmd is out of date: run `npm run diagram`').toBe(workflowMermaid(definition));
-    expect(readFileSync(new URL('docs/workflow.svg', root), 'utf8'), 'docs/workflow.svg is out of date: run `npm run diagram`').toBe(await workflowSvg(definition));
-    expect(readFileSync(new URL('docs/states.md', root), 'utf8'), 'docs/states.md is out of date: run `npm run diagram`').toBe(statesMarkdown(stateRows(loaded)));
+    expect(readFileSync(new URL('docs/workflow.mmd', root), 'utf8'), 'docs/workflow.mmd is out of date: run `npm run diagram`').toBe(
+      workflowMermaid(definition),
+    );
+    expect(readFileSync(new URL('docs/workflow.svg', root), 'utf8'), 'docs/workflow.svg is out of date: run `npm run diagram`').toBe(
+      await workflowSvg(definition),
+    );
+    expect(readFileSync(new URL('docs/states.md', root), 'utf8'), 'docs/states.md is out of date: run `npm run diagram`').toBe(
+      statesMarkdown(stateRows(loaded)),
+    );
   });
 });

@@ -4,12 +4,31 @@
  * GetExecutionHistory and ListExecutions return.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type ExecutionStatus, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type ExecutionStatus,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executionConsoleUrl, stateMachineConsoleUrl } from '../../src/executions/console';
-import { checkEvent, executionName, findDeployment, followExecution, listExecutions, parseSince, readHistory, RemoteError, rerunOf, startExecution } from '../../src/executions/remote';
+import {
+  checkEvent,
+  executionName,
+  findDeployment,
+  followExecution,
+  listExecutions,
+  parseSince,
+  readHistory,
+  RemoteError,
+  rerunOf,
+  startExecution,
+} from '../../src/executions/remote';
 import { classifyEvent } from '../../src/lib/classify-event';
 import { executionsTable } from '../../src/executions/table';
 import { PLAIN } from '../../src/executions/render';
@@ -34,13 +53,20 @@ beforeEach(() => {
 describe('findDeployment', () => {
   it('reads the state machine and the other outputs from stack pca-remediation-<stage>', async () => {
     cfnMock.on(DescribeStacksCommand, { StackName: 'pca-remediation-dev' }).resolves({
-      Stacks: [{ StackName: 'pca-remediation-dev', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [
-        { OutputKey: 'RemediationStateMachineArn', OutputValue: MACHINE },
-        { OutputKey: 'StateMachineConsoleUrl', OutputValue: stateMachineConsoleUrl(MACHINE) },
-        { OutputKey: 'NotificationTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:111122223333:t' },
-        { OutputKey: 'DeadLetterQueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
-        { OutputKey: 'HistoryTableName', OutputValue: 'pca-remediation-dev-HistoryTable-1ABC' },
-      ] }],
+      Stacks: [
+        {
+          StackName: 'pca-remediation-dev',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [
+            { OutputKey: 'RemediationStateMachineArn', OutputValue: MACHINE },
+            { OutputKey: 'StateMachineConsoleUrl', OutputValue: stateMachineConsoleUrl(MACHINE) },
+            { OutputKey: 'NotificationTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:111122223333:t' },
+            { OutputKey: 'DeadLetterQueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q' },
+            { OutputKey: 'HistoryTableName', OutputValue: 'pca-remediation-dev-HistoryTable-1ABC' },
+          ],
+        },
+      ],
     });
     await expect(findDeployment(cloudFormation, 'dev')).resolves.toEqual({
       stackName: 'pca-remediation-dev',
@@ -55,7 +81,11 @@ describe('findDeployment', () => {
 
   it('says how to deploy when there is no stack', async () => {
     cfnMock.on(DescribeStacksCommand).rejects(named('ValidationError', 'Stack with id pca-remediation-prod does not exist'));
-    await expect(findDeployment(cloudFormation, 'prod')).rejects.toThrow(new RemoteError('no stack pca-remediation-prod in eu-west-1: deploy it with `npx sls deploy --stage prod --region eu-west-1`, or pass the --stage and --region you deployed with.'));
+    await expect(findDeployment(cloudFormation, 'prod')).rejects.toThrow(
+      new RemoteError(
+        'no stack pca-remediation-prod in eu-west-1: deploy it with `npx sls deploy --stage prod --region eu-west-1`, or pass the --stage and --region you deployed with.',
+      ),
+    );
   });
 
   it('says what to set when there are no credentials', async () => {
@@ -66,14 +96,18 @@ describe('findDeployment', () => {
   });
 
   it('says the deployment is unfinished or old when the output is missing', async () => {
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'pca-remediation-dev', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date(), Outputs: [] }] });
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'pca-remediation-dev', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date(), Outputs: [] }] });
     await expect(findDeployment(cloudFormation, 'dev')).rejects.toThrow(/has no output RemediationStateMachineArn: its deployment has not finished or failed/);
   });
 });
 
 describe('starting an execution', () => {
   it('refuses, before calling AWS, an event the workflow would only reject', () => {
-    expect(() => checkEvent(sample('published/crl-s3-permission-failure.json'), 'x.json')).toThrow(/x\.json is not a Private CA failure event this workflow handles: .*placeholder.*Nothing was started/);
+    expect(() => checkEvent(sample('published/crl-s3-permission-failure.json'), 'x.json')).toThrow(
+      /x\.json is not a Private CA failure event this workflow handles: .*placeholder.*Nothing was started/,
+    );
     expect(() => checkEvent(sample('crl-s3-permission-failure.json'), 'x.json')).not.toThrow();
   });
 
@@ -89,25 +123,45 @@ describe('starting an execution', () => {
 
   it('links the execution in the console of its partition and region', () => {
     expect(executionConsoleUrl(EXECUTION)).toBe(`https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${EXECUTION}`);
-    expect(executionConsoleUrl('arn:aws-cn:states:cn-north-1:111122223333:execution:m:e')).toMatch(/^https:\/\/console\.amazonaws\.cn\/states\/home\?region=cn-north-1#/);
+    expect(executionConsoleUrl('arn:aws-cn:states:cn-north-1:111122223333:execution:m:e')).toMatch(
+      /^https:\/\/console\.amazonaws\.cn\/states\/home\?region=cn-north-1#/,
+    );
   });
 });
 
 const t = (seconds: number) => new Date(Date.parse('2026-11-21T09:30:00Z') + seconds * 1000);
-const outcome = { status: 'REMEDIATED', kind: 'CRL_S3_PERMISSION', message: 'Repaired', findings: [], actions: [], nextSteps: [], mode: 'apply', notified: false };
+const outcome = {
+  status: 'REMEDIATED',
+  kind: 'CRL_S3_PERMISSION',
+  message: 'Repaired',
+  findings: [],
+  actions: [],
+  nextSteps: [],
+  mode: 'apply',
+  notified: false,
+};
 const fullHistory: HistoryEvent[] = [
   { id: 1, previousEventId: 0, timestamp: t(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
   { id: 2, previousEventId: 1, timestamp: t(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'ClassifyEvent', input: '{}' } },
   { id: 3, previousEventId: 2, timestamp: t(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
   { id: 4, previousEventId: 3, timestamp: t(1), type: 'LambdaFunctionStarted' },
   { id: 5, previousEventId: 4, timestamp: t(1), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: '{}' } },
-  { id: 6, previousEventId: 5, timestamp: t(1), type: 'TaskStateExited', stateExitedEventDetails: { name: 'ClassifyEvent', output: JSON.stringify({ outcome }) } },
+  {
+    id: 6,
+    previousEventId: 5,
+    timestamp: t(1),
+    type: 'TaskStateExited',
+    stateExitedEventDetails: { name: 'ClassifyEvent', output: JSON.stringify({ outcome }) },
+  },
   { id: 7, previousEventId: 6, timestamp: t(2), type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify({ outcome }) } },
 ];
 
 describe('reading executions', () => {
   it('reads every page of a long history', async () => {
-    sfnMock.on(GetExecutionHistoryCommand).resolvesOnce({ events: fullHistory.slice(0, 4), nextToken: 'page-2' }).resolvesOnce({ events: fullHistory.slice(4) });
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: fullHistory.slice(0, 4), nextToken: 'page-2' })
+      .resolvesOnce({ events: fullHistory.slice(4) });
     await expect(readHistory(sfn, EXECUTION)).resolves.toEqual(fullHistory);
     const inputs = sfnMock.commandCalls(GetExecutionHistoryCommand).map((entry) => entry.args[0].input);
     expect(inputs).toEqual([
@@ -118,10 +172,18 @@ describe('reading executions', () => {
 
   it('follows a running execution until it succeeds, reporting progress', async () => {
     sfnMock.on(DescribeExecutionCommand).resolvesOnce({ status: 'RUNNING' }).resolvesOnce({ status: 'RUNNING' }).resolves({ status: 'SUCCEEDED' });
-    sfnMock.on(GetExecutionHistoryCommand).resolvesOnce({ events: fullHistory.slice(0, 2) }).resolvesOnce({ events: fullHistory.slice(0, 5) }).resolves({ events: fullHistory });
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: fullHistory.slice(0, 2) })
+      .resolvesOnce({ events: fullHistory.slice(0, 5) })
+      .resolves({ events: fullHistory });
     const slept: number[] = [];
     const progress: number[] = [];
-    const result = await followExecution(sfn, EXECUTION, { intervalMs: 10, sleep: async (ms) => void slept.push(ms), onProgress: (events) => progress.push(events.length) });
+    const result = await followExecution(sfn, EXECUTION, {
+      intervalMs: 10,
+      sleep: async (ms) => void slept.push(ms),
+      onProgress: (events) => progress.push(events.length),
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(progress).toEqual([2, 5, 7]);
     expect(slept).toEqual([10, 10]);
@@ -129,7 +191,10 @@ describe('reading executions', () => {
   });
 
   it('returns a failed execution with its error', async () => {
-    const failed: HistoryEvent[] = [...fullHistory.slice(0, 2), { id: 3, previousEventId: 2, timestamp: t(5), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: 'broken' } }];
+    const failed: HistoryEvent[] = [
+      ...fullHistory.slice(0, 2),
+      { id: 3, previousEventId: 2, timestamp: t(5), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: 'broken' } },
+    ];
     sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: failed });
     const result = await followExecution(sfn, EXECUTION, { sleep: async () => undefined });
@@ -144,10 +209,20 @@ describe('reading executions', () => {
 });
 
 describe('listing executions', () => {
-  const listed = (index: number, status: ExecutionStatus = 'SUCCEEDED') => ({ executionArn: `${EXECUTION}-${index}`, stateMachineArn: MACHINE, name: `e${index}`, status, startDate: t(-index * 3600), stopDate: status === 'RUNNING' ? undefined : t(-index * 3600 + 42) });
+  const listed = (index: number, status: ExecutionStatus = 'SUCCEEDED') => ({
+    executionArn: `${EXECUTION}-${index}`,
+    stateMachineArn: MACHINE,
+    name: `e${index}`,
+    status,
+    startDate: t(-index * 3600),
+    stopDate: status === 'RUNNING' ? undefined : t(-index * 3600 + 42),
+  });
 
   it('pages through the list, stops at the limit, and reads kind, CA and outcome from each execution', async () => {
-    sfnMock.on(ListExecutionsCommand).resolvesOnce({ executions: [listed(0), listed(1)], nextToken: 'next' }).resolvesOnce({ executions: [listed(2, 'RUNNING'), listed(3)], nextToken: 'more' });
+    sfnMock
+      .on(ListExecutionsCommand)
+      .resolvesOnce({ executions: [listed(0), listed(1)], nextToken: 'next' })
+      .resolvesOnce({ executions: [listed(2, 'RUNNING'), listed(3)], nextToken: 'more' });
     sfnMock.on(DescribeExecutionCommand).callsFake((input) => ({
       executionArn: input.executionArn,
       status: 'SUCCEEDED',
@@ -170,11 +245,23 @@ describe('listing executions', () => {
 
   it('shows a running execution that waits for approval, and for how long (mode approve)', async () => {
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [listed(0, 'RUNNING'), listed(1, 'RUNNING')] });
-    sfnMock.on(DescribeExecutionCommand).callsFake((input) => ({ executionArn: input.executionArn, status: 'RUNNING', input: JSON.stringify(sample('crl-s3-permission-failure.json')) }));
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .callsFake((input) => ({ executionArn: input.executionArn, status: 'RUNNING', input: JSON.stringify(sample('crl-s3-permission-failure.json')) }));
     sfnMock.on(GetExecutionHistoryCommand).callsFake((input) =>
       input.executionArn!.endsWith('-0')
-        ? { events: [{ id: 9, type: 'TaskSubmitted', timestamp: t(-3 * 3600 - 715) }, { id: 7, type: 'TaskStateEntered', timestamp: t(-3 * 3600 - 720), stateEnteredEventDetails: { name: 'AskToApproveCrlRepair' } }] }
-        : { events: [{ id: 12, type: 'TaskStateEntered', timestamp: t(-60), stateEnteredEventDetails: { name: 'CheckCrlWrittenAfterRepair' } }, { id: 11, type: 'TaskStateExited', timestamp: t(-61) }] },
+        ? {
+            events: [
+              { id: 9, type: 'TaskSubmitted', timestamp: t(-3 * 3600 - 715) },
+              { id: 7, type: 'TaskStateEntered', timestamp: t(-3 * 3600 - 720), stateEnteredEventDetails: { name: 'AskToApproveCrlRepair' } },
+            ],
+          }
+        : {
+            events: [
+              { id: 12, type: 'TaskStateEntered', timestamp: t(-60), stateEnteredEventDetails: { name: 'CheckCrlWrittenAfterRepair' } },
+              { id: 11, type: 'TaskStateExited', timestamp: t(-61) },
+            ],
+          },
     );
     const rows = await listExecutions(sfn, MACHINE, { limit: 20 });
     expect(rows.map((row) => row.waitingForApprovalSince)).toEqual([t(-3 * 3600 - 720), null]);

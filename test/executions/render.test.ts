@@ -20,7 +20,10 @@ describe('renderExecution', () => {
   it('shows the states in order, each retry with its delay and the ceiling the retrier allows, and the outcome', async () => {
     const run = await runScenario(event('crl-s3-internal-failure.json'), account('crl-internal-failure'), { random: () => 0.5 });
     const text = renderExecution(executionView(run.execution.history), { definition });
-    const stateLines = text.split('\n').filter((line) => /^ {2}\d+ +/.test(line)).map((line) => line.trim().split(/\s+/)[1]);
+    const stateLines = text
+      .split('\n')
+      .filter((line) => /^ {2}\d+ +/.test(line))
+      .map((line) => line.trim().split(/\s+/)[1]);
     expect(stateLines).toEqual(run.states);
     expect(text).toContain('↻ CrlNotYetPublished');
     expect(text).toContain('retry 1 after 30s (full jitter under 1m 00s)');

@@ -30,8 +30,17 @@ describe('stateRows on the workflow', () => {
 
   it('sends ClassifyEvent to classify-event.ts and both Inspect states to inspect-bucket.ts', () => {
     const of = (state: string) => rows.find((row) => row.state === state)!;
-    expect(of('ClassifyEvent')).toEqual({ state: 'ClassifyEvent', type: 'Task', runs: 'Lambda', functionKey: 'classifyEvent', handlerFile: 'src/handlers/classify-event.ts' });
-    expect([of('InspectCrlBucket').handlerFile, of('InspectAuditBucket').handlerFile]).toEqual(['src/handlers/inspect-bucket.ts', 'src/handlers/inspect-bucket.ts']);
+    expect(of('ClassifyEvent')).toEqual({
+      state: 'ClassifyEvent',
+      type: 'Task',
+      runs: 'Lambda',
+      functionKey: 'classifyEvent',
+      handlerFile: 'src/handlers/classify-event.ts',
+    });
+    expect([of('InspectCrlBucket').handlerFile, of('InspectAuditBucket').handlerFile]).toEqual([
+      'src/handlers/inspect-bucket.ts',
+      'src/handlers/inspect-bucket.ts',
+    ]);
     expect(of('WhatFailed?')).toEqual({ state: 'WhatFailed?', type: 'Choice', runs: '' });
   });
 
@@ -48,7 +57,11 @@ describe('stateRows on the workflow', () => {
 });
 
 describe('stateRows on other definitions', () => {
-  const definition = (states: Record<string, unknown>, taskFunctions: Record<string, string>, serviceTasks: LoadedDefinition['serviceTasks']): LoadedDefinition =>
+  const definition = (
+    states: Record<string, unknown>,
+    taskFunctions: Record<string, string>,
+    serviceTasks: LoadedDefinition['serviceTasks'],
+  ): LoadedDefinition =>
     ({ definition: { StartAt: Object.keys(states)[0]!, States: states }, taskFunctions, serviceTasks, waitsBefore: {} }) as LoadedDefinition;
 
   it('follows a service task back past choices to the Lambda that wrote the key it reads, not a nearer one writing elsewhere', () => {
@@ -64,12 +77,17 @@ describe('stateRows on other definitions', () => {
       { Publish: { resourceType: 'sns', resource: 'publish' } },
     );
     const rows = stateRows(loadedOther, { makeApproval: 'src/handlers/make-approval.handler', other: 'src/handlers/other.handler' });
-    expect(rows.find((row) => row.state === 'Publish')).toMatchObject({ runs: 'sns:publish', functionKey: 'makeApproval', handlerFile: 'src/handlers/make-approval.ts', note: '`$.approval` from Make' });
+    expect(rows.find((row) => row.state === 'Publish')).toMatchObject({
+      runs: 'sns:publish',
+      functionKey: 'makeApproval',
+      handlerFile: 'src/handlers/make-approval.ts',
+      note: '`$.approval` from Make',
+    });
   });
 
   it('refuses a Task whose function serverless.yml does not define, naming both', () => {
     const loadedOther = definition({ Run: { Type: 'Task', End: true } }, { Run: 'missing' }, {});
-    expect(() => stateRows(loadedOther, {})).toThrow('state Run: function missing is not in serverless.yml\'s functions');
+    expect(() => stateRows(loadedOther, {})).toThrow("state Run: function missing is not in serverless.yml's functions");
   });
 });
 
@@ -77,7 +95,10 @@ describe('serverlessHandlers', () => {
   it('reads functions given as a list of maps, skipping ${file(...)} entries', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pca-states-'));
     const file = join(dir, 'serverless.yml');
-    writeFileSync(file, 'functions:\n  - a:\n      handler: src/handlers/a.handler\n    b:\n      handler: src/handlers/b.handler\n  - ${file(./deploy/sweep.cjs):functions}\n');
+    writeFileSync(
+      file,
+      'functions:\n  - a:\n      handler: src/handlers/a.handler\n    b:\n      handler: src/handlers/b.handler\n  - ${file(./deploy/sweep.cjs):functions}\n',
+    );
     expect(serverlessHandlers(file)).toEqual({ a: 'src/handlers/a.handler', b: 'src/handlers/b.handler' });
   });
 });

@@ -21,10 +21,22 @@ const lambdaError = (type: string, message: string) => JSON.stringify({ errorTyp
 const retried = history([
   { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{"id":"e1"}', roleArn: 'arn:aws:iam::111122223333:role/r' } },
   { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'CheckCrlRepublished', input: '{}' } },
-  { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', input: '{}', timeoutInSeconds: 30 } },
+  {
+    timestamp: at(0),
+    type: 'LambdaFunctionScheduled',
+    lambdaFunctionScheduledEventDetails: { resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', input: '{}', timeoutInSeconds: 30 },
+  },
   { timestamp: at(0.2), type: 'LambdaFunctionStarted' },
-  { timestamp: at(0.5), type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: 'CrlNotYetPublished', cause: lambdaError('CrlNotYetPublished', 'no CRL yet') } },
-  { timestamp: at(41.5), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', input: '{}' } },
+  {
+    timestamp: at(0.5),
+    type: 'LambdaFunctionFailed',
+    lambdaFunctionFailedEventDetails: { error: 'CrlNotYetPublished', cause: lambdaError('CrlNotYetPublished', 'no CRL yet') },
+  },
+  {
+    timestamp: at(41.5),
+    type: 'LambdaFunctionScheduled',
+    lambdaFunctionScheduledEventDetails: { resource: 'arn:aws:lambda:us-east-1:111122223333:function:f', input: '{}' },
+  },
   { timestamp: at(41.7), type: 'LambdaFunctionStarted' },
   { timestamp: at(42), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: '{"published":true}' } },
   { timestamp: at(42), type: 'TaskStateExited', stateExitedEventDetails: { name: 'CheckCrlRepublished', output: '{"crl":{}}' } },
@@ -63,28 +75,32 @@ describe('executionView', () => {
   });
 
   it('marks an error a Catch handled (the state exits after a failed attempt) as caught', () => {
-    const view = executionView(history([
-      { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
-      { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'RepairCrlBucket', input: '{}' } },
-      { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
-      { timestamp: at(0), type: 'LambdaFunctionStarted' },
-      { timestamp: at(1), type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: 'TypeError', cause: lambdaError('TypeError', 'boom') } },
-      { timestamp: at(1), type: 'TaskStateExited', stateExitedEventDetails: { name: 'RepairCrlBucket', output: '{"error":{}}' } },
-    ]));
+    const view = executionView(
+      history([
+        { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
+        { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'RepairCrlBucket', input: '{}' } },
+        { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
+        { timestamp: at(0), type: 'LambdaFunctionStarted' },
+        { timestamp: at(1), type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: 'TypeError', cause: lambdaError('TypeError', 'boom') } },
+        { timestamp: at(1), type: 'TaskStateExited', stateExitedEventDetails: { name: 'RepairCrlBucket', output: '{"error":{}}' } },
+      ]),
+    );
     expect(view.states[0]!.caught).toEqual({ error: 'TypeError', cause: 'boom' });
     expect(view.states[0]!.failed).toBeNull();
     expect(view.status).toBe('RUNNING');
   });
 
   it('names the state and error that ended a failed execution, and a timed-out Lambda as States.Timeout', () => {
-    const view = executionView(history([
-      { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
-      { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'InspectCrlBucket', input: '{}' } },
-      { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
-      { timestamp: at(0), type: 'LambdaFunctionStarted' },
-      { timestamp: at(30), type: 'LambdaFunctionTimedOut', lambdaFunctionTimedOutEventDetails: { cause: 'Task timed out after 30 seconds' } },
-      { timestamp: at(30), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Timeout', cause: 'Task timed out after 30 seconds' } },
-    ]));
+    const view = executionView(
+      history([
+        { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
+        { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'InspectCrlBucket', input: '{}' } },
+        { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
+        { timestamp: at(0), type: 'LambdaFunctionStarted' },
+        { timestamp: at(30), type: 'LambdaFunctionTimedOut', lambdaFunctionTimedOutEventDetails: { cause: 'Task timed out after 30 seconds' } },
+        { timestamp: at(30), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Timeout', cause: 'Task timed out after 30 seconds' } },
+      ]),
+    );
     expect(view.status).toBe('FAILED');
     expect(view.error).toEqual({ error: 'States.Timeout', cause: 'Task timed out after 30 seconds' });
     expect(view.states[0]!.failed).toEqual({ error: 'States.Timeout', cause: 'Task timed out after 30 seconds' });
@@ -93,16 +109,22 @@ describe('executionView', () => {
 
   it('takes the outcome from the RecordOutcome state of an execution that then failed', () => {
     const failed = { ...outcome, status: 'FAILED' };
-    const view = executionView(history([
-      { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
-      { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'RecordOutcome', input: '{}' } },
-      { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
-      { timestamp: at(0), type: 'LambdaFunctionStarted' },
-      { timestamp: at(0), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify({ outcome: failed }) } },
-      { timestamp: at(0), type: 'TaskStateExited', stateExitedEventDetails: { name: 'RecordOutcome', output: JSON.stringify({ outcome: failed }) } },
-      { timestamp: at(0), type: 'FailStateEntered', stateEnteredEventDetails: { name: 'RemediationFailed', input: '{}' } },
-      { timestamp: at(0), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'RemediationFailed', cause: 'An unexpected error ended the remediation.' } },
-    ]));
+    const view = executionView(
+      history([
+        { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
+        { timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'RecordOutcome', input: '{}' } },
+        { timestamp: at(0), type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: 'f' } },
+        { timestamp: at(0), type: 'LambdaFunctionStarted' },
+        { timestamp: at(0), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify({ outcome: failed }) } },
+        { timestamp: at(0), type: 'TaskStateExited', stateExitedEventDetails: { name: 'RecordOutcome', output: JSON.stringify({ outcome: failed }) } },
+        { timestamp: at(0), type: 'FailStateEntered', stateEnteredEventDetails: { name: 'RemediationFailed', input: '{}' } },
+        {
+          timestamp: at(0),
+          type: 'ExecutionFailed',
+          executionFailedEventDetails: { error: 'RemediationFailed', cause: 'An unexpected error ended the remediation.' },
+        },
+      ]),
+    );
     expect(view.outcome?.status).toBe('FAILED');
     expect(view.states.at(-1)).toMatchObject({ name: 'RemediationFailed', type: 'Fail', failed: { error: 'RemediationFailed' } });
   });
@@ -116,10 +138,12 @@ describe('executionView', () => {
   });
 
   it('keeps a cause that is not JSON as it is', () => {
-    const view = executionView(history([
-      { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: {} },
-      { timestamp: at(1), type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Aborted', cause: 'stopped by a person' } },
-    ]));
+    const view = executionView(
+      history([
+        { timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: {} },
+        { timestamp: at(1), type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Aborted', cause: 'stopped by a person' } },
+      ]),
+    );
     expect(view).toMatchObject({ status: 'ABORTED', error: { error: 'Aborted', cause: 'stopped by a person' } });
   });
 });

@@ -69,6 +69,9 @@ describe('CheckAuditReport', () => {
   });
 
   it('no auditRequest in the input → rejects InvalidStepInput naming it', async () => {
-    await expect(handler({ target: TARGETS.auditReport }, lambdaContext('CheckAuditReport'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringContaining('"auditRequest"') });
+    await expect(handler({ target: TARGETS.auditReport }, lambdaContext('CheckAuditReport'))).rejects.toMatchObject({
+      name: 'InvalidStepInput',
+      message: expect.stringContaining('"auditRequest"'),
+    });
   });
 });

@@ -72,7 +72,9 @@ describe('CheckCrlRepublished', () => {
       checkedAt: WITHIN_WINDOW,
       windowEndsAt: '2026-11-20T11:15:00.000Z',
     });
-    expect(s3Mock.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toEqual([{ Bucket: CRL_BUCKET, Prefix: PREFIX, ExpectedBucketOwner: ACCOUNT }]);
+    expect(s3Mock.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toEqual([
+      { Bucket: CRL_BUCKET, Prefix: PREFIX, ExpectedBucketOwner: ACCOUNT },
+    ]);
     expectEveryS3CallScopedToOwner(s3Mock);
   });
 
@@ -91,7 +93,14 @@ describe('CheckCrlRepublished', () => {
     arrange();
     at(AFTER_WINDOW);
     const result = await check();
-    expect(result).toMatchObject({ published: false, key: CRL_KEY.startsWith(PREFIX) && found ? CRL_KEY : PREFIX, lastModified, found, checkedAt: AFTER_WINDOW, windowEndsAt: '2026-11-20T11:15:00.000Z' });
+    expect(result).toMatchObject({
+      published: false,
+      key: CRL_KEY.startsWith(PREFIX) && found ? CRL_KEY : PREFIX,
+      lastModified,
+      found,
+      checkedAt: AFTER_WINDOW,
+      windowEndsAt: '2026-11-20T11:15:00.000Z',
+    });
   });
 
   it('a CRL written exactly at the event time is not newer than the failure', async () => {
@@ -128,7 +137,20 @@ describe('CheckCrlRepublished', () => {
   });
 
   it('given the repair, waits for a CRL newer than its last change, within the window after it', async () => {
-    const repair = { actions: [{ type: 'PutBucketPolicy' as const, resource: `arn:aws:s3:::${CRL_BUCKET}`, description: 'grant', before: null, after: '{}', appliedAt: '2026-11-20T10:15:00.000Z', verified: true }], findings: [] };
+    const repair = {
+      actions: [
+        {
+          type: 'PutBucketPolicy' as const,
+          resource: `arn:aws:s3:::${CRL_BUCKET}`,
+          description: 'grant',
+          before: null,
+          after: '{}',
+          appliedAt: '2026-11-20T10:15:00.000Z',
+          verified: true,
+        },
+      ],
+      findings: [],
+    };
     s3Mock.on(ListObjectsV2Command).resolves(listed([CRL_KEY, AFTER_EVENT])); // 10:14: after the event, before the repair
     await expect(handler({ target: TARGETS.crlS3Permission, inspection, repair }, lambdaContext('CheckCrlWrittenAfterRepair'))).rejects.toMatchObject({
       name: 'CrlNotYetPublished',
@@ -163,6 +185,9 @@ describe('CheckCrlRepublished', () => {
     ['no target', { inspection }, '"target"'],
     ['an inspection without a bucket', { target: TARGETS.crlS3Internal, inspection: { ...inspection, bucket: null } }, 'bucket'],
   ])('%s → rejects InvalidStepInput', async (_name, input, named) => {
-    await expect(handler(input, lambdaContext('CheckCrlRepublished'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringContaining(named) });
+    await expect(handler(input, lambdaContext('CheckCrlRepublished'))).rejects.toMatchObject({
+      name: 'InvalidStepInput',
+      message: expect.stringContaining(named),
+    });
   });
 });

@@ -13,7 +13,12 @@ function diagnose(): Promise<Diagnosis> {
 }
 
 function failedCa(failureReason?: 'REQUEST_TIMED_OUT' | 'UNSUPPORTED_ALGORITHM' | 'OTHER') {
-  return certificateAuthority({ Status: 'FAILED', NotAfter: undefined, RevocationConfiguration: undefined, ...(failureReason ? { FailureReason: failureReason } : {}) });
+  return certificateAuthority({
+    Status: 'FAILED',
+    NotAfter: undefined,
+    RevocationConfiguration: undefined,
+    ...(failureReason ? { FailureReason: failureReason } : {}),
+  });
 }
 
 beforeEach(() => {
@@ -40,7 +45,11 @@ describe('DiagnoseCaCreation', () => {
     expect(pcaMock.commandCalls(DescribeCertificateAuthorityCommand)[0]!.args[0].input).toEqual({ CertificateAuthorityArn: CA_ARN });
     expect(diagnosis.caStatus).toBe('FAILED');
     expect(diagnosis.findings).toEqual([
-      expect.objectContaining({ code: `CA_CREATION_${reason}`, severity: 'action-required', detail: { failureReason: reason, keyAlgorithm: 'RSA_2048', signingAlgorithm: 'SHA256WITHRSA' } }),
+      expect.objectContaining({
+        code: `CA_CREATION_${reason}`,
+        severity: 'action-required',
+        detail: { failureReason: reason, keyAlgorithm: 'RSA_2048', signingAlgorithm: 'SHA256WITHRSA' },
+      }),
     ]);
     expect(diagnosis.nextSteps).toEqual(CREATION_GUIDANCE[reason]);
     expect(diagnosis.nextSteps[0]).toMatch(guidance);

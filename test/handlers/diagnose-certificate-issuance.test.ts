@@ -77,7 +77,9 @@ describe('DiagnoseCertificateIssuance', () => {
   });
 
   it('an expired CA → CA_EXPIRED', async () => {
-    pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority({ Status: 'EXPIRED', NotAfter: new Date('2026-11-01T00:00:00Z') }) });
+    pcaMock
+      .on(DescribeCertificateAuthorityCommand)
+      .resolves({ CertificateAuthority: certificateAuthority({ Status: 'EXPIRED', NotAfter: new Date('2026-11-01T00:00:00Z') }) });
     pcaMock.on(GetCertificateCommand).rejects(new RequestFailedException({ ...metadata, message: 'failed' }));
     const diagnosis = await diagnose();
     expect(codesOf(diagnosis.findings)).toEqual(expect.arrayContaining(['CA_NOT_ACTIVE', 'CA_EXPIRED']));

@@ -125,7 +125,13 @@ export function certificateAuthority(overrides: Partial<CertificateAuthority> = 
     NotAfter: new Date('2036-01-01T00:00:00Z'),
     CertificateAuthorityConfiguration: { KeyAlgorithm: 'RSA_2048', SigningAlgorithm: 'SHA256WITHRSA', Subject: { CommonName: 'Example CA' } },
     RevocationConfiguration: {
-      CrlConfiguration: { Enabled: true, ExpirationInDays: 7, CustomCname: 'crl.example.com', S3BucketName: CRL_BUCKET, S3ObjectAcl: s3ObjectAcl as 'PUBLIC_READ' },
+      CrlConfiguration: {
+        Enabled: true,
+        ExpirationInDays: 7,
+        CustomCname: 'crl.example.com',
+        S3BucketName: CRL_BUCKET,
+        S3ObjectAcl: s3ObjectAcl as 'PUBLIC_READ',
+      },
       OcspConfiguration: { Enabled: false },
     },
     ...overrides,
@@ -238,7 +244,9 @@ export function serveBucket(s3Mock: ClientStub, setup: BucketSetup = {}): void {
   if (encryption === null) s3Mock.on(GetBucketEncryptionCommand).rejects(s3Error('ServerSideEncryptionConfigurationNotFoundError', 404));
   else {
     const { BucketKeyEnabled = false, ...byDefault } = encryption;
-    s3Mock.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled }] } });
+    s3Mock
+      .on(GetBucketEncryptionCommand)
+      .resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled }] } });
   }
 }
 

@@ -105,7 +105,13 @@ describe('InspectBucket for a CRL permission failure', () => {
 
   it('a public statement with BlockPublicPolicy on: POLICY_PUBLIC_BLOCKED names it, nothing planned', async () => {
     // Prepare
-    const publicRead = { Sid: 'PublicReadCrls', Effect: 'Allow' as const, Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*` };
+    const publicRead = {
+      Sid: 'PublicReadCrls',
+      Effect: 'Allow' as const,
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*`,
+    };
     serveBucket(s3Mock, { policy: policyText(denyInsecureTransport(), publicRead) });
     // Act
     const inspection = await inspect();
@@ -117,8 +123,17 @@ describe('InspectBucket for a CRL permission failure', () => {
   });
 
   it('a public statement with BlockPublicPolicy off: plans the grant and keeps the statement', async () => {
-    const publicRead = { Sid: 'PublicReadCrls', Effect: 'Allow' as const, Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*` };
-    serveBucket(s3Mock, { policy: policyText(publicRead), publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true } });
+    const publicRead = {
+      Sid: 'PublicReadCrls',
+      Effect: 'Allow' as const,
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*`,
+    };
+    serveBucket(s3Mock, {
+      policy: policyText(publicRead),
+      publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true },
+    });
     const inspection = await inspect();
     expect(inspection).toMatchObject({ next: 'repair', blockPublicPolicy: false });
     expect(codesOf(inspection.findings)).not.toContain('POLICY_PUBLIC_BLOCKED');
@@ -170,7 +185,9 @@ describe('InspectBucket for a CRL permission failure', () => {
   });
 
   it('client error: the CA does not exist (ResourceNotFoundException) → CA_NOT_FOUND, no bucket read', async () => {
-    pcaMock.on(DescribeCertificateAuthorityCommand).rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'Could not find certificate authority' }));
+    pcaMock
+      .on(DescribeCertificateAuthorityCommand)
+      .rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'Could not find certificate authority' }));
     const inspection = await inspect();
     expect(inspection).toMatchObject({ next: 'attention', plan: [], bucket: null });
     expect(codesOf(inspection.findings)).toEqual(['CA_NOT_FOUND']);
@@ -210,15 +227,18 @@ describe('InspectBucket for a CRL permission failure', () => {
 });
 
 describe('InspectBucket for an internal failure', () => {
-  it.each([['crlS3Internal' as const], ['crlGenerationInternal' as const]])('%s with a missing grant: reports BUCKET_WOULD_BLOCK_PCA, plans but does not repair', async (name) => {
-    serveBucket(s3Mock, { policy: policyText(...existing) });
-    const inspection = await inspect(TARGETS[name]);
-    expect(inspection.next).toBe('attention');
-    expect(codesOf(inspection.findings)).toContain('BUCKET_WOULD_BLOCK_PCA');
-    expect(inspection.plan.map((action) => action.type)).toEqual(['PutBucketPolicy']);
-  });
+  it.each([['crlS3Internal' as const], ['crlGenerationInternal' as const]])(
+    '%s with a missing grant: reports BUCKET_WOULD_BLOCK_PCA, plans but does not repair',
+    async (name) => {
+      serveBucket(s3Mock, { policy: policyText(...existing) });
+      const inspection = await inspect(TARGETS[name]);
+      expect(inspection.next).toBe('attention');
+      expect(codesOf(inspection.findings)).toContain('BUCKET_WOULD_BLOCK_PCA');
+      expect(inspection.plan.map((action) => action.type)).toEqual(['PutBucketPolicy']);
+    },
+  );
 
-  it('a compliant bucket leaves the internal failure to Private CA\'s own retry', async () => {
+  it("a compliant bucket leaves the internal failure to Private CA's own retry", async () => {
     serveBucket(s3Mock, { policy: policyText(documentedGrant()) });
     const inspection = await inspect(TARGETS.crlS3Internal);
     expect(inspection.next).toBe('compliant');
@@ -232,8 +252,16 @@ describe('InspectBucket for a failed audit report', () => {
     pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: reportKey });
     serveBucket(s3Mock, { policy: policyText(denyInsecureTransport(AUDIT_BUCKET)) });
     const inspection = await inspect(TARGETS.auditReport);
-    expect(pcaMock.commandCalls(DescribeCertificateAuthorityAuditReportCommand)[0]!.args[0].input).toEqual({ CertificateAuthorityArn: CA_ARN, AuditReportId: AUDIT_REPORT_ID });
-    expect(inspection).toMatchObject({ purpose: 'AUDIT_REPORT', bucket: AUDIT_BUCKET, next: 'repair', auditReport: { id: AUDIT_REPORT_ID, bucket: AUDIT_BUCKET, key: reportKey, format: 'CSV', status: 'FAILED' } });
+    expect(pcaMock.commandCalls(DescribeCertificateAuthorityAuditReportCommand)[0]!.args[0].input).toEqual({
+      CertificateAuthorityArn: CA_ARN,
+      AuditReportId: AUDIT_REPORT_ID,
+    });
+    expect(inspection).toMatchObject({
+      purpose: 'AUDIT_REPORT',
+      bucket: AUDIT_BUCKET,
+      next: 'repair',
+      auditReport: { id: AUDIT_REPORT_ID, bucket: AUDIT_BUCKET, key: reportKey, format: 'CSV', status: 'FAILED' },
+    });
     expectPcaGrantAdded(inspection.plan[0]!.after, [denyInsecureTransport(AUDIT_BUCKET)], AUDIT_BUCKET);
     expect(s3Mock.commandCalls(GetBucketPolicyCommand)[0]!.args[0].input).toEqual({ Bucket: AUDIT_BUCKET, ExpectedBucketOwner: ACCOUNT });
     expectEveryS3CallScopedToOwner(s3Mock);
@@ -243,7 +271,9 @@ describe('InspectBucket for a failed audit report', () => {
     ['report.json', 'JSON'],
     ['report.CSV', 'CSV'],
   ])('the format follows the key (%s → %s)', async (file, format) => {
-    pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: `audit-report/${CA_ID}/${file}` });
+    pcaMock
+      .on(DescribeCertificateAuthorityAuditReportCommand)
+      .resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: `audit-report/${CA_ID}/${file}` });
     serveBucket(s3Mock, { policy: policyText(documentedGrant(AUDIT_BUCKET)) });
     const inspection = await inspect(TARGETS.auditReport);
     expect(inspection.auditReport?.format).toBe(format);
@@ -252,9 +282,18 @@ describe('InspectBucket for a failed audit report', () => {
 
   // Regression: audit reports used to be judged with the CRL's S3ObjectAcl instead of bucket-owner-full-control.
   it('a bucket denying public-read uploads does not block audit reports of a CA without CRL settings', async () => {
-    const denyPublicReadUploads = { Sid: 'DenyPublicReadUploads', Effect: 'Deny' as const, Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${AUDIT_BUCKET}/*`, Condition: { StringEquals: { 's3:x-amz-acl': 'public-read' } } };
+    const denyPublicReadUploads = {
+      Sid: 'DenyPublicReadUploads',
+      Effect: 'Deny' as const,
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${AUDIT_BUCKET}/*`,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'public-read' } },
+    };
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: certificateAuthority({ RevocationConfiguration: undefined }) });
-    pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: `audit-report/${CA_ID}/${AUDIT_REPORT_ID}.json` });
+    pcaMock
+      .on(DescribeCertificateAuthorityAuditReportCommand)
+      .resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: `audit-report/${CA_ID}/${AUDIT_REPORT_ID}.json` });
     serveBucket(s3Mock, { policy: policyText(denyPublicReadUploads, documentedGrant(AUDIT_BUCKET)) });
     const inspection = await inspect(TARGETS.auditReport);
     expect(codesOf(inspection.findings)).not.toContain('POLICY_DENY_BLOCKS');
@@ -262,7 +301,9 @@ describe('InspectBucket for a failed audit report', () => {
   });
 
   it('client error: an unknown report → AUDIT_REPORT_NOT_FOUND, no bucket read', async () => {
-    pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'no such report' }));
+    pcaMock
+      .on(DescribeCertificateAuthorityAuditReportCommand)
+      .rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'no such report' }));
     const inspection = await inspect(TARGETS.auditReport);
     expect(codesOf(inspection.findings)).toEqual(['AUDIT_REPORT_NOT_FOUND']);
     expect(s3Mock.calls()).toHaveLength(0);

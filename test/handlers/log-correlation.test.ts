@@ -60,7 +60,9 @@ describe('log correlation', () => {
 
   it('does not carry one invocation keys into the next, after a success or after an error', async () => {
     const lines = captureLogLines();
-    await expect(chatty({ target: { eventId: 'event-1' }, executionArn: EXECUTION_A, fail: true } as never, lambdaContext('RepairCrlBucket'))).rejects.toThrow('step failed');
+    await expect(chatty({ target: { eventId: 'event-1' }, executionArn: EXECUTION_A, fail: true } as never, lambdaContext('RepairCrlBucket'))).rejects.toThrow(
+      'step failed',
+    );
     await chatty({ target: { eventId: 'event-2' }, executionArn: EXECUTION_B } as never, lambdaContext('RepairCrlBucket'));
     await chatty({} as never, lambdaContext('RepairCrlBucket'));
     expect(lines).toHaveLength(9);

@@ -9,7 +9,19 @@ import { claimFor, unmarshal } from '../../src/lib/history/item';
 import type { WorkflowState } from '../../src/lib/outcome';
 import { logger, metrics } from '../../src/lib/powertools';
 import type { AppliedAction, OutcomeRecord, OutcomeStatus } from '../../src/lib/types';
-import { CA_ARN, CRL_BUCKET, crlInspection, EVENTS, HISTORY_TABLE, lambdaContext, mockDynamoDb, mockSns, stubDeploymentEnv, TARGETS, TOPIC_ARN } from './fixtures';
+import {
+  CA_ARN,
+  CRL_BUCKET,
+  crlInspection,
+  EVENTS,
+  HISTORY_TABLE,
+  lambdaContext,
+  mockDynamoDb,
+  mockSns,
+  stubDeploymentEnv,
+  TARGETS,
+  TOPIC_ARN,
+} from './fixtures';
 
 const snsMock = mockSns();
 const NOW = new Date('2026-11-20T10:30:00.000Z');
@@ -32,7 +44,12 @@ const STATES: Record<string, WorkflowState> = {
   remediated: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([applied]), repair: { actions: [applied], findings: [] } },
   alreadyCompliant: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([], { next: 'compliant' }) },
   rejected: { event: { source: 'aws.s3' }, target: classifyEvent({ source: 'aws.s3' }) },
-  escalated: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([applied]), exhausted: { Error: 'BucketPolicyChanged', Cause: JSON.stringify({ errorType: 'BucketPolicyChanged', errorMessage: 'another writer' }) } },
+  escalated: {
+    event: EVENTS.crlS3Permission,
+    target,
+    inspection: crlInspection([applied]),
+    exhausted: { Error: 'BucketPolicyChanged', Cause: JSON.stringify({ errorType: 'BucketPolicyChanged', errorMessage: 'another writer' }) },
+  },
   failed: { event: EVENTS.crlS3Permission, target, error: { Error: 'TypeError', Cause: JSON.stringify({ errorMessage: 'x is undefined' }) } },
   dryRun: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([applied], { next: 'dry-run', mode: 'dry-run' }) },
 };
@@ -60,7 +77,14 @@ describe('RecordOutcome: notification', () => {
     // Act
     const outcome = await record(STATES.needsAttention!);
     // Assess
-    expect(outcome).toMatchObject({ status: 'NEEDS_ATTENTION', kind: 'CRL_S3_PERMISSION', certificateAuthorityArn: CA_ARN, executionArn: EXECUTION_ARN, recordedAt: NOW.toISOString(), notified: true });
+    expect(outcome).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      kind: 'CRL_S3_PERMISSION',
+      certificateAuthorityArn: CA_ARN,
+      executionArn: EXECUTION_ARN,
+      recordedAt: NOW.toISOString(),
+      notified: true,
+    });
     const publishes = snsMock.commandCalls(PublishCommand);
     expect(publishes).toHaveLength(1);
     const { TopicArn, Subject, Message } = publishes[0]!.args[0].input;
@@ -103,7 +127,9 @@ describe('RecordOutcome: notification', () => {
   });
 
   it('client error: SNS AuthorizationError → the outcome is logged, then the handler rejects with it', async () => {
-    snsMock.on(PublishCommand).rejects(new AuthorizationErrorException({ $metadata: { httpStatusCode: 403 }, message: 'User is not authorized to perform SNS:Publish' }));
+    snsMock
+      .on(PublishCommand)
+      .rejects(new AuthorizationErrorException({ $metadata: { httpStatusCode: 403 }, message: 'User is not authorized to perform SNS:Publish' }));
     const info = vi.spyOn(logger, 'info');
     const error = vi.spyOn(logger, 'error');
     await expect(record(STATES.needsAttention!)).rejects.toMatchObject({ name: 'AuthorizationErrorException' });
@@ -170,7 +196,10 @@ describe('RecordOutcome: log line and metric', () => {
   });
 
   it('no state in the input → rejects InvalidStepInput naming it', async () => {
-    await expect(handler({ executionArn: EXECUTION_ARN }, lambdaContext('RecordOutcome'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringContaining('"state"') });
+    await expect(handler({ executionArn: EXECUTION_ARN }, lambdaContext('RecordOutcome'))).rejects.toMatchObject({
+      name: 'InvalidStepInput',
+      message: expect.stringContaining('"state"'),
+    });
   });
 });
 
@@ -187,19 +216,42 @@ describe('RecordOutcome: the history table', () => {
   it("completes this execution's item: status, times, summary, and each change's before and after", async () => {
     const outcome = await record(claimed(STATES.remediated!));
     const [update] = dynamoMock.commandCalls(UpdateItemCommand);
-    const input = update!.args[0].input as { TableName: string; Key: unknown; ConditionExpression: string; ExpressionAttributeValues: Record<string, AttributeValue> };
+    const input = update!.args[0].input as {
+      TableName: string;
+      Key: unknown;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, AttributeValue>;
+    };
     expect(input.TableName).toBe(HISTORY_TABLE);
     expect(input.Key).toEqual({ pk: { S: `EVENT#${target.eventId}` } });
     // Only the claim of this very execution is completed.
     expect(input.ConditionExpression).toBe('executionArn = :execution');
     expect(input.ExpressionAttributeValues[':execution']).toEqual({ S: EXECUTION_ARN });
     const values = Object.fromEntries(Object.entries(input.ExpressionAttributeValues).map(([key, value]) => [key, unmarshal(value)]));
-    expect(values).toMatchObject({ ':status': 'REMEDIATED', ':finishedAt': NOW.toISOString(), ':summary': outcome.message, ':planned': [], ':notificationDue': false });
-    expect(values[':changes']).toEqual([{ type: 'PutBucketPolicy', resource: applied.resource, description: applied.description, before: null, after: applied.after, appliedAt: applied.appliedAt, verified: true }]);
+    expect(values).toMatchObject({
+      ':status': 'REMEDIATED',
+      ':finishedAt': NOW.toISOString(),
+      ':summary': outcome.message,
+      ':planned': [],
+      ':notificationDue': false,
+    });
+    expect(values[':changes']).toEqual([
+      {
+        type: 'PutBucketPolicy',
+        resource: applied.resource,
+        description: applied.description,
+        before: null,
+        after: applied.after,
+        appliedAt: applied.appliedAt,
+        verified: true,
+      },
+    ]);
   });
 
   it('writes the history before notifying, so a throttled write is retried without a second notification', async () => {
-    dynamoMock.on(UpdateItemCommand).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+    dynamoMock
+      .on(UpdateItemCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
     await expect(record(claimed(STATES.needsAttention!))).rejects.toMatchObject({ name: 'AwsTransientError' });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
@@ -210,8 +262,19 @@ describe('RecordOutcome: the history table', () => {
   });
 
   it('a duplicate delivery reads the item to name the execution that has the event, notifies nobody and writes nothing', async () => {
-    dynamoMock.on(GetItemCommand).resolves({ Item: { pk: { S: `EVENT#${target.eventId}` }, status: { S: 'IN_PROGRESS' }, executionArn: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation:first' } } });
-    const outcome = await record({ ...STATES.alreadyCompliant!, claim, inspection: undefined, duplicate: { Error: 'DynamoDB.ConditionalCheckFailedException', Cause: 'The conditional request failed' } });
+    dynamoMock.on(GetItemCommand).resolves({
+      Item: {
+        pk: { S: `EVENT#${target.eventId}` },
+        status: { S: 'IN_PROGRESS' },
+        executionArn: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation:first' },
+      },
+    });
+    const outcome = await record({
+      ...STATES.alreadyCompliant!,
+      claim,
+      inspection: undefined,
+      duplicate: { Error: 'DynamoDB.ConditionalCheckFailedException', Cause: 'The conditional request failed' },
+    });
     expect(outcome).toMatchObject({ status: 'DUPLICATE', notified: false, actions: [], nextSteps: [] });
     expect(outcome.message).toContain('execution:pca-remediation:first (still running)');
     expect(dynamoMock.commandCalls(UpdateItemCommand)).toHaveLength(0);

@@ -122,14 +122,22 @@ describe('RepairBucket: bucket policy', () => {
       if (stored === null) throw s3Error('NoSuchBucketPolicy', 404);
       return { Policy: stored };
     });
-    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => { stored = input.Policy!; });
+    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => {
+      stored = input.Policy!;
+    });
     const result = await repair(crlInspection([{ ...putPolicyAction, before: null }]));
     expectPcaGrantAdded(writtenPolicy(), []);
     expect(result.actions[0]).toMatchObject({ before: null, verified: true });
   });
 
   it('a statement added by someone else since the inspection is kept: the grant is merged into the fresh policy', async () => {
-    const newcomer: Statement = { Sid: 'AddedSinceInspection', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/Backup` }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${CRL_BUCKET}` };
+    const newcomer: Statement = {
+      Sid: 'AddedSinceInspection',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/Backup` },
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${CRL_BUCKET}`,
+    };
     statefulPolicy(policyText(...existing, newcomer));
     const result = await repair(crlInspection([putPolicyAction]));
     expectPcaGrantAdded(writtenPolicy(), [...existing, newcomer]);
@@ -137,13 +145,17 @@ describe('RepairBucket: bucket policy', () => {
   });
 
   it('S3 shows the old policy for a while (eventual consistency): reads back again after a pause', async () => {
-    s3Mock.on(GetBucketPolicyCommand).resolvesOnce({ Policy: oldPolicy }).resolvesOnce({ Policy: oldPolicy }).resolves({ Policy: policyText(...existing, documentedGrant()) });
+    s3Mock
+      .on(GetBucketPolicyCommand)
+      .resolvesOnce({ Policy: oldPolicy })
+      .resolvesOnce({ Policy: oldPolicy })
+      .resolves({ Policy: policyText(...existing, documentedGrant()) });
     const result = await repair(crlInspection([putPolicyAction]));
     expect(result.actions[0]?.verified).toBe(true);
     expect(sleeps).toEqual([READ_BACK_DELAY_MS]);
   });
 
-  it('read-back shows another writer\'s policy without the grant → rejects BucketPolicyChanged', async () => {
+  it("read-back shows another writer's policy without the grant → rejects BucketPolicyChanged", async () => {
     const someoneElses = policyText(denyInsecureTransport());
     s3Mock.on(GetBucketPolicyCommand).resolvesOnce({ Policy: oldPolicy }).resolves({ Policy: someoneElses });
     await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'BucketPolicyChanged' });
@@ -165,11 +177,13 @@ describe('RepairBucket: bucket policy', () => {
     expect(result).toEqual({ actions: [], findings: [] });
   });
 
-  it('the state machine\'s retry after an unverified write finds the grant and writes nothing more', async () => {
+  it("the state machine's retry after an unverified write finds the grant and writes nothing more", async () => {
     let stored = oldPolicy;
     let staleReads = 1 + READ_BACK_ATTEMPTS;
     s3Mock.on(GetBucketPolicyCommand).callsFake(() => ({ Policy: staleReads-- > 0 ? oldPolicy : stored }));
-    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => { stored = input.Policy!; });
+    s3Mock.on(PutBucketPolicyCommand).callsFake((input) => {
+      stored = input.Policy!;
+    });
     await expect(repair(crlInspection([putPolicyAction]))).rejects.toMatchObject({ name: 'BucketPolicyChanged' });
     const retried = await repair(crlInspection([putPolicyAction]));
     expect(writtenPolicy()).toBe(stored);
@@ -190,7 +204,13 @@ describe('RepairBucket: bucket policy', () => {
 
   it('client error: PutBucketPolicy AccessDenied with BlockPublicPolicy on → POLICY_WRITE_DENIED names BlockPublicPolicy and the public statement', async () => {
     // Prepare: a public statement added after the inspection, which saw none
-    const publicRead: Statement = { Sid: 'PublicReadCrls', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*` };
+    const publicRead: Statement = {
+      Sid: 'PublicReadCrls',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${CRL_BUCKET}/crl/*`,
+    };
     s3Mock.on(GetBucketPolicyCommand).resolves({ Policy: policyText(...existing, publicRead) });
     s3Mock.on(PutBucketPolicyCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
     // Act
@@ -225,25 +245,34 @@ describe('RepairBucket: bucket policy', () => {
   });
 });
 
-describe('RepairBucket: the CA\'s CRL object ACL', () => {
+describe("RepairBucket: the CA's CRL object ACL", () => {
   // CustomPath and CrlType are newer than the pinned SDK model; they must survive the update.
   const newerFields = { CustomPath: 'pki/crls', CrlType: 'COMPLETE' };
   const withNewerFields = (acl: string) => {
     const ca = certificateAuthority({}, acl);
-    return { ...ca, RevocationConfiguration: { ...ca.RevocationConfiguration, CrlConfiguration: { ...ca.RevocationConfiguration!.CrlConfiguration!, ...newerFields } } };
+    return {
+      ...ca,
+      RevocationConfiguration: { ...ca.RevocationConfiguration, CrlConfiguration: { ...ca.RevocationConfiguration!.CrlConfiguration!, ...newerFields } },
+    };
   };
   const publicRead = withNewerFields('PUBLIC_READ');
   const ownerFullControl = withNewerFields('BUCKET_OWNER_FULL_CONTROL');
 
-  it('sunny day: sends the CA\'s full RevocationConfiguration with only S3ObjectAcl changed, then confirms it', async () => {
+  it("sunny day: sends the CA's full RevocationConfiguration with only S3ObjectAcl changed, then confirms it", async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolvesOnce({ CertificateAuthority: publicRead }).resolves({ CertificateAuthority: ownerFullControl });
     const result = await repair(crlInspection([updateCaAction], { crl: { enabled: true, s3ObjectAcl: 'PUBLIC_READ' } }));
     const updates = pcaMock.commandCalls(UpdateCertificateAuthorityCommand);
     expect(updates).toHaveLength(1);
     expect(updates[0]!.args[0].input).toEqual({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: ownerFullControl.RevocationConfiguration });
-    expect(updates[0]!.args[0].input.RevocationConfiguration?.CrlConfiguration).toMatchObject({ ...newerFields, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL', S3BucketName: CRL_BUCKET });
+    expect(updates[0]!.args[0].input.RevocationConfiguration?.CrlConfiguration).toMatchObject({
+      ...newerFields,
+      S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL',
+      S3BucketName: CRL_BUCKET,
+    });
     expect(result.findings).toEqual([]);
-    expect(result.actions).toEqual([expect.objectContaining({ type: 'UpdateCertificateAuthority', verified: true, before: JSON.stringify(publicRead.RevocationConfiguration) })]);
+    expect(result.actions).toEqual([
+      expect.objectContaining({ type: 'UpdateCertificateAuthority', verified: true, before: JSON.stringify(publicRead.RevocationConfiguration) }),
+    ]);
   });
 
   it('the policy first, then the ACL: both applied, and the grant counts as proven by Private CA accepting the update', async () => {
@@ -251,7 +280,8 @@ describe('RepairBucket: the CA\'s CRL object ACL', () => {
     statefulPolicy(oldPolicy);
     // Private CA tests the bucket during the update: it must come after the write.
     pcaMock.on(UpdateCertificateAuthorityCommand).callsFake(() => {
-      if (s3Mock.commandCalls(PutBucketPolicyCommand).length === 0) throw new InvalidArgsException({ $metadata: { httpStatusCode: 400 }, message: 'the bucket policy does not grant Private CA' });
+      if (s3Mock.commandCalls(PutBucketPolicyCommand).length === 0)
+        throw new InvalidArgsException({ $metadata: { httpStatusCode: 400 }, message: 'the bucket policy does not grant Private CA' });
       return {};
     });
     const result = await repair(crlInspection([updateCaAction, putPolicyAction], { crl: { enabled: true, s3ObjectAcl: 'PUBLIC_READ' } }));
@@ -272,7 +302,9 @@ describe('RepairBucket: the CA\'s CRL object ACL', () => {
 
   it('client error: InvalidStateException on the update (the CA changed state meanwhile) → CA_NOT_UPDATABLE, the grant kept and reported', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
-    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' }));
+    pcaMock
+      .on(UpdateCertificateAuthorityCommand)
+      .rejects(new InvalidStateException({ $metadata: { httpStatusCode: 400 }, message: 'The certificate authority is not in a valid state' }));
     statefulPolicy(oldPolicy);
     const result = await repair(crlInspection([putPolicyAction, updateCaAction]));
     expect(result.actions.map((action) => action.type)).toEqual(['PutBucketPolicy']);
@@ -281,9 +313,19 @@ describe('RepairBucket: the CA\'s CRL object ACL', () => {
   });
 
   it.each([
-    ['InvalidArgsException', () => new InvalidArgsException({ $metadata: { httpStatusCode: 400 }, message: "The ACM Private CA Service Principal 'acm-pca.amazonaws.com' requires 's3:GetBucketAcl' permissions" })],
+    [
+      'InvalidArgsException',
+      () =>
+        new InvalidArgsException({
+          $metadata: { httpStatusCode: 400 },
+          message: "The ACM Private CA Service Principal 'acm-pca.amazonaws.com' requires 's3:GetBucketAcl' permissions",
+        }),
+    ],
     ['InvalidPolicyException', () => new InvalidPolicyException({ $metadata: { httpStatusCode: 400 }, message: 'The S3 bucket policy is not valid.' })],
-    ['AccessDeniedException', () => Object.assign(new Error('User is not authorized to perform: s3:PutObject'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } })],
+    [
+      'AccessDeniedException',
+      () => Object.assign(new Error('User is not authorized to perform: s3:PutObject'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }),
+    ],
   ])('client error: Private CA refuses the update with %s → CA_UPDATE_REFUSED quoting it, naming both writers', async (name, error) => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
     pcaMock.on(UpdateCertificateAuthorityCommand).rejects(error());
@@ -297,12 +339,15 @@ describe('RepairBucket: the CA\'s CRL object ACL', () => {
 
   it('ConcurrentModificationException (an update still in progress) → rejects AwsTransientError, so the state machine retries', async () => {
     pcaMock.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: publicRead });
-    pcaMock.on(UpdateCertificateAuthorityCommand).rejects(new ConcurrentModificationException({ $metadata: { httpStatusCode: 400 }, message: 'A previous update to your private CA is still ongoing.' }));
+    pcaMock
+      .on(UpdateCertificateAuthorityCommand)
+      .rejects(new ConcurrentModificationException({ $metadata: { httpStatusCode: 400 }, message: 'A previous update to your private CA is still ongoing.' }));
     await expect(repair(crlInspection([updateCaAction]))).rejects.toMatchObject({ name: 'AwsTransientError' });
   });
 
   it('an update Private CA applies a moment later is read again until it shows, not reported unverified', async () => {
-    pcaMock.on(DescribeCertificateAuthorityCommand)
+    pcaMock
+      .on(DescribeCertificateAuthorityCommand)
       .resolvesOnce({ CertificateAuthority: publicRead })
       .resolvesOnce({ CertificateAuthority: publicRead })
       .resolvesOnce({ CertificateAuthority: publicRead })
@@ -371,7 +416,13 @@ describe('RepairBucket: the bucket lease', () => {
   it('another holder → rejects BucketBusy naming it, and reads and writes nothing', async () => {
     statefulPolicy(oldPolicy);
     dynamoMock.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    dynamoMock.on(GetItemCommand).resolves({ Item: { pk: { S: `LEASE#bucket#${CRL_BUCKET}` }, holder: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-test:other' }, expiresAt: { N: '1795170000' } } });
+    dynamoMock.on(GetItemCommand).resolves({
+      Item: {
+        pk: { S: `LEASE#bucket#${CRL_BUCKET}` },
+        holder: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-test:other' },
+        expiresAt: { N: '1795170000' },
+      },
+    });
 
     await expect(repair(plan())).rejects.toMatchObject({ name: 'BucketBusy', message: expect.stringContaining('execution:pca-remediation-test:other') });
     expect(s3Mock.calls()).toHaveLength(0);
@@ -387,7 +438,12 @@ describe('RepairBucket: the bucket lease', () => {
   });
 
   it('throttled DynamoDB → rejects AwsTransientError (retried by the state machine), nothing read or written', async () => {
-    dynamoMock.on(PutItemCommand).rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+    dynamoMock.on(PutItemCommand).rejects(
+      Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     await expect(repair(plan())).rejects.toMatchObject({ name: 'AwsTransientError' });
     expect(s3Mock.calls()).toHaveLength(0);
@@ -402,7 +458,9 @@ describe('RepairBucket: the bucket lease', () => {
   });
 
   it('without an execution ARN (a wiring bug) → rejects InvalidStepInput before any call', async () => {
-    await expect(handler({ target: TARGETS.crlS3Permission, inspection: plan() }, lambdaContext('RepairBucket'))).rejects.toMatchObject({ name: 'InvalidStepInput' });
+    await expect(handler({ target: TARGETS.crlS3Permission, inspection: plan() }, lambdaContext('RepairBucket'))).rejects.toMatchObject({
+      name: 'InvalidStepInput',
+    });
     expect(dynamoMock.calls()).toHaveLength(0);
   });
 });

@@ -58,7 +58,9 @@ describe('RequestAuditReport', () => {
     const result = await request(auditInspection(format));
     // Assess
     const calls = pcaMock.commandCalls(CreateCertificateAuthorityAuditReportCommand);
-    expect(calls.map((call) => call.args[0].input)).toEqual([{ CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: format }]);
+    expect(calls.map((call) => call.args[0].input)).toEqual([
+      { CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: format },
+    ]);
     expect(result).toEqual({
       requested: true,
       bucket: AUDIT_BUCKET,
@@ -73,7 +75,9 @@ describe('RequestAuditReport', () => {
   });
 
   it('within the one-report-per-30-minutes limit (RequestInProgressException) → rejects AuditReportRequestInProgress', async () => {
-    pcaMock.on(CreateCertificateAuthorityAuditReportCommand).rejects(new RequestInProgressException({ $metadata: { httpStatusCode: 400 }, message: 'Audit report generation is in progress' }));
+    pcaMock
+      .on(CreateCertificateAuthorityAuditReportCommand)
+      .rejects(new RequestInProgressException({ $metadata: { httpStatusCode: 400 }, message: 'Audit report generation is in progress' }));
     await expect(request()).rejects.toMatchObject({ name: 'AuditReportRequestInProgress' });
   });
 

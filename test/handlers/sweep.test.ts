@@ -1,9 +1,4 @@
-import {
-  ACMPCAClient,
-  DescribeCertificateAuthorityCommand,
-  ListCertificateAuthoritiesCommand,
-  type CertificateAuthority,
-} from '@aws-sdk/client-acm-pca';
+import { ACMPCAClient, DescribeCertificateAuthorityCommand, ListCertificateAuthoritiesCommand, type CertificateAuthority } from '@aws-sdk/client-acm-pca';
 import { GetBucketPolicyCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -62,10 +57,14 @@ function grantFor(bucket: string, caArn: string): Statement {
 function account(...pages: CertificateAuthority[][]): void {
   pages.forEach((cas, index) => {
     const input = index === 0 ? { NextToken: undefined } : { NextToken: `page-${index + 1}` };
-    pcaMock.on(ListCertificateAuthoritiesCommand, input).resolves({ CertificateAuthorities: cas, ...(index + 1 < pages.length ? { NextToken: `page-${index + 2}` } : {}) });
+    pcaMock
+      .on(ListCertificateAuthoritiesCommand, input)
+      .resolves({ CertificateAuthorities: cas, ...(index + 1 < pages.length ? { NextToken: `page-${index + 2}` } : {}) });
   });
   const byArn = new Map(pages.flat().map((entry) => [entry.Arn, entry]));
-  pcaMock.on(DescribeCertificateAuthorityCommand).callsFake((input: { CertificateAuthorityArn: string }) => ({ CertificateAuthority: byArn.get(input.CertificateAuthorityArn) }));
+  pcaMock
+    .on(DescribeCertificateAuthorityCommand)
+    .callsFake((input: { CertificateAuthorityArn: string }) => ({ CertificateAuthority: byArn.get(input.CertificateAuthorityArn) }));
 }
 
 function sweep(): Promise<SweepSummary> {
@@ -83,7 +82,10 @@ beforeEach(() => {
   resetClients();
   stubDeploymentEnv({ STATE_MACHINE_ARN });
   setClock({ now: () => new Date(SWEPT_AT) });
-  sfnMock.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${input.name}`, startDate: new Date(SWEPT_AT) }));
+  sfnMock.on(StartExecutionCommand).callsFake((input) => ({
+    executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${input.name}`,
+    startDate: new Date(SWEPT_AT),
+  }));
 });
 
 afterEach(() => {
@@ -92,7 +94,7 @@ afterEach(() => {
 });
 
 describe('Sweep', () => {
-  it('lists this account\'s CAs page by page (ResourceOwner SELF) and inspects every CRL bucket', async () => {
+  it("lists this account's CAs page by page (ResourceOwner SELF) and inspects every CRL bucket", async () => {
     // Prepare: three CAs over two pages, each bucket granting its CA
     const third = `arn:aws:acm-pca:us-east-1:${ACCOUNT}:certificate-authority/33333333-1234-1122-2233-112233445566`;
     account([ca(CA_ARN), ca(OTHER_CA_ARN)], [ca(third)]);
@@ -104,7 +106,11 @@ describe('Sweep', () => {
       { ResourceOwner: 'SELF', NextToken: undefined },
       { ResourceOwner: 'SELF', NextToken: 'page-2' },
     ]);
-    expect(pcaMock.commandCalls(DescribeCertificateAuthorityCommand).map((call) => call.args[0].input.CertificateAuthorityArn)).toEqual([CA_ARN, OTHER_CA_ARN, third]);
+    expect(pcaMock.commandCalls(DescribeCertificateAuthorityCommand).map((call) => call.args[0].input.CertificateAuthorityArn)).toEqual([
+      CA_ARN,
+      OTHER_CA_ARN,
+      third,
+    ]);
     expect(summary).toEqual({
       checked: 3,
       started: [],
@@ -170,12 +176,23 @@ describe('Sweep', () => {
     ]);
     expect(summary).toEqual({
       checked: 2,
-      started: [{ caArn: CA_ARN, eventId: `sweep-${CA_ID}-2026-11-20`, executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${name}`, findings: ['POLICY_GRANT_MISSING'] }],
+      started: [
+        {
+          caArn: CA_ARN,
+          eventId: `sweep-${CA_ID}-2026-11-20`,
+          executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${name}`,
+          findings: ['POLICY_GRANT_MISSING'],
+        },
+      ],
       skipped: [{ caArn: OTHER_CA_ARN, code: 'COMPLIANT', reason: `bucket ${OTHER_BUCKET} lets Private CA write` }],
       failed: [],
     });
     // The workflow takes the event for what it is: a CRL permission failure of this CA.
-    expect(classifyEvent(startedInputs()[0]!.input)).toMatchObject({ kind: 'CRL_S3_PERMISSION', certificateAuthorityArn: CA_ARN, eventId: `sweep-${CA_ID}-2026-11-20` });
+    expect(classifyEvent(startedInputs()[0]!.input)).toMatchObject({
+      kind: 'CRL_S3_PERMISSION',
+      certificateAuthorityArn: CA_ARN,
+      eventId: `sweep-${CA_ID}-2026-11-20`,
+    });
   });
 
   it.each([
@@ -197,7 +214,7 @@ describe('Sweep', () => {
     expect(summary.failed).toEqual([]);
   });
 
-  it('reports a bucket it cannot read (5xx after the SDK\'s retries) and goes on with the next CA', async () => {
+  it("reports a bucket it cannot read (5xx after the SDK's retries) and goes on with the next CA", async () => {
     // Prepare: S3 fails on the first bucket; the second lacks the grant
     account([ca(CA_ARN), ca(OTHER_CA_ARN, OTHER_BUCKET)]);
     serveBucket(s3Mock, { policy: null });
@@ -205,7 +222,13 @@ describe('Sweep', () => {
     // Act
     const summary = await sweep();
     // Assess
-    expect(summary.failed).toEqual([{ caArn: CA_ARN, error: expect.stringMatching(/^AwsTransientError: GetPublicAccessBlock example-crl-bucket: AWS answered InternalError/), retryable: true }]);
+    expect(summary.failed).toEqual([
+      {
+        caArn: CA_ARN,
+        error: expect.stringMatching(/^AwsTransientError: GetPublicAccessBlock example-crl-bucket: AWS answered InternalError/),
+        retryable: true,
+      },
+    ]);
     expect(summary.started).toMatchObject([{ caArn: OTHER_CA_ARN, eventId: `sweep-${OTHER_CA_ID}-2026-11-20` }]);
   });
 
@@ -213,10 +236,18 @@ describe('Sweep', () => {
     account([ca()]);
     serveBucket(s3Mock, { policy: null });
     const name = `sweep-${CA_ID}-20261120T1005`;
-    sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: { httpStatusCode: 400 } }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: { httpStatusCode: 400 } }));
     const summary = await sweep();
     expect(summary.started).toEqual([
-      { caArn: CA_ARN, eventId: `sweep-${CA_ID}-2026-11-20`, executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${name}`, findings: ['POLICY_GRANT_MISSING'], alreadyStarted: true },
+      {
+        caArn: CA_ARN,
+        eventId: `sweep-${CA_ID}-2026-11-20`,
+        executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pca-remediation-test:${name}`,
+        findings: ['POLICY_GRANT_MISSING'],
+        alreadyStarted: true,
+      },
     ]);
     expect(summary.failed).toEqual([]);
   });
@@ -224,7 +255,14 @@ describe('Sweep', () => {
   it('reports an execution Step Functions refused to start, and goes on', async () => {
     account([ca(CA_ARN), ca(OTHER_CA_ARN, OTHER_BUCKET)]);
     serveBucket(s3Mock, { policy: null });
-    sfnMock.on(StartExecutionCommand, { name: `sweep-${CA_ID}-20261120T1005` }).rejects(new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'not authorized to perform: states:StartExecution' }));
+    sfnMock.on(StartExecutionCommand, { name: `sweep-${CA_ID}-20261120T1005` }).rejects(
+      new SFNServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'not authorized to perform: states:StartExecution',
+      }),
+    );
     const summary = await sweep();
     expect(summary.failed).toEqual([{ caArn: CA_ARN, error: 'AccessDeniedException: not authorized to perform: states:StartExecution', retryable: false }]);
     expect(summary.started).toMatchObject([{ caArn: OTHER_CA_ARN }]);
@@ -242,7 +280,10 @@ describe('Sweep', () => {
     account([ca(CA_ARN), ca(OTHER_CA_ARN, OTHER_BUCKET)]);
     serveBucket(s3Mock);
     s3Mock.on(GetBucketPolicyCommand).rejects(s3Error('SlowDown', 503));
-    await expect(sweep()).rejects.toMatchObject({ name: 'AwsTransientError', message: expect.stringContaining(`${OTHER_CA_ARN}: AwsTransientError: GetBucketPolicy ${OTHER_BUCKET}`) });
+    await expect(sweep()).rejects.toMatchObject({
+      name: 'AwsTransientError',
+      message: expect.stringContaining(`${OTHER_CA_ARN}: AwsTransientError: GetBucketPolicy ${OTHER_BUCKET}`),
+    });
   });
 
   it('throws AwsTransientError when Private CA throttles the listing', async () => {

@@ -4,17 +4,51 @@ import { afterApproval, approvalRequest, MAX_APPROVAL_ROUNDS, planDigest, planDi
 import { loadConfig } from '../../src/lib/config';
 import type { Inspection, PlannedAction } from '../../src/lib/types';
 
-const before = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'TLS', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
-const after = JSON.stringify({ Version: '2012-10-17', Statement: [...JSON.parse(before).Statement, { Sid: 'AllowAcmPcaWrite1', Effect: 'Allow', Principal: { Service: 'acm-pca.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' }] });
-const plan: PlannedAction[] = [{ type: 'PutBucketPolicy', resource: 'arn:aws:s3:::b', description: 'Add statement AllowAcmPcaWrite1 (612 bytes after)', before, after }];
+const before = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'TLS', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+  ],
+});
+const after = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    ...JSON.parse(before).Statement,
+    { Sid: 'AllowAcmPcaWrite1', Effect: 'Allow', Principal: { Service: 'acm-pca.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' },
+  ],
+});
+const plan: PlannedAction[] = [
+  { type: 'PutBucketPolicy', resource: 'arn:aws:s3:::b', description: 'Add statement AllowAcmPcaWrite1 (612 bytes after)', before, after },
+];
 const config = { approvalTimeoutHours: 24 };
-const inspection = (changes: PlannedAction[]): Inspection => ({ purpose: 'CRL', bucket: 'b', findings: [], plan: changes, next: 'approve', mode: 'approve', approval: approvalRequest(changes, config) });
+const inspection = (changes: PlannedAction[]): Inspection => ({
+  purpose: 'CRL',
+  bucket: 'b',
+  findings: [],
+  plan: changes,
+  next: 'approve',
+  mode: 'approve',
+  approval: approvalRequest(changes, config),
+});
 
 describe('planDigest', () => {
   it('is the same for the same changes however the policy text is spaced or its keys ordered, and whatever the description says', () => {
     const reordered = (value: unknown): unknown =>
-      Array.isArray(value) ? value.map(reordered) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reordered(item)])) : value;
-    const respaced = { ...plan[0]!, before: JSON.stringify(JSON.parse(before), null, 4), after: JSON.stringify(reordered(JSON.parse(after))), description: 'another wording' };
+      Array.isArray(value)
+        ? value.map(reordered)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([key, item]) => [key, reordered(item)]),
+            )
+          : value;
+    const respaced = {
+      ...plan[0]!,
+      before: JSON.stringify(JSON.parse(before), null, 4),
+      after: JSON.stringify(reordered(JSON.parse(after))),
+      description: 'another wording',
+    };
     expect(respaced.after).not.toBe(after);
     expect(planDigest([respaced])).toBe(planDigest(plan));
     expect(planDigest(plan)).toMatch(/^[0-9a-f]{64}$/);
@@ -23,7 +57,13 @@ describe('planDigest', () => {
   it('changes when the policy before, the policy after or the resource changes', () => {
     const digest = planDigest(plan);
     const edited = JSON.parse(before);
-    edited.Statement.push({ Sid: 'Ops', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' });
+    edited.Statement.push({
+      Sid: 'Ops',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::b/*',
+    });
     expect(planDigest([{ ...plan[0]!, before: JSON.stringify(edited) }])).not.toBe(digest);
     expect(planDigest([{ ...plan[0]!, after: before }])).not.toBe(digest);
     expect(planDigest([{ ...plan[0]!, resource: 'arn:aws:s3:::c' }])).not.toBe(digest);
@@ -62,7 +102,7 @@ describe('planDiff', () => {
   });
 });
 
-describe('the mode\'s settings', () => {
+describe("the mode's settings", () => {
   it('reads MODE approve and APPROVAL_TIMEOUT_HOURS, 24 by default, at most 8760', () => {
     expect(loadConfig({ MODE: 'approve' })).toMatchObject({ mode: 'approve', approvalTimeoutHours: 24 });
     expect(loadConfig({ MODE: 'approve', APPROVAL_TIMEOUT_HOURS: '8760' }).approvalTimeoutHours).toBe(8760);

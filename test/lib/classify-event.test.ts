@@ -91,10 +91,18 @@ describe('classifyEvent', () => {
 
   it.each<[string, unknown[], RegExp]>([
     ['the placeholder certificate ARN', [CA, 'arn:aws:acm-pca:region:account:certificate-authority/CA_ID/certificate/certificate_ID'], /placeholder/],
-    ['a certificate of another CA', [CA, 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566/certificate/6707447683a9b7f4055627ffd55cebcc'], /does not belong/],
+    [
+      'a certificate of another CA',
+      [CA, 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566/certificate/6707447683a9b7f4055627ffd55cebcc'],
+      /does not belong/,
+    ],
     ['no certificate ARN', [CA], /certificate ARN/],
     ['a certificate ARN of another region', [CA, `${CA.replace('us-east-1', 'eu-west-1')}/certificate/6707447683a9b7f4055627ffd55cebcc`], /does not belong/],
-    ['a certificate ARN of another partition', [CA, `${CA.replace('arn:aws:', 'arn:aws-cn:')}/certificate/6707447683a9b7f4055627ffd55cebcc`], /does not belong/],
+    [
+      'a certificate ARN of another partition',
+      [CA, `${CA.replace('arn:aws:', 'arn:aws-cn:')}/certificate/6707447683a9b7f4055627ffd55cebcc`],
+      /does not belong/,
+    ],
   ])('rejects an issuance failure with %s', (_name, resources, reason) => {
     const target = classifyEvent({ ...load('certificate-issuance-failure.json'), resources });
     expect(target.kind).toBe('UNRECOGNIZED');
@@ -133,7 +141,9 @@ describe('an event of the scheduled sweep', () => {
     (detailType) => {
       const target = classifyEvent({ ...fromSweep, 'detail-type': detailType });
       expect(target.kind).toBe('UNRECOGNIZED');
-      expect(target.rejection).toBe(`the sweep ("${SWEEP_SOURCE}") reports CRL buckets only: field "detail-type" is "${detailType}", not "${DETAIL_TYPES.crl}"`);
+      expect(target.rejection).toBe(
+        `the sweep ("${SWEEP_SOURCE}") reports CRL buckets only: field "detail-type" is "${detailType}", not "${DETAIL_TYPES.crl}"`,
+      );
     },
   );
 

@@ -19,7 +19,9 @@ function sources(directory: string): string[] {
 
 describe('the environment', () => {
   it('is read by src/lib/config.ts only, in the code that runs in the Lambdas', () => {
-    const readers = [...sources('src/lib'), ...sources('src/handlers')].filter((file) => /\bprocess\.env\b|\benv\.[A-Z_]{3,}\b/.test(readFileSync(join(ROOT, file), 'utf8')));
+    const readers = [...sources('src/lib'), ...sources('src/handlers')].filter((file) =>
+      /\bprocess\.env\b|\benv\.[A-Z_]{3,}\b/.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
     expect(readers.map((file) => relative('.', file))).toEqual(['src/lib/config.ts']);
   });
 

@@ -39,35 +39,154 @@ const crl = (published: boolean, sinceWhat: 'event' | 'repair' = 'event') => ({
   checkedAt: '2026-11-20T11:15:00.000Z',
   windowEndsAt: '2026-11-20T11:15:00.000Z',
 });
-const audit = (overrides: object) => ({ requested: true, bucket: 'b', format: 'JSON' as const, auditReportId: 'r-2', s3Key: 'audit-report/x/r-2.json', requestedAt: '2026-11-20T10:30:00.000Z', status: 'SUCCESS', polls: 1, findings: [], ...overrides });
+const audit = (overrides: object) => ({
+  requested: true,
+  bucket: 'b',
+  format: 'JSON' as const,
+  auditReportId: 'r-2',
+  s3Key: 'audit-report/x/r-2.json',
+  requestedAt: '2026-11-20T10:30:00.000Z',
+  status: 'SUCCESS',
+  polls: 1,
+  findings: [],
+  ...overrides,
+});
 
 describe('concludeOutcome', () => {
   it.each<[string, WorkflowState, string]>([
     ['an unrecognized event', { target: { kind: 'UNRECOGNIZED', eventId: 'x', rejection: 'field "source" is "aws.s3"' } }, 'REJECTED'],
     ['no target at all (ClassifyEvent caught)', { error: { Error: 'Lambda.Unknown', Cause: 'boom' } }, 'FAILED'],
     ['a permission failure already compliant', { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant') }, 'ALREADY_COMPLIANT'],
-    ['a permission failure repaired', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] } }, 'REMEDIATED'],
-    ['a permission failure repaired and proven by a newer CRL', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] }, crl: crl(true, 'repair') }, 'REMEDIATED'],
-    ['a permission failure repaired, but no newer CRL by the end of the window', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] }, crl: crl(false, 'repair') }, 'ESCALATED'],
-    ['a permission failure repaired, and the check retried out (CrlNotYetPublished)', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] }, exhausted: { Error: 'CrlNotYetPublished', Cause: 'no object under s3://b/crl/x*' } }, 'ESCALATED'],
-    ['a permission failure already compliant, and no newer CRL by the end of the window', { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant'), crl: crl(false) }, 'ESCALATED'],
-    ['a permission failure blocked by a Deny', { target: target('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson]) }, 'NEEDS_ATTENTION'],
-    ['a repair that stopped on a refusal', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), repair: { actions: [], findings: [needsPerson] } }, 'NEEDS_ATTENTION'],
+    [
+      'a permission failure repaired',
+      { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] } },
+      'REMEDIATED',
+    ],
+    [
+      'a permission failure repaired and proven by a newer CRL',
+      {
+        target: target('CRL_S3_PERMISSION'),
+        inspection: inspection('repair', 'CRL', [fixable]),
+        repair: { actions: applied, findings: [] },
+        crl: crl(true, 'repair'),
+      },
+      'REMEDIATED',
+    ],
+    [
+      'a permission failure repaired, but no newer CRL by the end of the window',
+      {
+        target: target('CRL_S3_PERMISSION'),
+        inspection: inspection('repair', 'CRL', [fixable]),
+        repair: { actions: applied, findings: [] },
+        crl: crl(false, 'repair'),
+      },
+      'ESCALATED',
+    ],
+    [
+      'a permission failure repaired, and the check retried out (CrlNotYetPublished)',
+      {
+        target: target('CRL_S3_PERMISSION'),
+        inspection: inspection('repair', 'CRL', [fixable]),
+        repair: { actions: applied, findings: [] },
+        exhausted: { Error: 'CrlNotYetPublished', Cause: 'no object under s3://b/crl/x*' },
+      },
+      'ESCALATED',
+    ],
+    [
+      'a permission failure already compliant, and no newer CRL by the end of the window',
+      { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant'), crl: crl(false) },
+      'ESCALATED',
+    ],
+    [
+      'a permission failure blocked by a Deny',
+      { target: target('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson]) },
+      'NEEDS_ATTENTION',
+    ],
+    [
+      'a repair that stopped on a refusal',
+      { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), repair: { actions: [], findings: [needsPerson] } },
+      'NEEDS_ATTENTION',
+    ],
     ['a permission failure in dry-run', { target: target('CRL_S3_PERMISSION'), inspection: inspection('dry-run') }, 'DRY_RUN'],
     ['an internal failure recovered', { target: target('CRL_S3_INTERNAL'), inspection: inspection('compliant'), crl: crl(true) }, 'RECOVERED'],
-    ['an internal failure not recovered in the window', { target: target('CRL_GENERATION_INTERNAL'), inspection: inspection('compliant'), crl: crl(false) }, 'ESCALATED'],
-    ['an internal failure whose retries ran out', { target: target('CRL_S3_INTERNAL'), inspection: inspection('compliant'), exhausted: { Error: 'CrlNotYetPublished', Cause: 'still old' } }, 'ESCALATED'],
-    ['an internal failure with a named cause', { target: target('CRL_S3_INTERNAL'), inspection: inspection('attention', 'CRL', [needsPerson]) }, 'NEEDS_ATTENTION'],
-    ['an audit report produced again', { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({}) }, 'REMEDIATED'],
-    ['an audit report that failed again', { target: target('AUDIT_REPORT'), inspection: inspection('repair', 'AUDIT_REPORT'), repair: { actions: applied, findings: [] }, auditRequest: audit({ status: 'FAILED' }) }, 'ESCALATED'],
-    ['an audit report still creating after the last check', { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({ status: 'CREATING', polls: 30 }) }, 'ESCALATED'],
-    ['an audit report refused', { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({ requested: false, findings: [needsPerson] }) }, 'NEEDS_ATTENTION'],
-    ['an audit report blocked by the 30-minute limit', { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), exhausted: { Error: 'AuditReportRequestInProgress', Cause: 'limit' } }, 'ESCALATED'],
-    ['an issuance failure', { target: target('CERTIFICATE_ISSUANCE'), diagnosis: { caStatus: 'ACTIVE', findings: [needsPerson], nextSteps: ['re-submit'] } }, 'NEEDS_ATTENTION'],
-    ['a creation failure', { target: target('CA_CREATION'), diagnosis: { caStatus: 'FAILED', findings: [needsPerson], nextSteps: ['create again'] } }, 'NEEDS_ATTENTION'],
-    ['an unexpected error after a repair', { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' } }, 'FAILED'],
+    [
+      'an internal failure not recovered in the window',
+      { target: target('CRL_GENERATION_INTERNAL'), inspection: inspection('compliant'), crl: crl(false) },
+      'ESCALATED',
+    ],
+    [
+      'an internal failure whose retries ran out',
+      { target: target('CRL_S3_INTERNAL'), inspection: inspection('compliant'), exhausted: { Error: 'CrlNotYetPublished', Cause: 'still old' } },
+      'ESCALATED',
+    ],
+    [
+      'an internal failure with a named cause',
+      { target: target('CRL_S3_INTERNAL'), inspection: inspection('attention', 'CRL', [needsPerson]) },
+      'NEEDS_ATTENTION',
+    ],
+    [
+      'an audit report produced again',
+      { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({}) },
+      'REMEDIATED',
+    ],
+    [
+      'an audit report that failed again',
+      {
+        target: target('AUDIT_REPORT'),
+        inspection: inspection('repair', 'AUDIT_REPORT'),
+        repair: { actions: applied, findings: [] },
+        auditRequest: audit({ status: 'FAILED' }),
+      },
+      'ESCALATED',
+    ],
+    [
+      'an audit report still creating after the last check',
+      { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({ status: 'CREATING', polls: 30 }) },
+      'ESCALATED',
+    ],
+    [
+      'an audit report refused',
+      {
+        target: target('AUDIT_REPORT'),
+        inspection: inspection('compliant', 'AUDIT_REPORT'),
+        auditRequest: audit({ requested: false, findings: [needsPerson] }),
+      },
+      'NEEDS_ATTENTION',
+    ],
+    [
+      'an audit report blocked by the 30-minute limit',
+      {
+        target: target('AUDIT_REPORT'),
+        inspection: inspection('compliant', 'AUDIT_REPORT'),
+        exhausted: { Error: 'AuditReportRequestInProgress', Cause: 'limit' },
+      },
+      'ESCALATED',
+    ],
+    [
+      'an issuance failure',
+      { target: target('CERTIFICATE_ISSUANCE'), diagnosis: { caStatus: 'ACTIVE', findings: [needsPerson], nextSteps: ['re-submit'] } },
+      'NEEDS_ATTENTION',
+    ],
+    [
+      'a creation failure',
+      { target: target('CA_CREATION'), diagnosis: { caStatus: 'FAILED', findings: [needsPerson], nextSteps: ['create again'] } },
+      'NEEDS_ATTENTION',
+    ],
+    [
+      'an unexpected error after a repair',
+      {
+        target: target('CRL_S3_PERMISSION'),
+        inspection: inspection('repair'),
+        error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' },
+      },
+      'FAILED',
+    ],
     ['transient AWS errors that ran out', { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'AwsTransientError', Cause: 'throttled' } }, 'ESCALATED'],
-    ['a function that kept timing out or crashing', { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } }, 'ESCALATED'],
+    [
+      'a function that kept timing out or crashing',
+      { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } },
+      'ESCALATED',
+    ],
   ])('concludes %s as %s', (_name, state, status) => {
     expect(concludeOutcome(state).status).toBe(status);
   });
@@ -80,7 +199,10 @@ describe('concludeOutcome', () => {
 
   it('records the planned actions, unapplied, in dry-run', () => {
     const conclusion = concludeOutcome({ target: target('AUDIT_REPORT'), inspection: inspection('dry-run', 'AUDIT_REPORT') });
-    expect(conclusion.actions).toEqual([...plan, expect.objectContaining({ type: 'CreateCertificateAuthorityAuditReport', description: 'Request the audit report again in s3://b as CSV' })]);
+    expect(conclusion.actions).toEqual([
+      ...plan,
+      expect.objectContaining({ type: 'CreateCertificateAuthorityAuditReport', description: 'Request the audit report again in s3://b as CSV' }),
+    ]);
     expect(conclusion.actions.some((action) => 'appliedAt' in action)).toBe(false);
     expect(conclusion.message).toMatch(/nothing was written/);
     expect(conclusion.message).toMatch(/re-request of the audit report included/);
@@ -91,15 +213,21 @@ describe('concludeOutcome', () => {
     expect(conclusion.nextSteps).toEqual(['statement 1 denies']);
   });
 
-  it('tells a person to read the function\'s log when its function kept timing out or crashing (Lambda.Unknown)', () => {
-    const conclusion = concludeOutcome({ target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } });
+  it("tells a person to read the function's log when its function kept timing out or crashing (Lambda.Unknown)", () => {
+    const conclusion = concludeOutcome({
+      target: target('CRL_S3_PERMISSION'),
+      exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' },
+    });
     expect(conclusion.error).toEqual({ name: 'Lambda.Unknown', message: 'Task timed out after 30.00 seconds' });
     expect(conclusion.nextSteps[0]).toMatch(/timed out, ran out of memory or crashed on every attempt.*\/aws\/lambda\/pca-remediation-<stage>-<function>/);
     expect(conclusion.nextSteps[1]).toMatch(/timeout or memory in serverless\.yml, with its Task's TimeoutSeconds/);
   });
 
   it('names the error of an unexpected failure', () => {
-    const conclusion = concludeOutcome({ target: target('CRL_S3_PERMISSION'), error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' } });
+    const conclusion = concludeOutcome({
+      target: target('CRL_S3_PERMISSION'),
+      error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' },
+    });
     expect(conclusion.error).toEqual({ name: 'TypeError', message: 'x is undefined' });
   });
 });

@@ -14,7 +14,14 @@ const target: Target = {
   region: 'us-east-1',
   partition: 'aws',
 };
-const config: Config = { mode: 'apply', allowedBuckets: [], allowCaUpdates: true, notificationTopicArn: '', crlRecoveryWindowMinutes: 75, approvalTimeoutHours: 24 };
+const config: Config = {
+  mode: 'apply',
+  allowedBuckets: [],
+  allowCaUpdates: true,
+  notificationTopicArn: '',
+  crlRecoveryWindowMinutes: 75,
+  approvalTimeoutHours: 24,
+};
 
 function planFor(policy: string | null) {
   return planBucketRepair({
@@ -65,7 +72,16 @@ describe('planBucketRepair: a policy that repeats a key', () => {
 
   it('plans the grant for the same policy written without the repetition', () => {
     // Prepare
-    const once = policyText([{ Sid: 'Guard', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${BUCKET_ARN}/*`, Condition: { StringNotEquals: { 'aws:SourceAccount': ACCOUNT } } }]);
+    const once = policyText([
+      {
+        Sid: 'Guard',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: `${BUCKET_ARN}/*`,
+        Condition: { StringNotEquals: { 'aws:SourceAccount': ACCOUNT } },
+      },
+    ]);
 
     // Act
     const plan = planFor(once);

@@ -52,7 +52,17 @@ describe('schemas/account-file.schema.json', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['a misspelt top-level field', { account: '111122223333', region: 'us-east-1', buckts: [] }, 'additionalProperties'],
     ['a placeholder account', { account: 'account', region: 'us-east-1' }, 'pattern'],
-    ['an unknown CA status', { account: '111122223333', region: 'us-east-1', certificateAuthorities: [{ Arn: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11223344-1234-1122-2233-112233445566', Status: 'SLEEPING' }] }, 'enum'],
+    [
+      'an unknown CA status',
+      {
+        account: '111122223333',
+        region: 'us-east-1',
+        certificateAuthorities: [
+          { Arn: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11223344-1234-1122-2233-112233445566', Status: 'SLEEPING' },
+        ],
+      },
+      'enum',
+    ],
     ['a bucket without a name', { account: '111122223333', region: 'us-east-1', buckets: [{}] }, 'required'],
     ['a time that is a boolean', { account: '111122223333', region: 'us-east-1', notifications: [{ Message: 'm', PublishedAt: true }] }, 'type'],
   ])('refuses %s (so an editor flags it)', (_case, file, keyword) => {

@@ -94,39 +94,19 @@ describe('parseAccountFile', () => {
       (f) => (ca(f).Arn = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/CA_ID'),
       '$.certificateAuthorities[0].Arn',
     ],
-    [
-      'a CA in another region than the file',
-      (f) => (ca(f).Arn = CA_ARN.replace('us-east-1', 'eu-west-1')),
-      '$.certificateAuthorities[0].Arn',
-    ],
+    ['a CA in another region than the file', (f) => (ca(f).Arn = CA_ARN.replace('us-east-1', 'eu-west-1')), '$.certificateAuthorities[0].Arn'],
     ['an unknown CA status', (f) => (ca(f).Status = 'SLEEPING'), '$.certificateAuthorities[0].Status'],
     ['a misspelt CA field', (f) => (ca(f).FailureReasons = 'OTHER'), '$.certificateAuthorities[0].FailureReasons'],
     ['a time that is not a time', (f) => (ca(f).NotAfter = 'next year'), '$.certificateAuthorities[0].NotAfter'],
-    [
-      'an unknown S3ObjectAcl',
-      (f) => (crl(f).S3ObjectAcl = 'PRIVATE'),
-      '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl',
-    ],
-    [
-      'CRLs enabled without a bucket',
-      (f) => delete crl(f).S3BucketName,
-      '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3BucketName',
-    ],
-    [
-      'Enabled given as a string',
-      (f) => (crl(f).Enabled = 'true'),
-      '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.Enabled',
-    ],
+    ['an unknown S3ObjectAcl', (f) => (crl(f).S3ObjectAcl = 'PRIVATE'), '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl'],
+    ['CRLs enabled without a bucket', (f) => delete crl(f).S3BucketName, '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3BucketName'],
+    ['Enabled given as a string', (f) => (crl(f).Enabled = 'true'), '$.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.Enabled'],
     [
       'an internal failure window that is neither a time nor forever',
       (f) => (simulation(f).CrlInternalFailureUntil = 'later'),
       '$.certificateAuthorities[0].Simulation.CrlInternalFailureUntil',
     ],
-    [
-      'an unknown audit report outcome',
-      (f) => (simulation(f).AuditReportOutcome = 'MAYBE'),
-      '$.certificateAuthorities[0].Simulation.AuditReportOutcome',
-    ],
+    ['an unknown audit report outcome', (f) => (simulation(f).AuditReportOutcome = 'MAYBE'), '$.certificateAuthorities[0].Simulation.AuditReportOutcome'],
     [
       'a negative report duration',
       (f) => (simulation(f).AuditReportSecondsToComplete = -1),
@@ -135,17 +115,13 @@ describe('parseAccountFile', () => {
     [
       'an audit report id that is not a UUID',
       (f) =>
-        (ca(f).AuditReports = [
-          { AuditReportId: 'report-1', AuditReportStatus: 'FAILED', S3BucketName: 'b', S3Key: 'k', CreatedAt: '2026-11-20T10:00:00Z' },
-        ]),
+        (ca(f).AuditReports = [{ AuditReportId: 'report-1', AuditReportStatus: 'FAILED', S3BucketName: 'b', S3Key: 'k', CreatedAt: '2026-11-20T10:00:00Z' }]),
       '$.certificateAuthorities[0].AuditReports[0].AuditReportId',
     ],
     [
       'a certificate of another CA',
       (f) =>
-        (ca(f).Certificates = [
-          { CertificateArn: `${CA_ARN.replace('11223344', '99999999')}/certificate/6707447683a9b7f4055627ffd55cebcc`, Status: 'FAILED' },
-        ]),
+        (ca(f).Certificates = [{ CertificateArn: `${CA_ARN.replace('11223344', '99999999')}/certificate/6707447683a9b7f4055627ffd55cebcc`, Status: 'FAILED' }]),
       '$.certificateAuthorities[0].Certificates[0].CertificateArn',
     ],
     [
@@ -183,20 +159,22 @@ describe('parseAccountFile', () => {
     ['a misspelt account Simulation field', (f) => Object.assign(f, { Simulation: { Fault: {} } }), '$.Simulation.Fault'],
     ['a fault rate above 1', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 2, Kinds: ['timeout'], Seed: 1 } } }), '$.Simulation.Faults.Rate'],
     ['faults without kinds', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: [], Seed: 1 } } }), '$.Simulation.Faults.Kinds'],
-    ['an unknown fault kind', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout', 'SlowDown'], Seed: 1 } } }), '$.Simulation.Faults.Kinds[1]'],
-    ['faults without a seed', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout'] } } }), '$.Simulation.Faults.Seed'],
-    ['faults for a service that is not simulated', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout'], Seed: 1, Services: ['DynamoDB'] } } }), '$.Simulation.Faults.Services[0]'],
     [
-      'a notification without a message',
-      (f) => (f.notifications = [{ PublishedAt: '2026-11-20T10:00:00Z' } as never]),
-      '$.notifications[0].Message',
+      'an unknown fault kind',
+      (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout', 'SlowDown'], Seed: 1 } } }),
+      '$.Simulation.Faults.Kinds[1]',
     ],
+    ['faults without a seed', (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout'] } } }), '$.Simulation.Faults.Seed'],
+    [
+      'faults for a service that is not simulated',
+      (f) => Object.assign(f, { Simulation: { Faults: { Rate: 0.1, Kinds: ['timeout'], Seed: 1, Services: ['DynamoDB'] } } }),
+      '$.Simulation.Faults.Services[0]',
+    ],
+    ['a notification without a message', (f) => (f.notifications = [{ PublishedAt: '2026-11-20T10:00:00Z' } as never]), '$.notifications[0].Message'],
   ])('rejects %s, naming %s', (_case, edit, path) => {
     const file = base();
     edit(file);
-    expect(() => parseAccountFile(file)).toThrow(
-      expect.objectContaining({ name: 'AccountFileError', path, message: expect.stringContaining(`${path}: `) }),
-    );
+    expect(() => parseAccountFile(file)).toThrow(expect.objectContaining({ name: 'AccountFileError', path, message: expect.stringContaining(`${path}: `) }));
   });
 
   it('names the valid fields when a field name is unknown, at every level', () => {

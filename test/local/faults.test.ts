@@ -30,7 +30,16 @@ import { bucketOf, CA_ARN, CRL_BUCKET, fixture, TestClock } from './helpers';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:pca-remediation-local-notifications';
 const NEW_POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${CRL_BUCKET}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+  Statement: [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: `arn:aws:s3:::${CRL_BUCKET}/*`,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
 });
 
 /** An account from the crl-missing-grant fixture, with real clients built as the local runner builds them. */
@@ -57,7 +66,11 @@ const CALLS: Array<[string, ServiceName, (clients: Clients) => Promise<{ $metada
 /** The error names each kind of fault reaches callers with, per service. */
 const FAULT_NAMES: Record<Exclude<FaultKind, 'timeout-after-apply'>, Record<string, string[]>> = {
   throttling: { S3: ['SlowDown'], 'ACM PCA': ['ThrottlingException'], SNS: ['ThrottledException'] },
-  server: { S3: ['InternalError', 'ServiceUnavailable'], 'ACM PCA': ['InternalFailure', 'ServiceUnavailable'], SNS: ['InternalErrorException', 'ServiceUnavailable'] },
+  server: {
+    S3: ['InternalError', 'ServiceUnavailable'],
+    'ACM PCA': ['InternalFailure', 'ServiceUnavailable'],
+    SNS: ['InternalErrorException', 'ServiceUnavailable'],
+  },
   timeout: { S3: ['TimeoutError'], 'ACM PCA': ['TimeoutError'], SNS: ['TimeoutError'] },
 };
 
@@ -92,23 +105,31 @@ describe("the SDK's own retries", () => {
     expect(sdkRetries(account.calls)).toBe(1);
   });
 
-  it.each(cases)('%s: a %s fault on every attempt: the SDK gives up after 3 attempts with the error, which is transient', async (_name, kind, service, call) => {
-    const clients = simulate({ rate: 1, kinds: [kind], seed: 1 });
-    const error = await call(clients).then(
-      () => expect.fail('the command resolved'),
-      (rejected: unknown) => rejected as Error & { $metadata: { attempts: number } },
-    );
-    expect(FAULT_NAMES[kind][service]).toContain(error.name);
-    expect(error.$metadata.attempts).toBe(SDK_MAX_ATTEMPTS);
-    expect(isTransientAwsError(error)).toBe(true);
-    expect(clients.account.calls).toHaveLength(SDK_MAX_ATTEMPTS);
-    expect(clients.account.calls.map((record) => record.fault)).toEqual([kind, kind, kind]);
-    expect(clients.account.calls.map((record) => record.attempt)).toEqual([undefined, 2, 3]);
-    expect(sdkRetries(clients.account.calls)).toBe(2);
-  });
+  it.each(cases)(
+    '%s: a %s fault on every attempt: the SDK gives up after 3 attempts with the error, which is transient',
+    async (_name, kind, service, call) => {
+      const clients = simulate({ rate: 1, kinds: [kind], seed: 1 });
+      const error = await call(clients).then(
+        () => expect.fail('the command resolved'),
+        (rejected: unknown) => rejected as Error & { $metadata: { attempts: number } },
+      );
+      expect(FAULT_NAMES[kind][service]).toContain(error.name);
+      expect(error.$metadata.attempts).toBe(SDK_MAX_ATTEMPTS);
+      expect(isTransientAwsError(error)).toBe(true);
+      expect(clients.account.calls).toHaveLength(SDK_MAX_ATTEMPTS);
+      expect(clients.account.calls.map((record) => record.fault)).toEqual([kind, kind, kind]);
+      expect(clients.account.calls.map((record) => record.attempt)).toEqual([undefined, 2, 3]);
+      expect(sdkRetries(clients.account.calls)).toBe(2);
+    },
+  );
 
   it.each<[string, (file: AccountFile) => void, (clients: Clients) => Promise<unknown>, string]>([
-    ['NoSuchBucketPolicy', (file) => (file.buckets[0]!.Policy = null), ({ s3 }) => s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET })), 'NoSuchBucketPolicy'],
+    [
+      'NoSuchBucketPolicy',
+      (file) => (file.buckets[0]!.Policy = null),
+      ({ s3 }) => s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET })),
+      'NoSuchBucketPolicy',
+    ],
     ['AccessDenied', () => {}, ({ s3 }) => s3.send(new GetBucketPolicyCommand({ Bucket: CRL_BUCKET, ExpectedBucketOwner: '444455556666' })), 'AccessDenied'],
     ['MalformedPolicy', () => {}, ({ s3 }) => s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: 'not json' })), 'MalformedPolicy'],
     [
@@ -195,7 +216,11 @@ describe('the fault plan', () => {
   it('faults only the services and operations it names', async () => {
     const clients = simulate({ rate: 1, kinds: ['throttling'], seed: 1, services: ['S3'], operations: ['PutBucketPolicy'] });
     for (const [, , call] of CALLS) await call(clients).catch(() => undefined);
-    expect(clients.account.calls.filter((record) => record.fault).map((record) => record.operation)).toEqual(['PutBucketPolicy', 'PutBucketPolicy', 'PutBucketPolicy']);
+    expect(clients.account.calls.filter((record) => record.fault).map((record) => record.operation)).toEqual([
+      'PutBucketPolicy',
+      'PutBucketPolicy',
+      'PutBucketPolicy',
+    ]);
     expect(clients.account.faults).toEqual({ throttling: 3, server: 0, timeout: 0, 'timeout-after-apply': 0 });
   });
 
@@ -241,9 +266,7 @@ describe('the fault plan', () => {
 
   it('rejects an account file whose Faults name an operation the account does not answer, naming the path', () => {
     const edit = (file: AccountFile) => (file.Simulation = { Faults: { Rate: 1, Kinds: ['timeout'], Seed: 1, Operations: ['PutObject'] } });
-    expect(() => simulate(undefined, edit)).toThrow(
-      expect.objectContaining({ name: 'AccountFileError', path: '$.Simulation.Faults.Operations[0]' }),
-    );
+    expect(() => simulate(undefined, edit)).toThrow(expect.objectContaining({ name: 'AccountFileError', path: '$.Simulation.Faults.Operations[0]' }));
   });
 });
 
@@ -330,13 +353,21 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
         expect(statementCount(after), `seed ${seed}: more than the grant was added`).toBe(statementCount(before) + 1);
       };
 
-      const inspection = await runStep(() => inspectBucket({ target }, lambdaContext('InspectCrlBucket')) as Promise<Inspection>, () => {
-        expect(bucketOf(account, CRL_BUCKET).Policy, `seed ${seed}: inspecting changed the policy`).toBe(before);
-      }, errors);
+      const inspection = await runStep(
+        () => inspectBucket({ target }, lambdaContext('InspectCrlBucket')) as Promise<Inspection>,
+        () => {
+          expect(bucketOf(account, CRL_BUCKET).Policy, `seed ${seed}: inspecting changed the policy`).toBe(before);
+        },
+        errors,
+      );
       if (inspection !== null) {
         expect(inspection.next, `seed ${seed}`).toBe('repair');
         const repair = await runStep(
-          () => repairBucket({ target, inspection, executionArn: `arn:aws:states:us-east-1:111122223333:execution:pca-remediation:faults-${seed}` }, lambdaContext('RepairCrlBucket')),
+          () =>
+            repairBucket(
+              { target, inspection, executionArn: `arn:aws:states:us-east-1:111122223333:execution:pca-remediation:faults-${seed}` },
+              lambdaContext('RepairCrlBucket'),
+            ),
           policyIsOldOrOldPlusGrant,
           errors,
         );

@@ -30,7 +30,13 @@ describe('the local execution history', () => {
     expect(history.map((entry) => entry.previousEventId)).toEqual(history.map((_, index) => index));
     expect(history[0]!.type).toBe('ExecutionStarted');
     expect(history.at(-1)!.type).toBe('ExecutionSucceeded');
-    expect(history.slice(1, 6).map((entry) => entry.type)).toEqual(['TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited']);
+    expect(history.slice(1, 6).map((entry) => entry.type)).toEqual([
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+    ]);
   });
 
   it('shows each retry as a failed attempt, then the next one scheduled after the delay Step Functions would wait', async () => {

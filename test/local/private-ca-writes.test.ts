@@ -1,7 +1,4 @@
-import {
-  CreateCertificateAuthorityAuditReportCommand,
-  DescribeCertificateAuthorityAuditReportCommand,
-} from '@aws-sdk/client-acm-pca';
+import { CreateCertificateAuthorityAuditReportCommand, DescribeCertificateAuthorityAuditReportCommand } from '@aws-sdk/client-acm-pca';
 import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -87,14 +84,18 @@ describe('CRL retries every 15 minutes after the failure', () => {
 
 describe('whether Private CA can write the CRL', () => {
   type Edit = (bucket: BucketEntry, file: AccountFile) => void;
-  const acl = (value: 'PUBLIC_READ' | 'BUCKET_OWNER_FULL_CONTROL'): Edit => (_bucket, file) => {
-    file.certificateAuthorities[0]!.RevocationConfiguration!.CrlConfiguration!.S3ObjectAcl = value;
-  };
-  const kms = (KMSMasterKeyID?: string): Edit => (bucket) => {
-    bucket.ServerSideEncryptionConfiguration = {
-      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...(KMSMasterKeyID ? { KMSMasterKeyID } : {}) } }],
+  const acl =
+    (value: 'PUBLIC_READ' | 'BUCKET_OWNER_FULL_CONTROL'): Edit =>
+    (_bucket, file) => {
+      file.certificateAuthorities[0]!.RevocationConfiguration!.CrlConfiguration!.S3ObjectAcl = value;
     };
-  };
+  const kms =
+    (KMSMasterKeyID?: string): Edit =>
+    (bucket) => {
+      bucket.ServerSideEncryptionConfiguration = {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...(KMSMasterKeyID ? { KMSMasterKeyID } : {}) } }],
+      };
+    };
   const denyOutsideOrganization: Edit = (bucket) => {
     const policy = JSON.parse(bucket.Policy as string) as { Statement: unknown[] };
     policy.Statement.push({
@@ -216,9 +217,17 @@ describe('the simulated Private CA judges its writes with an evaluator that is n
     ['no policy', null, false],
     ['the grant for another CA', JSON.parse(pcaGrantPolicy(CRL_BUCKET, CA_ARN.replace(/.{4}$/, '9999'))), false],
     ['a Deny of insecure transport (does not match Private CA)', deny({ Bool: { 'aws:SecureTransport': 'false' } }), true],
-    ['a Deny of every other account (StringNotEquals aws:SourceAccount, own account)', deny({ StringNotEquals: { 'aws:SourceAccount': '111122223333' } }), true],
+    [
+      'a Deny of every other account (StringNotEquals aws:SourceAccount, own account)',
+      deny({ StringNotEquals: { 'aws:SourceAccount': '111122223333' } }),
+      true,
+    ],
     ['a Deny of every other account, written for another account', deny({ StringNotEquals: { 'aws:SourceAccount': '444455556666' } }), false],
-    ['a Deny of objects written without bucket-owner-full-control, CA sends it', deny({ StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } }), true],
+    [
+      'a Deny of objects written without bucket-owner-full-control, CA sends it',
+      deny({ StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } }),
+      true,
+    ],
     ['a Deny after a date already past', deny({ DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }), false],
     ['a Deny of every service principal', deny({ Bool: { 'aws:PrincipalIsAWSService': 'true' } }), false],
   ])('%s: allowed %s', (_name, policy, allowed) => {

@@ -24,7 +24,12 @@ function scenario(id: string) {
 
 async function runScenario(id: string): Promise<LocalRun> {
   const entry = scenario(id);
-  return runLocal({ event: json(entry.event), account: json(entry.account), params: { mode: entry.mode ?? 'apply' }, ...(entry.approver ? { approver: entry.approver } : {}) });
+  return runLocal({
+    event: json(entry.event),
+    account: json(entry.account),
+    params: { mode: entry.mode ?? 'apply' },
+    ...(entry.approver ? { approver: entry.approver } : {}),
+  });
 }
 
 function statements(file: AccountFile, bucket: string): Array<Record<string, unknown>> {
@@ -45,12 +50,21 @@ describe('runLocal: the report `npm run local --json` prints', () => {
     expect(Object.keys(report).sort()).toEqual(['account', 'calls', 'executionArn', 'history', 'outcome', 'states', 'status']);
     // The history table: the event claimed and completed, unless it was rejected (nothing claimed).
     const claimed = report.outcome?.status !== 'REJECTED';
-    expect(report.history).toEqual(claimed ? [expect.objectContaining({ pk: `EVENT#${report.outcome?.eventId}`, status: report.outcome?.status, executionArn: report.executionArn })] : []);
+    expect(report.history).toEqual(
+      claimed ? [expect.objectContaining({ pk: `EVENT#${report.outcome?.eventId}`, status: report.outcome?.status, executionArn: report.executionArn })] : [],
+    );
     expect(report.status).toBe(scenario(id).expect.executionStatus);
     expect(report.outcome?.status).toBe(scenario(id).expect.status);
     expect(report.states[0]).toMatchObject({ name: 'ClassifyEvent', type: 'Task', attempts: 1, error: null });
     expect(report.states.map((state) => state.name)).toEqual(run.view.states.map((state) => state.name));
-    for (const call of report.calls) expect(call).toEqual({ service: expect.stringMatching(/^(S3|ACM PCA|SNS)$/), operation: expect.stringMatching(/^[A-Z][A-Za-z0-9]+$/), input: expect.any(Object), error: expect.toSatisfy((error) => error === null || typeof error === 'string'), at: expect.any(String) });
+    for (const call of report.calls)
+      expect(call).toEqual({
+        service: expect.stringMatching(/^(S3|ACM PCA|SNS)$/),
+        operation: expect.stringMatching(/^[A-Z][A-Za-z0-9]+$/),
+        input: expect.any(Object),
+        error: expect.toSatisfy((error) => error === null || typeof error === 'string'),
+        at: expect.any(String),
+      });
     expect(parseAccountFile(report.account)).toEqual(report.account);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
@@ -71,22 +85,41 @@ describe('runLocal: the report `npm run local --json` prints', () => {
   it('switches only the CRL object ACL of a PUBLIC_READ CA, and adds the grant', async () => {
     const run = await runScenario('crl-public-read-acls-disabled');
     const ca = (file: AccountFile) => file.certificateAuthorities[0]!.RevocationConfiguration!;
-    expect(ca(run.report.account)).toEqual({ ...ca(run.before), CrlConfiguration: { ...ca(run.before).CrlConfiguration, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' } });
-    expect(statements(run.report.account, 'pca-crl-111122223333')).toEqual([...statements(run.before, 'pca-crl-111122223333'), documentedGrant('pca-crl-111122223333')]);
-    expect(accountChanges(run.before, run.report.account).map((change) => change.what.replace(/ \(.*$/, '')).sort()).toEqual(['RevocationConfiguration changed', 'bucket policy changed', 'object crl/11223344-1234-1122-2233-112233445566.crl rewritten']);
+    expect(ca(run.report.account)).toEqual({
+      ...ca(run.before),
+      CrlConfiguration: { ...ca(run.before).CrlConfiguration, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' },
+    });
+    expect(statements(run.report.account, 'pca-crl-111122223333')).toEqual([
+      ...statements(run.before, 'pca-crl-111122223333'),
+      documentedGrant('pca-crl-111122223333'),
+    ]);
+    expect(
+      accountChanges(run.before, run.report.account)
+        .map((change) => change.what.replace(/ \(.*$/, ''))
+        .sort(),
+    ).toEqual(['RevocationConfiguration changed', 'bucket policy changed', 'object crl/11223344-1234-1122-2233-112233445566.crl rewritten']);
   });
 
   it('repairs the audit bucket and re-requests the report, which Private CA then writes', async () => {
     const run = await runScenario('audit-report-repaired');
     expect(statements(run.report.account, 'pca-audit-111122223333')).toEqual([documentedGrant('pca-audit-111122223333')]);
     const changes = accountChanges(run.before, run.report.account).map((change) => change.what);
-    expect(changes).toEqual(['bucket policy created', expect.stringMatching(/^object audit-report\/11223344-1234-1122-2233-112233445566\/.+\.json written/), expect.stringMatching(/^audit report .+ requested \(SUCCESS\)$/)]);
+    expect(changes).toEqual([
+      'bucket policy created',
+      expect.stringMatching(/^object audit-report\/11223344-1234-1122-2233-112233445566\/.+\.json written/),
+      expect.stringMatching(/^audit report .+ requested \(SUCCESS\)$/),
+    ]);
   });
 
-  it.each([['crl-missing-grant-dry-run'], ['crl-explicit-deny'], ['certificate-issuance'], ['ca-creation']])('%s: writes nothing; the only change is the notification', async (id) => {
-    const run = await runScenario(id);
-    expect(accountChanges(run.before, run.report.account)).toEqual([{ resource: 'SNS', what: expect.stringMatching(/^notification sent: \[pca-remediation\] /) }]);
-  });
+  it.each([['crl-missing-grant-dry-run'], ['crl-explicit-deny'], ['certificate-issuance'], ['ca-creation']])(
+    '%s: writes nothing; the only change is the notification',
+    async (id) => {
+      const run = await runScenario(id);
+      expect(accountChanges(run.before, run.report.account)).toEqual([
+        { resource: 'SNS', what: expect.stringMatching(/^notification sent: \[pca-remediation\] /) },
+      ]);
+    },
+  );
 
   it('for a rejected event calls nothing and changes nothing', async () => {
     const run = await runScenario('malformed-event');
@@ -96,7 +129,9 @@ describe('runLocal: the report `npm run local --json` prints', () => {
 
   it('lets Private CA recover by itself and changes nothing but the CRL Private CA writes', async () => {
     const run = await runScenario('crl-internal-recovers');
-    expect(accountChanges(run.before, run.report.account)).toEqual([{ resource: 's3://pca-crl-111122223333', what: expect.stringMatching(/^object crl\/11223344-1234-1122-2233-112233445566\.crl rewritten/) }]);
+    expect(accountChanges(run.before, run.report.account)).toEqual([
+      { resource: 's3://pca-crl-111122223333', what: expect.stringMatching(/^object crl\/11223344-1234-1122-2233-112233445566\.crl rewritten/) },
+    ]);
     expect(run.report.states.find((state) => state.name === 'CheckCrlRepublished')).toMatchObject({ attempts: expect.any(Number), error: null });
     const check = run.report.states.find((state) => state.name === 'CheckCrlRepublished')!;
     expect(check.retries).toHaveLength(check.attempts - 1);
@@ -113,14 +148,14 @@ describe('runLocal: the report `npm run local --json` prints', () => {
 });
 
 describe('the default account for an event', () => {
-  it('is the example account of the event\'s kind', () => {
+  it("is the example account of the event's kind", () => {
     const { file, kind, source } = defaultAccountFor(json('events/crl-s3-permission-failure.json'));
     expect(kind).toBe('CRL_S3_PERMISSION');
     expect(source).toBe('events/accounts/crl-missing-grant.json (the example for CRL_S3_PERMISSION)');
     expect(file).toEqual(parseAccountFile(json('events/accounts/crl-missing-grant.json')));
   });
 
-  it('moves to the event\'s account, region and CA, so a user\'s own event runs without an account file', async () => {
+  it("moves to the event's account, region and CA, so a user's own event runs without an account file", async () => {
     const mine = JSON.parse(
       readFileSync(new URL('events/crl-s3-permission-failure.json', root), 'utf8')
         .replaceAll('111122223333', '444455556666')
@@ -131,7 +166,12 @@ describe('the default account for an event', () => {
     expect(run.report.outcome?.status).toBe('REMEDIATED');
     expect(run.report.executionArn).toMatch(/^arn:aws:states:eu-west-1:444455556666:execution:/);
     const grant = statements(run.report.account, 'pca-crl-444455556666').at(-1)!;
-    expect(grant.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '444455556666', 'aws:SourceArn': 'arn:aws:acm-pca:eu-west-1:444455556666:certificate-authority/99998888-7777-6666-5555-444433332222' } });
+    expect(grant.Condition).toEqual({
+      StringEquals: {
+        'aws:SourceAccount': '444455556666',
+        'aws:SourceArn': 'arn:aws:acm-pca:eu-west-1:444455556666:certificate-authority/99998888-7777-6666-5555-444433332222',
+      },
+    });
   });
 
   it('is an empty account for an event that will be rejected', () => {
@@ -143,9 +183,13 @@ describe('the default account for an event', () => {
 
 describe('bad input', () => {
   it('names a parameter with a bad value, as the deployment would', () => {
-    expect(() => parameterEnvironment({ mode: 'maybe' }, '')).toThrow(new LocalInputError('parameter mode: must be "apply", "dry-run" or "approve", not "maybe"'));
+    expect(() => parameterEnvironment({ mode: 'maybe' }, '')).toThrow(
+      new LocalInputError('parameter mode: must be "apply", "dry-run" or "approve", not "maybe"'),
+    );
     expect(() => parameterEnvironment({ allowCaUpdates: 'yes' }, '')).toThrow(/^parameter allowCaUpdates: must be "true" or "false"/);
-    expect(() => parameterEnvironment({ allowedBuckets: 'Not_A_Bucket' }, '')).toThrow(/parameter allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/);
+    expect(() => parameterEnvironment({ allowedBuckets: 'Not_A_Bucket' }, '')).toThrow(
+      /parameter allowedBuckets: "Not_A_Bucket" is not a valid S3 bucket name/,
+    );
     expect(() => parameterEnvironment({ crlRecoveryWindowMinutes: '0' }, '')).toThrow(/parameter crlRecoveryWindowMinutes: must be a positive whole number/);
   });
 
@@ -157,6 +201,8 @@ describe('bad input', () => {
   it('names the JSON path of a bad account file and runs nothing', async () => {
     const file = json('events/accounts/crl-missing-grant.json');
     file.buckets[0].PublicAccessBlockConfiguration.BlockPublicAcls = 'yes';
-    await expect(runLocal({ event: json('events/crl-s3-permission-failure.json'), account: file })).rejects.toThrow(/\$\.buckets\[0\]\.PublicAccessBlockConfiguration\.BlockPublicAcls/);
+    await expect(runLocal({ event: json('events/crl-s3-permission-failure.json'), account: file })).rejects.toThrow(
+      /\$\.buckets\[0\]\.PublicAccessBlockConfiguration\.BlockPublicAcls/,
+    );
   });
 });

@@ -13,7 +13,13 @@ const ARN = `arn:aws:s3:::${CRL_BUCKET}`;
 const NOW = '2026-11-20T10:05:00Z';
 type Json = Record<string, unknown>;
 
-const statement = (fields: Json = {}): Json => ({ Effect: 'Allow', Principal: { Service: 'acm-pca.amazonaws.com' }, Action: 's3:PutObject', Resource: `${ARN}/*`, ...fields });
+const statement = (fields: Json = {}): Json => ({
+  Effect: 'Allow',
+  Principal: { Service: 'acm-pca.amazonaws.com' },
+  Action: 's3:PutObject',
+  Resource: `${ARN}/*`,
+  ...fields,
+});
 const without = (field: string, fields: Json = {}): Json => {
   const s = statement(fields);
   delete s[field];
@@ -39,12 +45,26 @@ describe('PutBucketPolicy accepts what S3 accepts', () => {
     ['the action "*" and wildcards', policy([statement({ Action: ['*', 's3:Put*', 's3:PutObjec?'] })])],
     ['Principal "*"', policy([statement({ Principal: '*' })])],
     ['Principal {"AWS": "*"}', policy([statement({ Principal: { AWS: '*' } })])],
-    ['Principal of several kinds and lists', policy([statement({ Principal: { AWS: ['arn:aws:iam::111122223333:root', '444455556666'], Service: ['acm-pca.amazonaws.com'], CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' } })])],
+    [
+      'Principal of several kinds and lists',
+      policy([
+        statement({
+          Principal: {
+            AWS: ['arn:aws:iam::111122223333:root', '444455556666'],
+            Service: ['acm-pca.amazonaws.com'],
+            CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
+          },
+        }),
+      ]),
+    ],
     ['NotPrincipal', policy([without('Principal', { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/Admin' } })])],
     ['NotAction', policy([without('Action', { Effect: 'Deny', NotAction: ['s3:Get*', 's3:List*'] })])],
     ['NotResource', policy([without('Resource', { Effect: 'Deny', Principal: '*', NotResource: [`${ARN}/public/*`] })])],
     ['Resource "*" and a wildcard bucket', policy([statement({ Resource: ['*', 'arn:aws:s3:::pca-crl-*/*'] })])],
-    ['a Condition block', policy([statement({ Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, Bool: { 'aws:SecureTransport': 'true' } } })])],
+    [
+      'a Condition block',
+      policy([statement({ Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, Bool: { 'aws:SecureTransport': 'true' } } })]),
+    ],
     ['statements without Sid and with repeated Sids', policy([statement(), statement({ Sid: 'A' }), statement({ Sid: 'A' })])],
   ])('%s', async (_case, text) => {
     const { s3, account: simulated } = account();

@@ -17,7 +17,10 @@ function readJson(path: string): unknown {
 
 /** Run a scenario's event against its account file, in its mode. */
 function run(scenario: Scenario) {
-  return runScenario(readJson(scenario.event), readJson(scenario.account), { env: { MODE: scenario.mode ?? 'apply' }, ...(scenario.approver ? { approver: scenario.approver } : {}) });
+  return runScenario(readJson(scenario.event), readJson(scenario.account), {
+    env: { MODE: scenario.mode ?? 'apply' },
+    ...(scenario.approver ? { approver: scenario.approver } : {}),
+  });
 }
 
 describe('the demo scenarios', () => {
@@ -49,7 +52,9 @@ describe('the demo scenarios', () => {
   });
 
   // audit-report-fails-again repairs the bucket and the report still fails; crl-account-block-public-access adds the grant and Private CA still cannot write.
-  const unremediated = SCENARIOS.filter((scenario) => scenario.expect.status !== 'REMEDIATED' && scenario.id !== 'audit-report-fails-again' && scenario.id !== 'crl-account-block-public-access');
+  const unremediated = SCENARIOS.filter(
+    (scenario) => scenario.expect.status !== 'REMEDIATED' && scenario.id !== 'audit-report-fails-again' && scenario.id !== 'crl-account-block-public-access',
+  );
 
   it.each(unremediated)('$id changes neither a bucket policy nor the CA', async (scenario) => {
     // Act

@@ -22,7 +22,10 @@ describe('requestHandler', () => {
 
   it('reads what the SDK put on the wire, and the SDK reads its answers back into its own shapes and error names', async () => {
     const { account, s3, pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
-    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({
+      name: 'NoSuchBucket',
+      $metadata: { httpStatusCode: 404 },
+    });
     const described = await pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }));
     // awsJson carries timestamps as epoch seconds: the SDK's parser makes Dates of them again.
     expect(described.CertificateAuthority?.CreatedAt).toBeInstanceOf(Date);
@@ -39,8 +42,11 @@ describe('requestHandler', () => {
 describe('operations that are not modelled', () => {
   it.each([
     ['S3 DeleteBucket', (c: ReturnType<typeof simulate>) => c.s3.send(new DeleteBucketCommand({ Bucket: CRL_BUCKET }))],
-    ['ACM PCA RevokeCertificate', (c: ReturnType<typeof simulate>) =>
-      c.pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateSerial: '01', RevocationReason: 'KEY_COMPROMISE' }))],
+    [
+      'ACM PCA RevokeCertificate',
+      (c: ReturnType<typeof simulate>) =>
+        c.pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: CA_ARN, CertificateSerial: '01', RevocationReason: 'KEY_COMPROMISE' })),
+    ],
     ['SNS CreateTopic', (c: ReturnType<typeof simulate>) => c.sns.send(new CreateTopicCommand({ Name: 'x' }))],
   ])('%s rejects with NotModelled and is recorded as such', async (_case, call) => {
     const setup = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');

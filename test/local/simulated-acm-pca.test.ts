@@ -38,10 +38,14 @@ describe('DescribeCertificateAuthority', () => {
   });
 
   it('gives FailureReason for a CA whose creation failed', async () => {
-    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => {
-      ca.Status = 'FAILED';
-      ca.FailureReason = 'REQUEST_TIMED_OUT';
-    }));
+    const { pca } = simulate(
+      'crl-missing-grant',
+      '2026-11-20T10:05:00Z',
+      editCa((ca) => {
+        ca.Status = 'FAILED';
+        ca.FailureReason = 'REQUEST_TIMED_OUT';
+      }),
+    );
     await expect(pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN }))).resolves.toMatchObject({
       CertificateAuthority: { Status: 'FAILED', FailureReason: 'REQUEST_TIMED_OUT' },
     });
@@ -66,7 +70,8 @@ describe('ListCertificateAuthorities', () => {
   const withCas = (count: number) =>
     simulate('crl-missing-grant', '2026-11-20T10:05:00Z', (file) => {
       const [first] = file.certificateAuthorities;
-      for (let index = 1; index <= count; index += 1) file.certificateAuthorities.push({ ...structuredClone(first!), Arn: caArn(index), Status: index % 2 ? 'ACTIVE' : 'DISABLED' });
+      for (let index = 1; index <= count; index += 1)
+        file.certificateAuthorities.push({ ...structuredClone(first!), Arn: caArn(index), Status: index % 2 ? 'ACTIVE' : 'DISABLED' });
     });
 
   async function listAll(pca: ReturnType<typeof simulate>['pca'], input: { MaxResults?: number; ResourceOwner?: 'SELF' | 'OTHER_ACCOUNTS' } = {}) {
@@ -99,14 +104,14 @@ describe('ListCertificateAuthorities', () => {
     ['MaxResults 1000: still at most 100 a page', { MaxResults: 1000 }, [100, 100, 51]],
     ['MaxResults 120', { MaxResults: 120 }, [100, 100, 51]],
     ['MaxResults 60', { MaxResults: 60 }, [60, 60, 60, 60, 11]],
-  ])('pages through all of the account\'s own CAs in order with NextToken (%s)', async (_case, input, pages) => {
+  ])("pages through all of the account's own CAs in order with NextToken (%s)", async (_case, input, pages) => {
     const { pca } = withCas(250);
     const listed = await listAll(pca, input);
     expect(listed.pages).toEqual(pages);
     expect(listed.arns).toEqual([CA_ARN, ...Array.from({ length: 250 }, (_, index) => caArn(index + 1))]);
   });
 
-  it('lists the account\'s own CAs for ResourceOwner SELF, and none shared by other accounts (the file has none)', async () => {
+  it("lists the account's own CAs for ResourceOwner SELF, and none shared by other accounts (the file has none)", async () => {
     const { pca } = withCas(2);
     await expect(listAll(pca, { ResourceOwner: 'SELF' })).resolves.toEqual({ pages: [3], arns: [CA_ARN, caArn(1), caArn(2)] });
     await expect(listAll(pca, { ResourceOwner: 'OTHER_ACCOUNTS' })).resolves.toEqual({ pages: [0], arns: [] });
@@ -129,7 +134,11 @@ describe('UpdateCertificateAuthority', () => {
   };
 
   it('replaces the RevocationConfiguration as given', async () => {
-    const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: false })));
+    const { pca, account } = simulate(
+      'crl-missing-grant',
+      '2026-11-20T10:05:00Z',
+      editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: false })),
+    );
     await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }));
     expect(caOf(account).RevocationConfiguration).toEqual(publicRead);
   });
@@ -137,7 +146,11 @@ describe('UpdateCertificateAuthority', () => {
   it.each(['CREATING', 'PENDING_CERTIFICATE', 'FAILED', 'DELETED', 'EXPIRED'] as const)(
     'rejects a CA in status %s with InvalidStateException and changes nothing',
     async (status) => {
-      const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Status = status)));
+      const { pca, account } = simulate(
+        'crl-missing-grant',
+        '2026-11-20T10:05:00Z',
+        editCa((ca) => (ca.Status = status)),
+      );
       const before = account.toAccountFile();
       await expect(
         pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
@@ -159,17 +172,22 @@ describe('UpdateCertificateAuthority', () => {
     ).rejects.toMatchObject({ name: 'InvalidArgsException', message: expect.stringContaining('S3ObjectAcl') });
     expect(caOf(account).RevocationConfiguration).toEqual(before);
   });
-
 });
 
 describe('UpdateCertificateAuthority tests the CRL bucket, as the API reference documents', () => {
-  const publicRead: RevocationConfiguration = { CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: CRL_BUCKET, S3ObjectAcl: 'PUBLIC_READ' } };
-  const ownerFullControl = { CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: CRL_BUCKET, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' as const } };
+  const publicRead: RevocationConfiguration = {
+    CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: CRL_BUCKET, S3ObjectAcl: 'PUBLIC_READ' },
+  };
+  const ownerFullControl = {
+    CrlConfiguration: { Enabled: true, ExpirationInDays: 7, S3BucketName: CRL_BUCKET, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' as const },
+  };
 
   it('by default refuses a CRL bucket Private CA could not write to (InvalidArgsException), and changes nothing', async () => {
     const { pca, account } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z');
     const before = account.toAccountFile();
-    await expect(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }))).rejects.toMatchObject({
+    await expect(
+      pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
+    ).rejects.toMatchObject({
       name: 'InvalidArgsException',
       message: expect.stringContaining('BlockPublicAcls'),
     });
@@ -188,10 +206,15 @@ describe('UpdateCertificateAuthority tests the CRL bucket, as the API reference 
   });
 
   it('refuses a caller whose role may not write to the bucket, naming it', async () => {
-    const account = new SimulatedAccount(fixture('crl-missing-grant'), { now: () => new Date('2026-11-20T10:05:00Z'), caller: repairRoleCaller('some-other-bucket') });
+    const account = new SimulatedAccount(fixture('crl-missing-grant'), {
+      now: () => new Date('2026-11-20T10:05:00Z'),
+      caller: repairRoleCaller('some-other-bucket'),
+    });
     const { pca, s3 } = attachedClients(account);
     await s3.send(new PutBucketPolicyCommand({ Bucket: CRL_BUCKET, Policy: pcaGrantPolicy() }));
-    await expect(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: ownerFullControl }))).rejects.toMatchObject({
+    await expect(
+      pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: ownerFullControl })),
+    ).rejects.toMatchObject({
       name: 'InvalidArgsException',
       message: expect.stringContaining('The caller (RepairRole) does not have permission to write to the S3 bucket'),
     });
@@ -201,16 +224,32 @@ describe('UpdateCertificateAuthority tests the CRL bucket, as the API reference 
     ['any bucket of the account (allowedBuckets empty)', '', true],
     ['the CRL bucket among the allowed buckets', `other-bucket,${CRL_BUCKET}`, true],
     ['only other buckets', 'other-bucket', false],
-  ])("RepairRole as deploy/iam-roles.cjs writes it, for %s: may write the test object: %s", (_case, allowedBuckets, expected) => {
+  ])('RepairRole as deploy/iam-roles.cjs writes it, for %s: may write the test object: %s', (_case, allowedBuckets, expected) => {
     const caller = repairRoleCaller(allowedBuckets);
-    expect(caller.canPutObject({ name: CRL_BUCKET, owner: '111122223333', partition: 'aws' }, 'acm-pca-permission-test-key', { account: '111122223333', region: 'us-east-1' })).toBe(expected);
+    expect(
+      caller.canPutObject({ name: CRL_BUCKET, owner: '111122223333', partition: 'aws' }, 'acm-pca-permission-test-key', {
+        account: '111122223333',
+        region: 'us-east-1',
+      }),
+    ).toBe(expected);
     // Never a bucket of another account (s3:ResourceAccount).
-    expect(caller.canPutObject({ name: CRL_BUCKET, owner: '444455556666', partition: 'aws' }, 'acm-pca-permission-test-key', { account: '111122223333', region: 'us-east-1' })).toBe(false);
+    expect(
+      caller.canPutObject({ name: CRL_BUCKET, owner: '444455556666', partition: 'aws' }, 'acm-pca-permission-test-key', {
+        account: '111122223333',
+        region: 'us-east-1',
+      }),
+    ).toBe(false);
   });
 
   it('can be turned off per CA (Simulation.UpdateTestsBucketWrite: false)', async () => {
-    const { pca } = simulate('crl-missing-grant', '2026-11-20T10:05:00Z', editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: false })));
-    await expect(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead }))).resolves.toBeDefined();
+    const { pca } = simulate(
+      'crl-missing-grant',
+      '2026-11-20T10:05:00Z',
+      editCa((ca) => (ca.Simulation = { UpdateTestsBucketWrite: false })),
+    );
+    await expect(
+      pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: publicRead })),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -234,30 +273,26 @@ describe('CreateCertificateAuthorityAuditReport', () => {
     ['29 minutes 59 seconds', '2026-11-20T10:28:59Z', 'RequestInProgressException'],
   ])('rejects a second request %s after the last with %s', async (_gap, now, name) => {
     const { pca } = simulate('audit-report-failed', now);
-    await expect(
-      pca.send(requestReport('JSON')),
-    ).rejects.toMatchObject({ name });
+    await expect(pca.send(requestReport('JSON'))).rejects.toMatchObject({ name });
   });
 
   it('accepts a request exactly 30 minutes after the last', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T10:29:00Z');
-    await expect(
-      pca.send(requestReport('JSON')),
-    ).resolves.toHaveProperty('AuditReportId');
+    await expect(pca.send(requestReport('JSON'))).resolves.toHaveProperty('AuditReportId');
   });
 
   it('rejects a CA that is not ACTIVE or DISABLED with InvalidStateException', async () => {
-    const { pca } = simulate('audit-report-failed', '2026-11-20T11:00:00Z', editCa((ca) => (ca.Status = 'PENDING_CERTIFICATE')));
-    await expect(
-      pca.send(requestReport('JSON')),
-    ).rejects.toMatchObject({ name: 'InvalidStateException' });
+    const { pca } = simulate(
+      'audit-report-failed',
+      '2026-11-20T11:00:00Z',
+      editCa((ca) => (ca.Status = 'PENDING_CERTIFICATE')),
+    );
+    await expect(pca.send(requestReport('JSON'))).rejects.toMatchObject({ name: 'InvalidStateException' });
   });
 
   it('rejects an unknown report format with InvalidArgsException', async () => {
     const { pca } = simulate('audit-report-failed', '2026-11-20T11:00:00Z');
-    await expect(
-      pca.send(requestReport('XML' as never)),
-    ).rejects.toMatchObject({ name: 'InvalidArgsException' });
+    await expect(pca.send(requestReport('XML' as never))).rejects.toMatchObject({ name: 'InvalidArgsException' });
   });
 });
 
@@ -279,10 +314,14 @@ describe('DescribeCertificateAuthorityAuditReport', () => {
 
 describe('GetCertificate', () => {
   function withCertificate(status: 'ISSUED' | 'FAILED' | 'PENDING') {
-    return simulate('crl-internal-failure', '2026-11-20T10:05:00Z', editCa((ca) => {
-      const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
-      ca.Certificates = [{ CertificateArn: CERTIFICATE_ARN, Status: status, Certificate: pem('MIIB'), CertificateChain: pem('MIIC') }];
-    }));
+    return simulate(
+      'crl-internal-failure',
+      '2026-11-20T10:05:00Z',
+      editCa((ca) => {
+        const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
+        ca.Certificates = [{ CertificateArn: CERTIFICATE_ARN, Status: status, Certificate: pem('MIIB'), CertificateChain: pem('MIIC') }];
+      }),
+    );
   }
 
   it('returns the certificate and its chain once issued', async () => {

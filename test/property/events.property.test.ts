@@ -41,7 +41,17 @@ function expectRejected(target: Target, invalid: Pick<InvalidEvent, 'expect' | '
 
 describe('classifyEvent on generated events', () => {
   it.each(FAILURE_SAMPLES.map((sample) => [sample.file, sample] as const))('classifies the sample %s once its placeholders are filled in', (_file, sample) => {
-    const who = { partition: 'aws', region: 'eu-west-3', account: '123456789012', caId: '0f0e0d0c-0b0a-4909-8807-060504030201', caArn: 'arn:aws:acm-pca:eu-west-3:123456789012:certificate-authority/0f0e0d0c-0b0a-4909-8807-060504030201', id: 'e', time: '2026-11-20T10:00:00Z', certificateId: '0123456789abcdef0123456789abcdef', reportId: '0f0e0d0c-0b0a-4909-8807-060504030202' } as const;
+    const who = {
+      partition: 'aws',
+      region: 'eu-west-3',
+      account: '123456789012',
+      caId: '0f0e0d0c-0b0a-4909-8807-060504030201',
+      caArn: 'arn:aws:acm-pca:eu-west-3:123456789012:certificate-authority/0f0e0d0c-0b0a-4909-8807-060504030201',
+      id: 'e',
+      time: '2026-11-20T10:00:00Z',
+      certificateId: '0123456789abcdef0123456789abcdef',
+      reportId: '0f0e0d0c-0b0a-4909-8807-060504030202',
+    } as const;
     expect(classifyEvent(withIdentity(sample.event, sample.kind, who))).toMatchObject({ kind: sample.kind, account: who.account, region: who.region });
   });
 
@@ -120,16 +130,19 @@ describe('the workflow on invalid events', () => {
     await fc.assert(
       // Not false, 0, "" or null as the whole input: the local engine (aws-local-stepfunctions,
       // whose JSONPath gives undefined for `$` of a falsy input) fails before ClassifyEvent runs.
-      fc.asyncProperty(invalidEvent.filter((invalid) => Boolean(invalid.event)), async (invalid) => {
-        const run = await runScenario(invalid.event, structuredClone(file), { history });
-        const rejection = classifyEvent(invalid.event).rejection!;
-        expect(run.execution.status).toBe('SUCCEEDED');
-        expect(run.outcome.status).toBe('REJECTED');
-        expect(run.outcome.message).toContain(rejection);
-        expect(run.outcome.message).toMatch(invalid.expect);
-        expect(run.mutatingCalls).toEqual([]);
-        expect(run.simulation.calls).toEqual([]);
-      }),
+      fc.asyncProperty(
+        invalidEvent.filter((invalid) => Boolean(invalid.event)),
+        async (invalid) => {
+          const run = await runScenario(invalid.event, structuredClone(file), { history });
+          const rejection = classifyEvent(invalid.event).rejection!;
+          expect(run.execution.status).toBe('SUCCEEDED');
+          expect(run.outcome.status).toBe('REJECTED');
+          expect(run.outcome.message).toContain(rejection);
+          expect(run.outcome.message).toMatch(invalid.expect);
+          expect(run.mutatingCalls).toEqual([]);
+          expect(run.simulation.calls).toEqual([]);
+        },
+      ),
       { numRuns: WORKFLOW_EVENT_RUNS, seed: EVENT_SEED },
     );
     // A rejected event is never claimed in the history table.

@@ -61,7 +61,16 @@ const ABSENT = [
 ].map((key) => key.toLowerCase());
 const ABSENT_PREFIXES = ['aws:principaltag/'];
 /** Keys this module sets from the request itself. */
-const FIXED = ['aws:PrincipalServiceName', 'aws:PrincipalIsAWSService', 'aws:SourceAccount', 'aws:SourceArn', 'aws:SecureTransport', 's3:x-amz-acl', 'aws:ResourceAccount', 's3:ResourceAccount'].map((key) => key.toLowerCase());
+const FIXED = [
+  'aws:PrincipalServiceName',
+  'aws:PrincipalIsAWSService',
+  'aws:SourceAccount',
+  'aws:SourceArn',
+  'aws:SecureTransport',
+  's3:x-amz-acl',
+  'aws:ResourceAccount',
+  's3:ResourceAccount',
+].map((key) => key.toLowerCase());
 
 /** The context every world shares: what the request sets. */
 function fixedContext(req: PcaWriteRequest): World {
@@ -121,7 +130,7 @@ export function worldArb(req: PcaWriteRequest, policy: unknown, other: { account
     present.add('aws:resourceaccount').add('s3:resourceaccount');
   }
   for (const [name, { key, values }] of wanted) {
-    if ((FIXED.includes(name) && !(present.has(name))) || ABSENT.includes(name) || ABSENT_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    if ((FIXED.includes(name) && !present.has(name)) || ABSENT.includes(name) || ABSENT_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     const pool = valuesFor(name, values, req, other);
     const value: fc.Arbitrary<string | string[] | undefined> =
       name === 'aws:principalservicenameslist'
@@ -142,7 +151,13 @@ export function worldArb(req: PcaWriteRequest, policy: unknown, other: { account
 export function pcaRequests(req: PcaWriteRequest, world: World): IamRequest[] {
   const bucket = `arn:${req.partition}:s3:::${req.bucket}`;
   const owner = req.bucketOwner ?? req.account;
-  const make = (action: string, resource: string, extra: World = {}): IamRequest => ({ principal: PCA, action, resource, resourceAccount: owner, context: { ...world, ...extra } });
+  const make = (action: string, resource: string, extra: World = {}): IamRequest => ({
+    principal: PCA,
+    action,
+    resource,
+    resourceAccount: owner,
+    context: { ...world, ...extra },
+  });
   const requests = [make('s3:GetBucketAcl', bucket), make('s3:GetBucketLocation', bucket)];
   for (const key of new Set(req.objectKeys)) {
     for (const action of ['s3:PutObject', 's3:PutObjectAcl']) requests.push(make(action, `${bucket}/${key}`, { 's3:x-amz-acl': req.objectAcl }));
@@ -209,7 +224,10 @@ export function compare(text: string | null, req: PcaWriteRequest, world: World)
   const comparison: Comparison = { product, iam };
   let disagreement: string | undefined;
   if (product === 'allowed' && !allAllowed) {
-    disagreement = `the product says allowed, IAM denies ${iam.filter((d) => d.decision !== 'Allowed').map((d) => `${d.action} on ${d.resource} (${d.decision})`).join(', ')}`;
+    disagreement = `the product says allowed, IAM denies ${iam
+      .filter((d) => d.decision !== 'Allowed')
+      .map((d) => `${d.action} on ${d.resource} (${d.decision})`)
+      .join(', ')}`;
   } else if (product === 'denied' && allAllowed) {
     disagreement = 'the product says denied, IAM allows every request';
   }

@@ -23,7 +23,8 @@ type Json = Record<string, unknown>;
  */
 function conditionTest(s: WriteScenario): fc.Arbitrary<[string, string, unknown]> {
   const { account, caArn, partition, objectAcl } = s.request;
-  const t = (operator: string, key: string, values: readonly unknown[]) => fc.constantFrom(...values).map((value): [string, string, unknown] => [operator, key, value]);
+  const t = (operator: string, key: string, values: readonly unknown[]) =>
+    fc.constantFrom(...values).map((value): [string, string, unknown] => [operator, key, value]);
   const otherAcl = objectAcl === 'public-read' ? 'bucket-owner-full-control' : 'public-read';
   return fc.oneof(
     t('StringEquals', 'aws:SourceAccount', [account, s.otherAccount, [s.otherAccount, account], '${aws:ResourceAccount}']),
@@ -34,7 +35,11 @@ function conditionTest(s: WriteScenario): fc.Arbitrary<[string, string, unknown]
     t('StringNotEqualsIgnoreCase', 'aws:PrincipalServiceName', ['Acm-Pca.Amazonaws.Com']),
     t('ArnEquals', 'aws:SourceArn', [caArn, s.otherCaArn]),
     t('ArnNotEquals', 'aws:SourceArn', [caArn, s.otherCaArn]),
-    t('ArnLike', 'aws:SourceArn', [`arn:${partition}:acm-pca:*:${account}:certificate-authority/*`, `arn:*:acm-pca:*:*:*`, `arn:${partition}:acm-pca:*:${s.otherAccount}:*`]),
+    t('ArnLike', 'aws:SourceArn', [
+      `arn:${partition}:acm-pca:*:${account}:certificate-authority/*`,
+      `arn:*:acm-pca:*:*:*`,
+      `arn:${partition}:acm-pca:*:${s.otherAccount}:*`,
+    ]),
     t('ArnNotLike', 'aws:SourceArn', [`arn:${partition}:acm-pca:*:${account}:*`, s.otherCaArn]),
     t('ArnLikeIfExists', 'aws:SourceArn', [caArn, s.otherCaArn]),
     t('Bool', 'aws:SecureTransport', ['false', 'true']),
@@ -135,7 +140,10 @@ function documentedGrant(s: WriteScenario): Json {
 const judgedCase = writeScenario.chain((scenario) =>
   fc
     .record({
-      statements: fc.array(fc.oneof({ weight: 3, arbitrary: judgedStatement(scenario) }, { weight: 2, arbitrary: statementArb(scenario) }), { minLength: 0, maxLength: 5 }),
+      statements: fc.array(fc.oneof({ weight: 3, arbitrary: judgedStatement(scenario) }, { weight: 2, arbitrary: statementArb(scenario) }), {
+        minLength: 0,
+        maxLength: 5,
+      }),
       version: fc.constantFrom('2012-10-17', '2008-10-17', undefined),
       asObject: fc.boolean(),
       ownerKnown: fc.boolean(),
@@ -149,7 +157,11 @@ const judgedCase = writeScenario.chain((scenario) =>
       document.Statement = asObject && statements.length === 1 ? statements[0] : statements;
       const request = ownerKnown ? scenario.request : { ...scenario.request, bucketOwner: undefined };
       if (!ownerKnown) delete request.bucketOwner;
-      return worldArb(request, document, { account: scenario.otherAccount, caArn: scenario.otherCaArn }).map((world) => ({ text: JSON.stringify(document), request, world }));
+      return worldArb(request, document, { account: scenario.otherAccount, caArn: scenario.otherCaArn }).map((world) => ({
+        text: JSON.stringify(document),
+        request,
+        world,
+      }));
     }),
 );
 
@@ -169,8 +181,12 @@ describe('the product’s analyzer and an independent IAM evaluator on generated
       { numRuns: JUDGE_RUNS, seed: POLICY_SEED },
     );
     // Not vacuous: each of the three answers comes up often.
-    for (const verdict of ['allowed', 'denied', 'ask'] as const) expect(seen[verdict], `${verdict} in ${JSON.stringify(seen)}`).toBeGreaterThan(JUDGE_RUNS / 40);
+    for (const verdict of ['allowed', 'denied', 'ask'] as const)
+      expect(seen[verdict], `${verdict} in ${JSON.stringify(seen)}`).toBeGreaterThan(JUDGE_RUNS / 40);
     // The known exceptions explain a few cases, not the bulk.
-    expect(Object.values(exceptions).reduce((sum, n) => sum + n, 0), JSON.stringify(exceptions)).toBeLessThan(JUDGE_RUNS / 20);
+    expect(
+      Object.values(exceptions).reduce((sum, n) => sum + n, 0),
+      JSON.stringify(exceptions),
+    ).toBeLessThan(JUDGE_RUNS / 20);
   });
 });

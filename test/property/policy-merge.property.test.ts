@@ -41,10 +41,7 @@ const S3_POLICY_LIMIT_BYTES = 20 * 1024;
 const settings = { numRuns: POLICY_RUNS, seed: POLICY_SEED };
 
 type Json = Record<string, unknown>;
-type Attempt =
-  | { kind: 'written'; result: MergeResult }
-  | { kind: 'unchanged'; result: MergeResult }
-  | { kind: 'refused'; error: PolicyTooLarge };
+type Attempt = { kind: 'written'; result: MergeResult } | { kind: 'unchanged'; result: MergeResult } | { kind: 'refused'; error: PolicyTooLarge };
 
 function attemptMerge({ text, scenario }: GeneratedPolicy): Attempt {
   try {
@@ -67,11 +64,25 @@ function statementsOf(document: Json | null): unknown[] {
 
 const sorted = (value: unknown): string[] => (Array.isArray(value) ? [...(value as string[])] : [value as string]).sort();
 
-const CONFIG: Config = { mode: 'apply', allowedBuckets: [], allowCaUpdates: true, notificationTopicArn: '', crlRecoveryWindowMinutes: 75, approvalTimeoutHours: 24 };
+const CONFIG: Config = {
+  mode: 'apply',
+  allowedBuckets: [],
+  allowCaUpdates: true,
+  notificationTopicArn: '',
+  crlRecoveryWindowMinutes: 75,
+  approvalTimeoutHours: 24,
+};
 
 /** What the workflow would decide for this policy, on a bucket with nothing else wrong. */
 function planFor({ text, scenario }: GeneratedPolicy) {
-  const revocation = { CrlConfiguration: { Enabled: true, S3BucketName: scenario.bucket, S3ObjectAcl: scenario.crlAcl, ...(scenario.customPath ? { CustomPath: scenario.customPath } : {}) } } as RevocationConfiguration;
+  const revocation = {
+    CrlConfiguration: {
+      Enabled: true,
+      S3BucketName: scenario.bucket,
+      S3ObjectAcl: scenario.crlAcl,
+      ...(scenario.customPath ? { CustomPath: scenario.customPath } : {}),
+    },
+  } as RevocationConfiguration;
   return planBucketRepair({
     target: scenario.target,
     purpose: scenario.purpose,
@@ -174,7 +185,9 @@ describe('mergePcaGrant on generated bucket policies', () => {
           expect(after.missing).toEqual([]);
           expect(after.grantingStatements.map((ref) => ref.index)).toContain(statementsOf(documentOf(attempt.result.policy)).length - 1);
           // The Denies are the policy's own: the grant neither adds nor removes one.
-          expect(after.blockingDenies.map(({ index, certainty }) => ({ index, certainty }))).toEqual(analysis.blockingDenies.map(({ index, certainty }) => ({ index, certainty })));
+          expect(after.blockingDenies.map(({ index, certainty }) => ({ index, certainty }))).toEqual(
+            analysis.blockingDenies.map(({ index, certainty }) => ({ index, certainty })),
+          );
         } else if (attempt.kind === 'unchanged') {
           expect(analysis.missing).toEqual([]);
         } else {
@@ -198,7 +211,11 @@ describe('mergePcaGrant on generated bucket policies', () => {
         }
         if (attempt.kind === 'refused') {
           expect(plan.findings).toContainEqual(
-            expect.objectContaining({ code: 'POLICY_TOO_LARGE', severity: 'action-required', message: expect.stringMatching(new RegExp(`${attempt.error.sizeBytes} bytes, over the ${S3_POLICY_LIMIT_BYTES}-byte limit; nothing was written`)) }),
+            expect.objectContaining({
+              code: 'POLICY_TOO_LARGE',
+              severity: 'action-required',
+              message: expect.stringMatching(new RegExp(`${attempt.error.sizeBytes} bytes, over the ${S3_POLICY_LIMIT_BYTES}-byte limit; nothing was written`)),
+            }),
           );
           expect(puts).toEqual([]);
         }

@@ -22,12 +22,14 @@ import { account, BUCKET, event, policyOf, runScenario, type ScenarioOptions } f
 const permissionEvent = event('crl-s3-permission-failure.json');
 const EVENT_ID = permissionEvent.id as string;
 const APPROVE = { MODE: 'approve' };
-const approvalRequests = <N extends { Subject?: string; Message: string }>(notifications: readonly N[]) => notifications.filter((item) => item.Subject?.includes('APPROVAL REQUESTED'));
+const approvalRequests = <N extends { Subject?: string; Message: string }>(notifications: readonly N[]) =>
+  notifications.filter((item) => item.Subject?.includes('APPROVAL REQUESTED'));
 
 let printed: string[] = [];
 beforeEach(() => {
   printed = [];
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -35,7 +37,13 @@ afterEach(() => vi.restoreAllMocks());
 async function addStatement(simulation: SimulatedAccount, sid: string): Promise<void> {
   const current = (await simulation.send('S3', 'GetBucketPolicy', { Bucket: BUCKET })) as { Policy: string };
   const policy = JSON.parse(current.Policy);
-  policy.Statement.push({ Sid: sid, Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` });
+  policy.Statement.push({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' },
+    Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::${BUCKET}/*`,
+  });
   await simulation.send('S3', 'PutBucketPolicy', { Bucket: BUCKET, Policy: JSON.stringify(policy) });
 }
 
@@ -59,7 +67,9 @@ describe('mode approve, CRL bucket', () => {
 
     expect(result.execution.status).toBe('SUCCEEDED');
     expect(result.outcome.status).toBe('REMEDIATED');
-    expect(result.states).toEqual(expect.arrayContaining(['InspectCrlBucket', 'IsACrlRepairPlanned?', 'AskToApproveCrlRepair', 'ReinspectCrlBucket', 'RepairCrlBucket']));
+    expect(result.states).toEqual(
+      expect.arrayContaining(['InspectCrlBucket', 'IsACrlRepairPlanned?', 'AskToApproveCrlRepair', 'ReinspectCrlBucket', 'RepairCrlBucket']),
+    );
     expect(result.states.indexOf('AskToApproveCrlRepair')).toBeLessThan(result.states.indexOf('RepairCrlBucket'));
     expect(result.outcome.message).toContain('Approved by arn:aws:iam::111122223333:user/local-approver');
     expect(result.outcome.approval).toMatchObject({ decision: 'approved', approver: 'arn:aws:iam::111122223333:user/local-approver', rounds: 1 });
@@ -79,7 +89,8 @@ describe('mode approve, CRL bucket', () => {
     expect(item.approval).toMatchObject({ status: 'APPROVED', approver: 'arn:aws:iam::111122223333:user/local-approver', round: 1 });
     expect(item.approval.taskToken).toBeUndefined();
     expect(printed.length).toBeGreaterThan(0);
-    for (const text of [...printed, ...result.after.notifications.map((notification) => JSON.stringify(notification)), JSON.stringify(result.outcome)]) expect(text).not.toContain(String(tokenWhileWaiting));
+    for (const text of [...printed, ...result.after.notifications.map((notification) => JSON.stringify(notification)), JSON.stringify(result.outcome)])
+      expect(text).not.toContain(String(tokenWhileWaiting));
     expect(printed.join('\n')).not.toContain('local-task-token');
   });
 
@@ -103,12 +114,18 @@ describe('mode approve, CRL bucket', () => {
     expect(result.mutatingCalls).toEqual([]);
     const wait = result.execution.attempts.find((attempt) => attempt.state === 'AskToApproveCrlRepair')!;
     expect((wait.endedAt.getTime() - wait.startedAt.getTime()) / 3_600_000).toBe(24);
-    expect(result.after.notifications.map((notification) => notification.Subject)).toEqual([expect.stringContaining('APPROVAL REQUESTED'), expect.stringContaining('APPROVAL_EXPIRED')]);
+    expect(result.after.notifications.map((notification) => notification.Subject)).toEqual([
+      expect.stringContaining('APPROVAL REQUESTED'),
+      expect.stringContaining('APPROVAL_EXPIRED'),
+    ]);
     expect(result.execution.history.some((entry) => entry.type === 'TaskTimedOut')).toBe(true);
   });
 
   it('the bucket changed between the question and the answer: nothing nobody approved is written; asked again with the new diff, approved, applied over the other change', async () => {
-    const result = await run({ answers: ['approve'], beforeAnswer: (round, simulation) => (round === 1 ? addStatement(simulation as SimulatedAccount, 'AddedWhileWaiting') : undefined) });
+    const result = await run({
+      answers: ['approve'],
+      beforeAnswer: (round, simulation) => (round === 1 ? addStatement(simulation as SimulatedAccount, 'AddedWhileWaiting') : undefined),
+    });
     expect(result.outcome.error ?? null).toBeNull();
     expect(result.outcome.status).toBe('REMEDIATED');
     expect(result.states.filter((name) => name === 'AskToApproveCrlRepair')).toHaveLength(2);
@@ -144,7 +161,14 @@ describe('mode approve, CRL bucket', () => {
       {
         answers: ['approve'],
         beforeAnswer: async (_round, simulation) => {
-          duplicate = await runScenario(permissionEvent, undefined, { env: APPROVE, history, clock, simulation: simulation as SimulatedAccount, executionName: 'second-delivery', approver: { answers: ['approve'] } });
+          duplicate = await runScenario(permissionEvent, undefined, {
+            env: APPROVE,
+            history,
+            clock,
+            simulation: simulation as SimulatedAccount,
+            executionName: 'second-delivery',
+            approver: { answers: ['approve'] },
+          });
         },
       },
       { history, clock },

@@ -20,7 +20,9 @@ describe('an audit report that could not be produced', () => {
     expect(Date.parse(request.at)).toBeGreaterThanOrEqual(Date.parse('2026-11-20T10:29:00Z'));
     const refused = run.execution.retries.filter((retry) => retry.error === 'AuditReportRequestInProgress');
     expect(refused.length).toBeGreaterThan(0);
-    expect(run.states).toEqual(expect.arrayContaining(['InspectAuditBucket', 'RepairAuditBucket', 'RequestAuditReport', 'WaitForAuditReport', 'CheckAuditReport']));
+    expect(run.states).toEqual(
+      expect.arrayContaining(['InspectAuditBucket', 'RepairAuditBucket', 'RequestAuditReport', 'WaitForAuditReport', 'CheckAuditReport']),
+    );
     const ca = run.after.certificateAuthorities[0]!;
     const newReport = ca.AuditReports!.find((report) => report.AuditReportId !== 'a1b2c3d4-5678-90ab-cdef-111122223333')!;
     expect(newReport.AuditReportStatus).toBe('SUCCESS');
@@ -66,7 +68,18 @@ describe('an audit report that could not be produced', () => {
 
   it('requests nothing when the bucket needs a person (explicit Deny)', async () => {
     const file = account('audit-report-failed');
-    file.buckets[0].Policy = { Version: '2012-10-17', Statement: [{ Sid: 'DenyAllButAdmins', Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/Admin' }, Action: 's3:*', Resource: `arn:aws:s3:::${AUDIT_BUCKET}/*` }] };
+    file.buckets[0].Policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyAllButAdmins',
+          Effect: 'Deny',
+          NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/Admin' },
+          Action: 's3:*',
+          Resource: `arn:aws:s3:::${AUDIT_BUCKET}/*`,
+        },
+      ],
+    };
     const run = await runScenario(auditEvent, file);
     expect(run.outcome.status).toBe('NEEDS_ATTENTION');
     expect(run.mutatingCalls).toEqual([]);
@@ -83,7 +96,18 @@ describe('an audit report that could not be produced', () => {
 
   it('re-requests straight away when the bucket is already fine, in dry-run planning it only', async () => {
     const file = account('audit-report-failed');
-    file.buckets[0].Policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'acm-pca.amazonaws.com' }, Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl', 's3:GetBucketLocation'], Resource: [`arn:aws:s3:::${AUDIT_BUCKET}/*`, `arn:aws:s3:::${AUDIT_BUCKET}`], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }] };
+    file.buckets[0].Policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'acm-pca.amazonaws.com' },
+          Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl', 's3:GetBucketLocation'],
+          Resource: [`arn:aws:s3:::${AUDIT_BUCKET}/*`, `arn:aws:s3:::${AUDIT_BUCKET}`],
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        },
+      ],
+    };
     const applied = await runScenario(auditEvent, file);
     expect(applied.outcome.status).toBe('REMEDIATED');
     expect(applied.mutatingCalls).toEqual(['CreateCertificateAuthorityAuditReport']);

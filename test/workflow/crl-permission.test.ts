@@ -12,7 +12,7 @@ const permissionEvent = event('crl-s3-permission-failure.json');
 const publicReadCrls = { Sid: 'PublicReadCrls', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/crl/*` };
 
 describe('a CRL that could not be written because of bucket permissions', () => {
-  it('adds the Private CA statement, keeps every other statement, waits for Private CA\'s next CRL, and ends REMEDIATED: 10 states and 4 Lambda invocations for the repair, then 2 states and 1 invocation for the proof', async () => {
+  it("adds the Private CA statement, keeps every other statement, waits for Private CA's next CRL, and ends REMEDIATED: 10 states and 4 Lambda invocations for the repair, then 2 states and 1 invocation for the proof", async () => {
     // Prepare
     const file = account();
     const before = policyOf(file as never);
@@ -21,9 +21,24 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     // Assess
     expect(run.execution.status).toBe('SUCCEEDED');
     expect(run.outcome.status).toBe('REMEDIATED');
-    expect(run.states).toEqual(['ClassifyEvent', 'IsThereAFailureToHandle?', 'ClaimEvent', 'WhatFailed?', 'InspectCrlBucket', 'IsACrlRepairPlanned?', 'RepairCrlBucket', 'WasTheCrlBucketRepaired?', 'CheckCrlWrittenAfterRepair', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    expect(run.states).toEqual([
+      'ClassifyEvent',
+      'IsThereAFailureToHandle?',
+      'ClaimEvent',
+      'WhatFailed?',
+      'InspectCrlBucket',
+      'IsACrlRepairPlanned?',
+      'RepairCrlBucket',
+      'WasTheCrlBucketRepaired?',
+      'CheckCrlWrittenAfterRepair',
+      'RecordOutcome',
+      'DidTheRemediationFail?',
+      'RemediationFinished',
+    ]);
     // The simulated Private CA retries the failed CRL 15 minutes after the failure at 10:00; the repair was at 10:02.
-    expect(run.outcome.message).toMatch(/Private CA wrote s3:\/\/pca-crl-111122223333\/crl\/11223344-1234-1122-2233-112233445566\.crl at 2026-11-20T10:15:00\.000Z, 13 min after the repair\./);
+    expect(run.outcome.message).toMatch(
+      /Private CA wrote s3:\/\/pca-crl-111122223333\/crl\/11223344-1234-1122-2233-112233445566\.crl at 2026-11-20T10:15:00\.000Z, 13 min after the repair\./,
+    );
     const after = policyOf(run.after);
     expect(after.Statement.slice(0, before.Statement.length)).toEqual(before.Statement);
     expect(after.Statement).toHaveLength(before.Statement.length + 1);
@@ -38,7 +53,14 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     // The proof: checked until Private CA's retry at 10:15 wrote the CRL, every retry a CrlNotYetPublished.
     expect(invocations.filter((attempt) => attempt.state === 'CheckCrlWrittenAfterRepair').length).toBeGreaterThan(1);
     expect(new Set(run.execution.retries.map((retry) => `${retry.state} ${retry.error}`))).toEqual(new Set(['CheckCrlWrittenAfterRepair CrlNotYetPublished']));
-    expect(run.outcome.actions).toEqual([expect.objectContaining({ type: 'PutBucketPolicy', verified: true, before: JSON.stringify(before), after: expect.stringContaining('acm-pca.amazonaws.com') })]);
+    expect(run.outcome.actions).toEqual([
+      expect.objectContaining({
+        type: 'PutBucketPolicy',
+        verified: true,
+        before: JSON.stringify(before),
+        after: expect.stringContaining('acm-pca.amazonaws.com'),
+      }),
+    ]);
     expect(run.after.notifications).toEqual([]);
   });
 
@@ -70,21 +92,26 @@ describe('a CRL that could not be written because of bucket permissions', () => 
   it.each([
     ['after a repair', (file: any) => file, 'the repair', ['PutBucketPolicy']],
     ['for a bucket judged compliant', (file: any) => void file.buckets[0].Policy.Statement.push(documentedGrant()), 'the event', []],
-  ])('escalates %s when Private CA still writes no CRL within the window (something the workflow cannot see blocks it)', async (_case, edit, since, mutating) => {
-    // Prepare: what the workflow cannot see (account-level Block Public Access, a KMS key policy, an SCP) stands in as Private CA never writing.
-    const file = account();
-    edit(file);
-    file.certificateAuthorities[0].Simulation = { ...file.certificateAuthorities[0].Simulation, CrlInternalFailureUntil: 'forever' };
-    // Act
-    const run = await runScenario(permissionEvent, file);
-    // Assess
-    expect(run.outcome.status).toBe('ESCALATED');
-    expect(run.outcome.message).toMatch(new RegExp(`judged to let Private CA write, but Private CA still wrote no CRL: .*not after ${since}|nothing newer than ${since}`));
-    expect(run.outcome.findings.map((finding) => finding.code)).toContain('CRL_NOT_WRITTEN_AFTER_REPAIR');
-    expect(run.outcome.nextSteps.join(' ')).toMatch(/Account-level Block Public Access.*KMS key.*control policies/s);
-    expect(run.mutatingCalls).toEqual(mutating);
-    expect(run.after.notifications).toHaveLength(1);
-  });
+  ])(
+    'escalates %s when Private CA still writes no CRL within the window (something the workflow cannot see blocks it)',
+    async (_case, edit, since, mutating) => {
+      // Prepare: what the workflow cannot see (account-level Block Public Access, a KMS key policy, an SCP) stands in as Private CA never writing.
+      const file = account();
+      edit(file);
+      file.certificateAuthorities[0].Simulation = { ...file.certificateAuthorities[0].Simulation, CrlInternalFailureUntil: 'forever' };
+      // Act
+      const run = await runScenario(permissionEvent, file);
+      // Assess
+      expect(run.outcome.status).toBe('ESCALATED');
+      expect(run.outcome.message).toMatch(
+        new RegExp(`judged to let Private CA write, but Private CA still wrote no CRL: .*not after ${since}|nothing newer than ${since}`),
+      );
+      expect(run.outcome.findings.map((finding) => finding.code)).toContain('CRL_NOT_WRITTEN_AFTER_REPAIR');
+      expect(run.outcome.nextSteps.join(' ')).toMatch(/Account-level Block Public Access.*KMS key.*control policies/s);
+      expect(run.mutatingCalls).toEqual(mutating);
+      expect(run.after.notifications).toHaveLength(1);
+    },
+  );
 
   it('switches a PUBLIC_READ CA to BUCKET_OWNER_FULL_CONTROL when ACLs are disabled, and adds the grant', async () => {
     const file = account();
@@ -99,7 +126,9 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     // The grant first, then the update, which Private CA's bucket test (on in the simulated account) accepted.
     const mutating = run.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy' || call.operation === 'UpdateCertificateAuthority');
     expect(mutating.map((call) => `${call.operation}${call.error ? ` → ${call.error}` : ''}`)).toEqual(['PutBucketPolicy', 'UpdateCertificateAuthority']);
-    expect((run.outcome.actions.find((action) => action.type === 'PutBucketPolicy') as AppliedAction | undefined)?.verification).toMatch(/Private CA accepted the CA update/);
+    expect((run.outcome.actions.find((action) => action.type === 'PutBucketPolicy') as AppliedAction | undefined)?.verification).toMatch(
+      /Private CA accepted the CA update/,
+    );
   });
 
   it('is refused by Private CA when the bucket still cannot take its writes after the grant (the RepairRole may not write there): CA_UPDATE_REFUSED, NEEDS_ATTENTION', async () => {
@@ -114,15 +143,30 @@ describe('a CRL that could not be written because of bucket permissions', () => 
   it('sends back every RevocationConfiguration field on the wire when it switches the ACL, fields newer than the pinned SDK model included', async () => {
     // Prepare: CustomPath, CrlType and the distribution point setting came after @aws-sdk/client-acm-pca 3.523.0's model.
     const file = account();
-    const crl = { Enabled: true, ExpirationInDays: 7, S3BucketName: BUCKET, S3ObjectAcl: 'PUBLIC_READ', CustomCname: 'crl.example.com', CustomPath: 'pki/crls', CrlType: 'PARTITIONED', CrlDistributionPointExtensionConfiguration: { OmitExtension: false } };
+    const crl = {
+      Enabled: true,
+      ExpirationInDays: 7,
+      S3BucketName: BUCKET,
+      S3ObjectAcl: 'PUBLIC_READ',
+      CustomCname: 'crl.example.com',
+      CustomPath: 'pki/crls',
+      CrlType: 'PARTITIONED',
+      CrlDistributionPointExtensionConfiguration: { OmitExtension: false },
+    };
     const ocsp = { Enabled: true, OcspCustomCname: 'ocsp.example.com' };
     file.certificateAuthorities[0].RevocationConfiguration = { CrlConfiguration: crl, OcspConfiguration: ocsp };
     // Act
     const run = await runScenario(permissionEvent, file);
     // Assess: the request as the simulated Private CA read it off the wire (JSON body of awsJson 1.1).
     const update = run.simulation.calls.find((call) => call.operation === 'UpdateCertificateAuthority');
-    expect(update?.input).toEqual({ CertificateAuthorityArn: CA_ARN, RevocationConfiguration: { CrlConfiguration: { ...crl, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' }, OcspConfiguration: ocsp } });
-    expect(run.after.certificateAuthorities[0]!.RevocationConfiguration).toEqual({ CrlConfiguration: { ...crl, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' }, OcspConfiguration: ocsp });
+    expect(update?.input).toEqual({
+      CertificateAuthorityArn: CA_ARN,
+      RevocationConfiguration: { CrlConfiguration: { ...crl, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' }, OcspConfiguration: ocsp },
+    });
+    expect(run.after.certificateAuthorities[0]!.RevocationConfiguration).toEqual({
+      CrlConfiguration: { ...crl, S3ObjectAcl: 'BUCKET_OWNER_FULL_CONTROL' },
+      OcspConfiguration: ocsp,
+    });
   });
 
   it('reads and repairs a CRL bucket in another region than the deployment, at its own region (S3 redirects, the SDK follows)', async () => {
@@ -142,15 +186,78 @@ describe('a CRL that could not be written because of bucket permissions', () => 
   });
 
   it.each<[string, (file: any) => void, Record<string, string>, string]>([
-    ['an explicit Deny for principals outside the organization', (file) => file.buckets[0].Policy.Statement.push({ Sid: 'DenyOutsideOrg', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}/*`], Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } }), {}, 'POLICY_DENY_BLOCKS'],
-    ['a PUBLIC_READ CA when CA updates are not allowed', (file) => { file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ'; }, { ALLOW_CA_UPDATES: 'false' }, 'CRL_ACL_REJECTED'],
-    ['the S3 default KMS key', (file) => { file.buckets[0].ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault = { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/aws/s3' }; }, {}, 'KMS_AWS_MANAGED_KEY'],
+    [
+      'an explicit Deny for principals outside the organization',
+      (file) =>
+        file.buckets[0].Policy.Statement.push({
+          Sid: 'DenyOutsideOrg',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [`arn:aws:s3:::${BUCKET}/*`],
+          Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+        }),
+      {},
+      'POLICY_DENY_BLOCKS',
+    ],
+    [
+      'a PUBLIC_READ CA when CA updates are not allowed',
+      (file) => {
+        file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration.S3ObjectAcl = 'PUBLIC_READ';
+      },
+      { ALLOW_CA_UPDATES: 'false' },
+      'CRL_ACL_REJECTED',
+    ],
+    [
+      'the S3 default KMS key',
+      (file) => {
+        file.buckets[0].ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault = {
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: 'alias/aws/s3',
+        };
+      },
+      {},
+      'KMS_AWS_MANAGED_KEY',
+    ],
     ['a bucket outside allowedBuckets', () => undefined, { ALLOWED_BUCKETS: 'some-other-bucket' }, 'BUCKET_NOT_ALLOWED'],
-    ['a public statement while Block Public Access blocks public policies', (file) => file.buckets[0].Policy.Statement.push(publicReadCrls), {}, 'POLICY_PUBLIC_BLOCKED'],
-    ['a missing bucket', (file) => { file.buckets = []; }, {}, 'BUCKET_MISSING'],
-    ['a bucket owned by another account', (file) => { file.buckets[0].Owner = '444455556666'; }, {}, 'BUCKET_ACCESS_DENIED'],
-    ['a CA this account does not have', (file) => { file.certificateAuthorities = []; }, {}, 'CA_NOT_FOUND'],
-    ['CRLs now disabled on the CA', (file) => { file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration = { Enabled: false }; }, {}, 'CRL_DISABLED'],
+    [
+      'a public statement while Block Public Access blocks public policies',
+      (file) => file.buckets[0].Policy.Statement.push(publicReadCrls),
+      {},
+      'POLICY_PUBLIC_BLOCKED',
+    ],
+    [
+      'a missing bucket',
+      (file) => {
+        file.buckets = [];
+      },
+      {},
+      'BUCKET_MISSING',
+    ],
+    [
+      'a bucket owned by another account',
+      (file) => {
+        file.buckets[0].Owner = '444455556666';
+      },
+      {},
+      'BUCKET_ACCESS_DENIED',
+    ],
+    [
+      'a CA this account does not have',
+      (file) => {
+        file.certificateAuthorities = [];
+      },
+      {},
+      'CA_NOT_FOUND',
+    ],
+    [
+      'CRLs now disabled on the CA',
+      (file) => {
+        file.certificateAuthorities[0].RevocationConfiguration.CrlConfiguration = { Enabled: false };
+      },
+      {},
+      'CRL_DISABLED',
+    ],
   ])('writes nothing, notifies, and ends NEEDS_ATTENTION for %s', async (_name, breakIt, env, code) => {
     // Prepare
     const file = account();
@@ -168,7 +275,14 @@ describe('a CRL that could not be written because of bucket permissions', () => 
 
   it('names the blocking Deny statement in the outcome', async () => {
     const file = account();
-    file.buckets[0].Policy.Statement.push({ Sid: 'DenyOutsideOrg', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } });
+    file.buckets[0].Policy.Statement.push({
+      Sid: 'DenyOutsideOrg',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    });
     const run = await runScenario(permissionEvent, file);
     expect(run.outcome.findings.find((finding) => finding.code === 'POLICY_DENY_BLOCKS')?.message).toMatch(/Sid "DenyOutsideOrg"/);
   });
@@ -230,7 +344,7 @@ describe('a CRL that could not be written because of bucket permissions', () => 
     expect(run.after.notifications).toHaveLength(1);
   });
 
-  it('adds its own statement beside another CA\'s statement in a shared bucket', async () => {
+  it("adds its own statement beside another CA's statement in a shared bucket", async () => {
     const file = account();
     const other = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/99999999-1234-1122-2233-112233445566';
     file.buckets[0].Policy.Statement.push(documentedGrant(other));

@@ -28,40 +28,50 @@ describe('the state machine definition', () => {
     expect(callbackTasks).toEqual({ AskToApproveCrlRepair: 'requestApproval', AskToApproveAuditRepair: 'requestApproval' });
   });
 
-  it.each(callbackTaskStates)('callback Task %s passes its token, times out after approvalTimeoutHours, never retries a timeout, and catches a decline, the timeout and States.ALL last', (name, state) => {
-    expect(FUNCTION_HANDLERS[callbackTasks[name]!]).toBeTypeOf('function');
-    expect(state.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect((state.Parameters as { Payload: Record<string, string> }).Payload).toMatchObject({ 'taskToken.$': '$$.Task.Token', 'inspection.$': '$.inspection', 'target.$': '$.target' });
-    // loadDefinition binds approvalTimeoutHours (24 by default) as serverless.yml does (deploy/approval.cjs).
-    expect(state.TimeoutSeconds).toBe(24 * 3600);
-    expect(state.HeartbeatSeconds).toBeUndefined();
-    const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
-    expect(retried).not.toContain('States.Timeout');
-    expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown']));
-    const catches = state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string; Next: string }>;
-    expect(catches.slice(0, 2)).toEqual([
-      { ErrorEquals: ['ApprovalDeclined'], ResultPath: '$.declined', Next: 'RecordOutcome' },
-      { ErrorEquals: ['States.Timeout'], ResultPath: '$.approvalExpired', Next: 'RecordOutcome' },
-    ]);
-    expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
-    expect(state.Next).toMatch(/^Reinspect/);
-  });
+  it.each(callbackTaskStates)(
+    'callback Task %s passes its token, times out after approvalTimeoutHours, never retries a timeout, and catches a decline, the timeout and States.ALL last',
+    (name, state) => {
+      expect(FUNCTION_HANDLERS[callbackTasks[name]!]).toBeTypeOf('function');
+      expect(state.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+      expect((state.Parameters as { Payload: Record<string, string> }).Payload).toMatchObject({
+        'taskToken.$': '$$.Task.Token',
+        'inspection.$': '$.inspection',
+        'target.$': '$.target',
+      });
+      // loadDefinition binds approvalTimeoutHours (24 by default) as serverless.yml does (deploy/approval.cjs).
+      expect(state.TimeoutSeconds).toBe(24 * 3600);
+      expect(state.HeartbeatSeconds).toBeUndefined();
+      const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+      expect(retried).not.toContain('States.Timeout');
+      expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown']));
+      const catches = state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string; Next: string }>;
+      expect(catches.slice(0, 2)).toEqual([
+        { ErrorEquals: ['ApprovalDeclined'], ResultPath: '$.declined', Next: 'RecordOutcome' },
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.approvalExpired', Next: 'RecordOutcome' },
+      ]);
+      expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+      expect(state.Next).toMatch(/^Reinspect/);
+    },
+  );
 
-  it.each(serviceTaskStates)('service Task %s has TimeoutSeconds, retries throttling and 5xx, and catches the duplicate, the exhausted and States.ALL last', (_name, state) => {
-    expect(state.TimeoutSeconds).toBeGreaterThan(0);
-    const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
-    // Throttling and 5xx in every spelling in use (the API's error code; the SDK class with
-    // the Exception suffix), and the name of errors without a class (docs/aws-facts.md).
-    // Exactly the list of src/lib/errors.ts, which the diagram and the local fault injector read too.
-    expect(retried.filter((name) => name.startsWith('DynamoDB.')).sort()).toEqual([...DYNAMODB_TRANSIENT_ERRORS].sort());
-    expect(retried).not.toContain('DynamoDB.ConditionalCheckFailedException');
-    const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
-    expect(catches[0]).toMatchObject({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.duplicate', Next: 'RecordOutcome' });
-    // What is retried and runs out escalates; it is not mistaken for a duplicate or an unexpected error.
-    expect(catches[1]!.ErrorEquals).toEqual(expect.arrayContaining(retried));
-    expect(catches[1]!.ResultPath).toBe('$.exhausted');
-    expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
-  });
+  it.each(serviceTaskStates)(
+    'service Task %s has TimeoutSeconds, retries throttling and 5xx, and catches the duplicate, the exhausted and States.ALL last',
+    (_name, state) => {
+      expect(state.TimeoutSeconds).toBeGreaterThan(0);
+      const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+      // Throttling and 5xx in every spelling in use (the API's error code; the SDK class with
+      // the Exception suffix), and the name of errors without a class (docs/aws-facts.md).
+      // Exactly the list of src/lib/errors.ts, which the diagram and the local fault injector read too.
+      expect(retried.filter((name) => name.startsWith('DynamoDB.')).sort()).toEqual([...DYNAMODB_TRANSIENT_ERRORS].sort());
+      expect(retried).not.toContain('DynamoDB.ConditionalCheckFailedException');
+      const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
+      expect(catches[0]).toMatchObject({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.duplicate', Next: 'RecordOutcome' });
+      // What is retried and runs out escalates; it is not mistaken for a duplicate or an unexpected error.
+      expect(catches[1]!.ErrorEquals).toEqual(expect.arrayContaining(retried));
+      expect(catches[1]!.ResultPath).toBe('$.exhausted');
+      expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+    },
+  );
 
   it('claims the event only after classifying it, and only for a failure it handles', () => {
     expect(definition.States.ClassifyEvent!.Next).toBe('IsThereAFailureToHandle?');
@@ -121,10 +131,9 @@ describe('the state machine definition', () => {
 
   it('names in Retry and Catch only errors the handlers define or Step Functions raises', () => {
     const known = new Set<string>([...Object.keys(REMEDIATION_ERRORS), ...EXTERNAL_ERROR_NAMES]);
-    const used = states.flatMap(([, state]) => [
-      ...((state.Retry ?? []) as Array<{ ErrorEquals: string[] }>),
-      ...((state.Catch ?? []) as Array<{ ErrorEquals: string[] }>),
-    ]).flatMap((entry) => entry.ErrorEquals);
+    const used = states
+      .flatMap(([, state]) => [...((state.Retry ?? []) as Array<{ ErrorEquals: string[] }>), ...((state.Catch ?? []) as Array<{ ErrorEquals: string[] }>)])
+      .flatMap((entry) => entry.ErrorEquals);
     expect(used.filter((name) => !known.has(name))).toEqual([]);
   });
 
@@ -135,7 +144,9 @@ describe('the state machine definition', () => {
   });
 
   it('keeps retryable and terminal errors apart', () => {
-    const retryable = Object.entries(REMEDIATION_ERRORS).filter(([, E]) => new E('m').retryable).map(([name]) => name);
+    const retryable = Object.entries(REMEDIATION_ERRORS)
+      .filter(([, E]) => new E('m').retryable)
+      .map(([name]) => name);
     expect(retryable.sort()).toEqual(['AuditReportRequestInProgress', 'AwsTransientError', 'BucketBusy', 'BucketPolicyChanged', 'CrlNotYetPublished']);
     const retriedNames = new Set(states.flatMap(([, state]) => (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals)));
     for (const name of Object.keys(REMEDIATION_ERRORS)) {

@@ -82,7 +82,12 @@ describe('errors', () => {
         const send = simulation.send.bind(simulation);
         simulation.send = async (service, operation, input) => {
           if (operation === 'GetPublicAccessBlock' && throttles-- > 0) {
-            throw new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
+            throw new S3ServiceException({
+              name: 'SlowDown',
+              $fault: 'server',
+              $metadata: { httpStatusCode: 503 },
+              message: 'Please reduce your request rate.',
+            });
           }
           return send(service, operation, input);
         };
@@ -97,7 +102,13 @@ describe('errors', () => {
       prepare: (simulation) => {
         const send = simulation.send.bind(simulation);
         simulation.send = async (service, operation, input) => {
-          if (operation === 'GetBucketPolicy') throw new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error.' });
+          if (operation === 'GetBucketPolicy')
+            throw new S3ServiceException({
+              name: 'InternalError',
+              $fault: 'server',
+              $metadata: { httpStatusCode: 500 },
+              message: 'We encountered an internal error.',
+            });
           return send(service, operation, input);
         };
       },

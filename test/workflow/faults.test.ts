@@ -63,8 +63,22 @@ beforeAll(async () => {
       const before = parseAccountFile(read(scenario.account));
       const clock = new SimulatedClock(new Date(Date.parse((read(scenario.event) as { time?: string }).time ?? '2026-11-20T10:00:00Z') + 120_000));
       const simulation = new SimulatedAccount(before, { now: () => clock.now(), faults: { rate: CALL_FAULT_RATE, kinds: [...FAULT_KINDS], seed } });
-      const env = { MODE: scenario.mode ?? 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-local-notifications' };
-      const execution = await runExecution(read(scenario.event), { account: simulation, clock, env, random: seededRandom(seed), loaded, history: await createHistoryTable(), taskFaults });
+      const env = {
+        MODE: scenario.mode ?? 'apply',
+        ALLOWED_BUCKETS: '',
+        ALLOW_CA_UPDATES: 'true',
+        CRL_RECOVERY_WINDOW_MINUTES: '75',
+        NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-local-notifications',
+      };
+      const execution = await runExecution(read(scenario.event), {
+        account: simulation,
+        clock,
+        env,
+        random: seededRandom(seed),
+        loaded,
+        history: await createHistoryTable(),
+        taskFaults,
+      });
       runs.push({ scenario: scenario.id, expected: scenario.expect.status, execution, outcome: outcomeOf(execution), simulation, before });
     }
   }
@@ -85,7 +99,13 @@ afterAll(() => {
   });
 });
 
-const policies = (file: ReturnType<SimulatedAccount['toAccountFile']>) => new Map(file.buckets.map((bucket) => [bucket.Name, bucket.Policy === null || typeof bucket.Policy === 'string' ? (bucket.Policy as string | null) : JSON.stringify(bucket.Policy)]));
+const policies = (file: ReturnType<SimulatedAccount['toAccountFile']>) =>
+  new Map(
+    file.buckets.map((bucket) => [
+      bucket.Name,
+      bucket.Policy === null || typeof bucket.Policy === 'string' ? (bucket.Policy as string | null) : JSON.stringify(bucket.Policy),
+    ]),
+  );
 
 describe(`faults on ${CALL_FAULT_RATE * 100}% of AWS calls and ${TASK_FAULT_RATE * 100}% of Task attempts, ${RUNS_PER_SCENARIO} seeded runs of every demo scenario`, () => {
   it('injected every kind of fault, and the SDK and the state machine both retried', () => {
@@ -107,7 +127,9 @@ describe(`faults on ${CALL_FAULT_RATE * 100}% of AWS calls and ${TASK_FAULT_RATE
   });
 
   it('ends every execution with an outcome: its own, or escalated when retries ran out; never FAILED, never unrecorded', () => {
-    const unexpected = runs.filter((run) => !allowed(run.expected).includes(run.outcome.status)).map((run) => `${run.scenario}: ${run.outcome.status} ${run.outcome.message}`);
+    const unexpected = runs
+      .filter((run) => !allowed(run.expected).includes(run.outcome.status))
+      .map((run) => `${run.scenario}: ${run.outcome.status} ${run.outcome.message}`);
     expect(unexpected).toEqual([]);
     expect(runs.filter((run) => run.execution.status !== (run.expected === 'FAILED' ? 'FAILED' : 'SUCCEEDED')).map((run) => run.scenario)).toEqual([]);
     // Most runs still reach their own outcome: the retries absorb the faults.
@@ -130,7 +152,9 @@ describe(`faults on ${CALL_FAULT_RATE * 100}% of AWS calls and ${TASK_FAULT_RATE
   it('never changes anything silently: a changed policy or CA setting is in the outcome as an applied action', () => {
     for (const run of runs) {
       const before = policies(run.before as never);
-      const changedBuckets = [...policies(run.simulation.toAccountFile())].filter(([bucket, after]) => after !== (before.get(bucket) ?? null)).map(([bucket]) => `arn:aws:s3:::${bucket}`);
+      const changedBuckets = [...policies(run.simulation.toAccountFile())]
+        .filter(([bucket, after]) => after !== (before.get(bucket) ?? null))
+        .map(([bucket]) => `arn:aws:s3:::${bucket}`);
       const reported = run.outcome.actions.filter((action) => 'appliedAt' in action && action.type === 'PutBucketPolicy').map((action) => action.resource);
       expect(reported.sort(), `${run.scenario} (${run.outcome.status})`).toEqual(changedBuckets.sort());
     }

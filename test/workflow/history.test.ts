@@ -88,7 +88,14 @@ describe('a duplicate delivery', () => {
     expect(second.outcome.message).toContain(first.execution.executionArn);
     expect(second.outcome.message).toContain('outcome REMEDIATED');
     expect(second.outcome.notified).toBe(false);
-    expect(second.states).toEqual(['ClassifyEvent', 'IsThereAFailureToHandle?', 'ClaimEvent', 'RecordOutcome', 'DidTheRemediationFail?', 'RemediationFinished']);
+    expect(second.states).toEqual([
+      'ClassifyEvent',
+      'IsThereAFailureToHandle?',
+      'ClaimEvent',
+      'RecordOutcome',
+      'DidTheRemediationFail?',
+      'RemediationFinished',
+    ]);
     expect(first.simulation.calls.slice(callsBefore)).toEqual([]);
     expect(second.after.notifications).toHaveLength(notificationsBefore);
     expect(await first.history.items()).toEqual(itemsAfterFirst);
@@ -99,7 +106,14 @@ describe('a duplicate delivery', () => {
     await localClient(history.endpoint).send(
       new PutItemCommand({
         TableName: history.name,
-        Item: marshalItem({ pk: `EVENT#${eventId}`, type: 'event', eventId, status: 'IN_PROGRESS', executionArn: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:first', expiresAt: 1 }),
+        Item: marshalItem({
+          pk: `EVENT#${eventId}`,
+          type: 'event',
+          eventId,
+          status: 'IN_PROGRESS',
+          executionArn: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:first',
+          expiresAt: 1,
+        }),
       }),
     );
     const run = await runScenario(permissionEvent, account(), { history });
@@ -115,12 +129,29 @@ describe('the claim as the definition writes it, against dynalite', () => {
 
   async function claim(table: string, endpoint: string, executionArn: string) {
     // The PutItem ClaimEvent sends, with its paths resolved as Step Functions would.
-    const parameters = bindReferences(definition.States.ClaimEvent!.Parameters, { HistoryTable: table }) as { Item: Record<string, Record<string, string>>; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> };
-    const values: Record<string, string> = { '$.claim.pk': `EVENT#${eventId}`, '$.claim.eventId': eventId, '$.claim.kind': 'CRL_S3_PERMISSION', '$.claim.detailType': 'x', '$.claim.eventTime': 'x', '$.claim.certificateAuthorityArn': CA_ARN, '$.claim.expiresAt': '1', '$$.Execution.Id': executionArn, '$.claim.startedAt': START };
-    const resolve = (attribute: Record<string, string>) => Object.fromEntries(Object.entries(attribute).map(([key, value]) => (key.endsWith('.$') ? [key.slice(0, -2), values[value]] : [key, value])));
+    const parameters = bindReferences(definition.States.ClaimEvent!.Parameters, { HistoryTable: table }) as {
+      Item: Record<string, Record<string, string>>;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+    };
+    const values: Record<string, string> = {
+      '$.claim.pk': `EVENT#${eventId}`,
+      '$.claim.eventId': eventId,
+      '$.claim.kind': 'CRL_S3_PERMISSION',
+      '$.claim.detailType': 'x',
+      '$.claim.eventTime': 'x',
+      '$.claim.certificateAuthorityArn': CA_ARN,
+      '$.claim.expiresAt': '1',
+      '$$.Execution.Id': executionArn,
+      '$.claim.startedAt': START,
+    };
+    const resolve = (attribute: Record<string, string>) =>
+      Object.fromEntries(Object.entries(attribute).map(([key, value]) => (key.endsWith('.$') ? [key.slice(0, -2), values[value]] : [key, value])));
     const Item = Object.fromEntries(Object.entries(parameters.Item).map(([name, attribute]) => [name, resolve(attribute)]));
     const ExpressionAttributeValues = { ':execution': { S: executionArn } };
-    return localClient(endpoint).send(new PutItemCommand({ TableName: table, Item: Item as never, ConditionExpression: parameters.ConditionExpression, ExpressionAttributeValues }));
+    return localClient(endpoint).send(
+      new PutItemCommand({ TableName: table, Item: Item as never, ConditionExpression: parameters.ConditionExpression, ExpressionAttributeValues }),
+    );
   }
 
   it('succeeds once, again for the same execution (a retry of ClaimEvent), and never for another', async () => {

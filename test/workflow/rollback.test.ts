@@ -41,7 +41,10 @@ describe('npm run rollback, locally', () => {
     const writes = run.simulation.calls.slice(callsBefore).filter((call) => call.operation === 'PutBucketPolicy');
     expect(writes.map((call) => call.input.Policy)).toEqual([original]);
     const [item] = (await run.history.items()).filter((entry) => String(entry.pk).startsWith('EVENT#'));
-    expect(item!.rolledBack).toMatchObject({ by: 'rollback by test', restored: [{ type: 'PutBucketPolicy', resource: `arn:aws:s3:::${BUCKET}`, how: 'restored' }] });
+    expect(item!.rolledBack).toMatchObject({
+      by: 'rollback by test',
+      restored: [{ type: 'PutBucketPolicy', resource: `arn:aws:s3:::${BUCKET}`, how: 'restored' }],
+    });
     expect(item!.status).toBe('REMEDIATED');
   });
 
@@ -78,7 +81,7 @@ describe('npm run rollback, locally', () => {
     expect(before.buckets[0]!.Policy).not.toBe(after.buckets[0]!.Policy);
   });
 
-  it("is refused by Private CA, changing nothing, when the bucket cannot take the PUBLIC_READ setting it would restore", async () => {
+  it('is refused by Private CA, changing nothing, when the bucket cannot take the PUBLIC_READ setting it would restore', async () => {
     const run = await runScenario(permissionEvent, exampleAccount('crl-public-read-acls-disabled'));
     const before = run.simulation.toAccountFile();
 
@@ -92,7 +95,13 @@ describe('npm run rollback, locally', () => {
     const run = await runScenario(permissionEvent, account());
     // Someone adds a statement after the remediation.
     const edited = JSON.parse(policyText(run)!);
-    edited.Statement.push({ Sid: 'AddedLater', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` });
+    edited.Statement.push({
+      Sid: 'AddedLater',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/Ops' },
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+    });
     await run.simulation.send('S3', 'PutBucketPolicy', { Bucket: BUCKET, Policy: JSON.stringify(edited) });
     const callsBefore = run.simulation.calls.length;
 
@@ -101,7 +110,11 @@ describe('npm run rollback, locally', () => {
     expect(error.message).toMatch(/1 of the 1 change\(s\).*nothing was changed/);
     expect(error.differences).toHaveLength(1);
     expect(JSON.parse(error.differences[0]!.current!)).toEqual(edited);
-    expect(run.simulation.calls.slice(callsBefore).filter((call) => call.operation.startsWith('Put') || call.operation.startsWith('Delete') || call.operation.startsWith('Update'))).toEqual([]);
+    expect(
+      run.simulation.calls
+        .slice(callsBefore)
+        .filter((call) => call.operation.startsWith('Put') || call.operation.startsWith('Delete') || call.operation.startsWith('Update')),
+    ).toEqual([]);
     expect(JSON.parse(policyText(run)!)).toEqual(edited);
     const [item] = await run.history.items();
     expect(item!.rolledBack).toBeUndefined();
@@ -117,7 +130,7 @@ describe('npm run rollback, locally', () => {
     expect((await refusal(rollback({ table: dryRun.history.name, eventId, by: 'x' }))).message).toMatch(/\(DRY_RUN\) changed nothing that can be rolled back/);
   });
 
-  it('in a shared bucket, undoes the last CA\'s grant but refuses an earlier one that later grants build on', async () => {
+  it("in a shared bucket, undoes the last CA's grant but refuses an earlier one that later grants build on", async () => {
     const storm = await runStorm({ account: stormAccount(3, 1), deliveries: [0, 1, 2].map(stormEvent), seed: 5 });
     const writes = storm.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy');
     expect(writes).toHaveLength(3);

@@ -70,11 +70,29 @@ export interface ScenarioOptions {
 
 export async function runScenario(input: unknown, file: unknown, options: ScenarioOptions = {}): Promise<Scenario> {
   const clock = options.clock ?? new SimulatedClock(new Date(options.start ?? '2026-11-20T10:02:00Z'));
-  const simulation = options.simulation ?? new SimulatedAccount(parseAccountFile(file), { now: () => clock.now(), ...(options.caller ? { caller: options.caller } : {}) });
+  const simulation =
+    options.simulation ?? new SimulatedAccount(parseAccountFile(file), { now: () => clock.now(), ...(options.caller ? { caller: options.caller } : {}) });
   const history = options.history ?? (await createHistoryTable());
   options.prepare?.(simulation);
-  const env = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications', ...options.env };
-  const execution = await runExecution(input, { account: simulation, clock, env, random: options.random ?? (() => 0.5), loaded, history, executionName: options.executionName, taskFaults: options.taskFaults, ...(options.approver ? { approver: options.approver } : {}) });
+  const env = {
+    MODE: 'apply',
+    ALLOWED_BUCKETS: '',
+    ALLOW_CA_UPDATES: 'true',
+    CRL_RECOVERY_WINDOW_MINUTES: '75',
+    NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications',
+    ...options.env,
+  };
+  const execution = await runExecution(input, {
+    account: simulation,
+    clock,
+    env,
+    random: options.random ?? (() => 0.5),
+    loaded,
+    history,
+    executionName: options.executionName,
+    taskFaults: options.taskFaults,
+    ...(options.approver ? { approver: options.approver } : {}),
+  });
   const output = execution.output as { outcome?: OutcomeRecord } | null;
   const outcome = output?.outcome ?? recordedOutcome(execution);
   const states = execution.events.filter((entry) => entry.type === 'StateEntered').map((entry) => (entry as { state: { name: string } }).state.name);

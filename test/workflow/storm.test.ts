@@ -21,7 +21,8 @@ const STORM_DELIVERIES_PER_EVENT = 2;
 const DUPLICATE_DELIVERIES = 1000;
 
 type Statement = Record<string, unknown>;
-const statementsOf = (policy: string | null): Statement[] => (policy === null ? [] : (parseBucketPolicy(policy).statements.map((ref) => ref.statement) as unknown as Statement[]));
+const statementsOf = (policy: string | null): Statement[] =>
+  policy === null ? [] : (parseBucketPolicy(policy).statements.map((ref) => ref.statement) as unknown as Statement[]);
 const withoutSid = ({ Sid: _sid, ...rest }: Statement) => JSON.stringify(rest);
 
 function grantFor(index: number): Statement {
@@ -38,7 +39,9 @@ function policyOf(storm: StormResult, bucket: string): string | null {
 describe(`a storm: ${STORM_CAS} CAs over ${STORM_BUCKETS} shared buckets, each event delivered ${STORM_DELIVERIES_PER_EVENT} times at once`, () => {
   let storm: StormResult;
   beforeAll(async () => {
-    const deliveries = Array.from({ length: STORM_CAS }, (_, index) => stormEvent(index)).flatMap((event) => Array.from({ length: STORM_DELIVERIES_PER_EVENT }, () => event));
+    const deliveries = Array.from({ length: STORM_CAS }, (_, index) => stormEvent(index)).flatMap((event) =>
+      Array.from({ length: STORM_DELIVERIES_PER_EVENT }, () => event),
+    );
     storm = await runStorm({ account: stormAccount(STORM_CAS, STORM_BUCKETS), deliveries, seed: 7 });
     printFigures('storm', {
       executions: storm.executions.length,
@@ -64,7 +67,10 @@ describe(`a storm: ${STORM_CAS} CAs over ${STORM_BUCKETS} shared buckets, each e
       // What was there before, unchanged and in place.
       expect(statements.slice(0, 2)).toEqual(existingStatements(bucket));
       const grants = statements.slice(2).map(withoutSid).sort();
-      const expected = Array.from({ length: STORM_CAS }, (_, index) => index).filter((index) => index % STORM_BUCKETS === bucketIndex).map((index) => withoutSid(grantFor(index))).sort();
+      const expected = Array.from({ length: STORM_CAS }, (_, index) => index)
+        .filter((index) => index % STORM_BUCKETS === bucketIndex)
+        .map((index) => withoutSid(grantFor(index)))
+        .sort();
       expect(grants).toEqual(expected);
     }
   });
@@ -73,7 +79,8 @@ describe(`a storm: ${STORM_CAS} CAs over ${STORM_BUCKETS} shared buckets, each e
     const writes = storm.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy' && !call.error);
     expect(writes).toHaveLength(STORM_CAS);
     const last = new Map<string, string | null>();
-    for (let index = 0; index < STORM_BUCKETS; index += 1) last.set(stormBucket(index), JSON.stringify({ Version: '2012-10-17', Statement: existingStatements(stormBucket(index)) }));
+    for (let index = 0; index < STORM_BUCKETS; index += 1)
+      last.set(stormBucket(index), JSON.stringify({ Version: '2012-10-17', Statement: existingStatements(stormBucket(index)) }));
     for (const write of writes) {
       const bucket = write.input.Bucket as string;
       const policy = write.input.Policy as string;
@@ -111,7 +118,11 @@ describe(`${DUPLICATE_DELIVERIES} deliveries of one event at once`, () => {
   let storm: StormResult;
   beforeAll(async () => {
     storm = await runStorm({ account: stormAccount(1, 1), deliveries: Array.from({ length: DUPLICATE_DELIVERIES }, () => stormEvent(0)), seed: 11 });
-    printFigures('duplicates', { executions: storm.executions.length, wallMs: Math.round(storm.wallMs), writes: storm.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy').length });
+    printFigures('duplicates', {
+      executions: storm.executions.length,
+      wallMs: Math.round(storm.wallMs),
+      writes: storm.simulation.calls.filter((call) => call.operation === 'PutBucketPolicy').length,
+    });
   }, 300_000);
 
   it('start exactly one remediation: one REMEDIATED, the rest DUPLICATE naming it, one write, one history item', async () => {
@@ -141,7 +152,16 @@ describe('a lease left by a crashed execution', () => {
     const history = await createHistoryTable();
     const now = Math.floor(Date.parse('2026-11-20T10:02:00Z') / 1000);
     await localClient(history.endpoint).send(
-      new PutItemCommand({ TableName: history.name, Item: marshalItem({ pk: `LEASE#bucket#${stormBucket(0)}`, type: 'lease', bucket: stormBucket(0), holder: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:crashed', expiresAt: now + seconds }) }),
+      new PutItemCommand({
+        TableName: history.name,
+        Item: marshalItem({
+          pk: `LEASE#bucket#${stormBucket(0)}`,
+          type: 'lease',
+          bucket: stormBucket(0),
+          holder: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation-dev:crashed',
+          expiresAt: now + seconds,
+        }),
+      }),
     );
     return runStorm({ account: stormAccount(1, 1), deliveries: [stormEvent(0)], history, seed: 3 });
   }
@@ -168,4 +188,3 @@ describe('a lease left by a crashed execution', () => {
     expect(policyOf(storm, stormBucket(0))).toBe(JSON.stringify({ Version: '2012-10-17', Statement: existingStatements(stormBucket(0)) }));
   });
 });
-

@@ -21,7 +21,13 @@ import { mockSfn } from '../handlers/fixtures';
 import { account, BUCKET, CA_ID, documentedGrant, policyOf } from './scenario';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:pca-remediation-local';
-const ENV = { MODE: 'apply', ALLOWED_BUCKETS: '', ALLOW_CA_UPDATES: 'true', CRL_RECOVERY_WINDOW_MINUTES: '75', NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications' };
+const ENV = {
+  MODE: 'apply',
+  ALLOWED_BUCKETS: '',
+  ALLOW_CA_UPDATES: 'true',
+  CRL_RECOVERY_WINDOW_MINUTES: '75',
+  NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pca-remediation-test-notifications',
+};
 const EVENT_ID = `sweep-${CA_ID}-2026-11-20`;
 const loaded = loadDefinition();
 const sfnMock = mockSfn();
@@ -47,7 +53,15 @@ async function world(file: unknown, start = '2026-11-20T10:05:00Z'): Promise<Wor
   const executions: LocalExecution[] = [];
   sfnMock.on(StartExecutionCommand).callsFake(async (input) => {
     expect(input.stateMachineArn).toBe(STATE_MACHINE_ARN);
-    const execution = await runExecution(JSON.parse(input.input!), { account: simulation, clock, env: ENV, loaded, history, executionName: input.name, random: () => 0.5 });
+    const execution = await runExecution(JSON.parse(input.input!), {
+      account: simulation,
+      clock,
+      env: ENV,
+      loaded,
+      history,
+      executionName: input.name,
+      random: () => 0.5,
+    });
     executions.push(execution);
     return { executionArn: execution.executionArn, startDate: new Date(execution.startedAt) };
   });
@@ -89,7 +103,9 @@ describe('the scheduled sweep, through the real workflow', () => {
     expect(summary.started[0]!.executionArn).toBe(execution!.executionArn);
     expect(execution!.executionArn).toMatch(new RegExp(`:sweep-${CA_ID}-20261120T1005$`));
     expect(outcomeOf(execution!)).toMatchObject({ status: 'REMEDIATED', kind: 'CRL_S3_PERMISSION', eventId: EVENT_ID });
-    expect(policyOf(simulation.toAccountFile()).Statement).toContainEqual(expect.objectContaining({ Principal: { Service: 'acm-pca.amazonaws.com' }, Effect: 'Allow' }));
+    expect(policyOf(simulation.toAccountFile()).Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'acm-pca.amazonaws.com' }, Effect: 'Allow' }),
+    );
     expect((await history.items()).map((item) => item.pk)).toEqual([`EVENT#${EVENT_ID}`]);
     // And Private CA, retrying by itself every 15 minutes, now writes the CRL.
     clock.advance(20 * 60);
@@ -97,7 +113,7 @@ describe('the scheduled sweep, through the real workflow', () => {
     expect(Date.parse(crl)).toBeGreaterThan(Date.parse('2026-11-20T10:05:00Z'));
   });
 
-  it('leaves a second sweep the same day to the workflow\'s dedupe: the grant lost again ends DUPLICATE, changing nothing', async () => {
+  it("leaves a second sweep the same day to the workflow's dedupe: the grant lost again ends DUPLICATE, changing nothing", async () => {
     // Prepare: a first sweep repairs the bucket; later that day the grant is removed again
     const file = account();
     const lostGrant = JSON.stringify(file.buckets[0].Policy);
@@ -131,7 +147,10 @@ describe('the scheduled sweep, through the real workflow', () => {
       ['NEEDS_ATTENTION', `sweep-${CA_ID}-2026-11-21`],
     ]);
     // Two notifications, one per day; the DUPLICATE in between notified no one.
-    expect(simulation.toAccountFile().notifications.map((notification) => notification.PublishedAt)).toEqual(['2026-11-20T10:05:00.000Z', '2026-11-21T00:05:00.000Z']);
+    expect(simulation.toAccountFile().notifications.map((notification) => notification.PublishedAt)).toEqual([
+      '2026-11-20T10:05:00.000Z',
+      '2026-11-21T00:05:00.000Z',
+    ]);
     expect(simulation.calls.filter((call) => call.operation === 'PutBucketPolicy')).toEqual([]);
   });
 
@@ -140,7 +159,12 @@ describe('the scheduled sweep, through the real workflow', () => {
     file.buckets[0].Policy.Statement.push(documentedGrant());
     const { sweep, executions, simulation } = await world(file);
     const summary = await sweep();
-    expect(summary).toEqual({ checked: 1, started: [], skipped: [{ caArn: file.certificateAuthorities[0].Arn, code: 'COMPLIANT', reason: `bucket ${BUCKET} lets Private CA write` }], failed: [] });
+    expect(summary).toEqual({
+      checked: 1,
+      started: [],
+      skipped: [{ caArn: file.certificateAuthorities[0].Arn, code: 'COMPLIANT', reason: `bucket ${BUCKET} lets Private CA write` }],
+      failed: [],
+    });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
     expect(executions).toEqual([]);
     expect(simulation.calls.map((call) => call.operation)).toEqual([

@@ -20,7 +20,8 @@ function failing(state: string, fault: TaskFault, times = Infinity) {
 const attemptsOf = (run: Awaited<ReturnType<typeof runScenario>>, state: string) => run.execution.attempts.filter((attempt) => attempt.state === state);
 
 /** The retries the injected faults caused, without the follow-up's waits for Private CA's next CRL (CheckCrlWrittenAfterRepair). */
-const faultRetries = (run: { execution: { retries: Array<{ state: string; error: string; backoffSeconds: number }> } }) => run.execution.retries.filter((retry) => retry.state !== 'CheckCrlWrittenAfterRepair');
+const faultRetries = (run: { execution: { retries: Array<{ state: string; error: string; backoffSeconds: number }> } }) =>
+  run.execution.retries.filter((retry) => retry.state !== 'CheckCrlWrittenAfterRepair');
 
 describe('a function that timed out or crashed (Lambda.Unknown)', () => {
   it('is run again after 5 s at most (full jitter), and the execution reaches its own outcome', async () => {

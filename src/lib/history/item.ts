@@ -88,7 +88,15 @@ export function claimFor(target: Target, now: Date, days: number): EventClaim | 
 }
 
 export function historyChange(action: AppliedAction): HistoryChange {
-  return { type: action.type, resource: action.resource, description: action.description, before: action.before, after: action.after, appliedAt: action.appliedAt, verified: action.verified };
+  return {
+    type: action.type,
+    resource: action.resource,
+    description: action.description,
+    before: action.before,
+    after: action.after,
+    appliedAt: action.appliedAt,
+    verified: action.verified,
+  };
 }
 
 /** JSON-like value → DynamoDB attribute value (strings, numbers, booleans, null, lists, maps). */
@@ -102,7 +110,13 @@ export function marshal(value: unknown): AttributeValue {
   if (typeof value === 'boolean') return { BOOL: value };
   if (Array.isArray(value)) return { L: value.map(marshal) };
   if (typeof value === 'object') {
-    return { M: Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) => [key, marshal(item)])) };
+    return {
+      M: Object.fromEntries(
+        Object.entries(value)
+          .filter(([, item]) => item !== undefined)
+          .map(([key, item]) => [key, marshal(item)]),
+      ),
+    };
   }
   throw new TypeError(`cannot store a ${typeof value} in DynamoDB`);
 }

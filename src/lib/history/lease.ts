@@ -16,7 +16,6 @@ import { awsErrorName, BucketBusy, rethrowAws } from '../errors';
 import { logger } from '../powertools';
 import { epochSeconds, leaseKey, marshalItem, unmarshalItem } from './item';
 
-
 export interface LeaseOptions {
   table: string;
   bucket: string;

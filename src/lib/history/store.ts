@@ -28,13 +28,16 @@ const applied = (action: OutcomeRecord['actions'][number]): action is AppliedAct
  */
 export async function completeHistoryItem(table: string, record: OutcomeRecord): Promise<'recorded' | 'not-claimed'> {
   const changes = record.actions.filter(applied).map(historyChange);
-  const planned = record.actions.filter((action) => !applied(action)).map(({ type, resource, description, before, after }) => ({ type, resource, description, before, after }));
+  const planned = record.actions
+    .filter((action) => !applied(action))
+    .map(({ type, resource, description, before, after }) => ({ type, resource, description, before, after }));
   try {
     await dynamoDb().send(
       new UpdateItemCommand({
         TableName: table,
         Key: { pk: { S: eventKey(record.eventId) } },
-        UpdateExpression: 'SET #status = :status, finishedAt = :finishedAt, summary = :summary, changes = :changes, planned = :planned, findings = :findings, notificationDue = :notificationDue',
+        UpdateExpression:
+          'SET #status = :status, finishedAt = :finishedAt, summary = :summary, changes = :changes, planned = :planned, findings = :findings, notificationDue = :notificationDue',
         ConditionExpression: 'executionArn = :execution',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -70,7 +73,8 @@ async function closeApproval(table: string, record: OutcomeRecord): Promise<void
       new UpdateItemCommand({
         TableName: table,
         Key: { pk: { S: eventKey(record.eventId) } },
-        UpdateExpression: 'SET approval.#status = :status, approval.approver = :approver, approval.reason = :reason, approval.answeredAt = :answeredAt REMOVE approval.taskToken',
+        UpdateExpression:
+          'SET approval.#status = :status, approval.approver = :approver, approval.reason = :reason, approval.answeredAt = :answeredAt REMOVE approval.taskToken',
         ConditionExpression: 'attribute_exists(approval) AND executionArn = :execution',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {

@@ -84,12 +84,7 @@ function refOf({ index, sid, statement }: ParsedStatement): StatementRef {
   return sid === undefined ? { index, statement } : { index, sid, statement };
 }
 
-function whyDenied(
-  statement: ParsedStatement,
-  certainty: BlockingDeny['certainty'],
-  actions: string[],
-  context: RequestContext,
-): string {
+function whyDenied(statement: ParsedStatement, certainty: BlockingDeny['certainty'], actions: string[], context: RequestContext): string {
   const verb = certainty === 'certain' ? 'denies' : 'may deny';
   const head = `${describeStatement(statement)} ${verb} ${actions.join(', ')} to ${principalPhrase(statement)}`;
   const notes = conditionNotes(statement, context);

@@ -297,7 +297,14 @@ export function parseInstant(value: string): InstantRange | null {
   const start = Date.UTC(y, mo - 1, d, h, mi, sec);
   const date = new Date(start);
   // Date.UTC rolls 31 February over to March: a value that does not round-trip is invalid.
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== sec) {
+  if (
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== mo - 1 ||
+    date.getUTCDate() !== d ||
+    date.getUTCHours() !== h ||
+    date.getUTCMinutes() !== mi ||
+    date.getUTCSeconds() !== sec
+  ) {
     return null;
   }
   let range: InstantRange;

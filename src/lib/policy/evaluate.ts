@@ -61,7 +61,8 @@ export function resourceMatches(rule: Rule, resource: string, context: RequestCo
   // whether it excludes nothing or makes the statement invalid (hasVariableWithNoValue),
   // so it is `maybe` unless another pattern already decides. iam-simulate reads it as
   // "the statement does not apply" (found by test/property/policy-judge.property.test.ts).
-  if (rule.resource.negated && matched === 'yes' && rule.resource.patterns.some((pattern) => hasVariableWithNoValue(pattern, rule.variables, context))) return 'maybe';
+  if (rule.resource.negated && matched === 'yes' && rule.resource.patterns.some((pattern) => hasVariableWithNoValue(pattern, rule.variables, context)))
+    return 'maybe';
   return matched;
 }
 

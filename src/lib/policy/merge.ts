@@ -57,9 +57,7 @@ export function mergePcaGrant(text: string | null, req: PcaWriteRequest): MergeR
   const added = requiredPcaStatement(req, sid);
   // Spreading keeps the original key order: `Statement` keeps its place, only its value changes.
   const document: PolicyDocument =
-    parsed.document === null
-      ? { Version: '2012-10-17', Statement: [added] }
-      : { ...parsed.document, Statement: [...existing, added] };
+    parsed.document === null ? { Version: '2012-10-17', Statement: [added] } : { ...parsed.document, Statement: [...existing, added] };
   const policy = JSON.stringify(document);
   const sizeBytes = Buffer.byteLength(policy, 'utf8');
   if (sizeBytes > MAX_POLICY_BYTES) throw new PolicyTooLarge(sizeBytes, MAX_POLICY_BYTES);

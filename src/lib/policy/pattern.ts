@@ -34,11 +34,7 @@ export interface TokenizeOptions {
   variables: boolean;
 }
 
-export type Token =
-  | { kind: 'text'; text: string }
-  | { kind: 'star' }
-  | { kind: 'one' }
-  | { kind: 'variable'; key: string; fallback: string | null };
+export type Token = { kind: 'text'; text: string } | { kind: 'star' } | { kind: 'one' } | { kind: 'variable'; key: string; fallback: string | null };
 
 /** The escapes IAM defines for a literal `*`, `?` and `$` in a Version 2012-10-17 policy. */
 const SPECIAL_CHARACTERS = new Set(['*', '?', '$']);
@@ -78,15 +74,9 @@ export function tokenize(pattern: string, options: TokenizeOptions): Token[] {
 }
 
 /** A token once its variables are replaced; `any` stands for a value not known before the request. */
-type Resolved =
-  | { kind: 'text'; text: string; fromVariable: boolean }
-  | { kind: 'star' }
-  | { kind: 'one' }
-  | { kind: 'any' };
+type Resolved = { kind: 'text'; text: string; fromVariable: boolean } | { kind: 'star' } | { kind: 'one' } | { kind: 'any' };
 
-type Resolution =
-  | { kind: 'null' }
-  | { kind: 'tokens'; tokens: Resolved[]; certain: boolean; substitutedColon: boolean };
+type Resolution = { kind: 'null' } | { kind: 'tokens'; tokens: Resolved[]; certain: boolean; substitutedColon: boolean };
 
 /**
  * Replaces each variable by its value in the request. `null`: a variable without

@@ -62,7 +62,11 @@ export function publicStatements(policy: ParsedPolicy): PublicStatement[] {
   for (const statement of policy.statements) {
     const who = everyoneClause(statement);
     if (who === null || statement.rule.conditions.some(restrictsCaller)) continue;
-    const ref: PublicStatement = { index: statement.index, statement: statement.statement, why: `allows ${who} with no condition limiting it to fixed callers` };
+    const ref: PublicStatement = {
+      index: statement.index,
+      statement: statement.statement,
+      why: `allows ${who} with no condition limiting it to fixed callers`,
+    };
     if (statement.sid !== undefined) ref.sid = statement.sid;
     found.push(ref);
   }

@@ -52,11 +52,7 @@ export function lookupKey(context: RequestContext, key: string): KeyState {
 }
 
 /** The value of a key in Private CA's request, for one required (action, resource) pair. */
-export type ContextValue =
-  | { state: 'present'; values: string[] }
-  | { state: 'present-unknown' }
-  | { state: 'absent' }
-  | { state: 'unknown' };
+export type ContextValue = { state: 'present'; values: string[] } | { state: 'present-unknown' } | { state: 'absent' } | { state: 'unknown' };
 
 export interface ContextFact {
   /** The key as AWS spells it; with `prefix`, every key that starts with it (e.g. `aws:PrincipalTag/`). */
@@ -87,8 +83,7 @@ const ABSENT: ContextValue = { state: 'absent' };
 const UNKNOWN: ContextValue = { state: 'unknown' };
 
 const isObjectWrite = (action: string): boolean => (PCA_OBJECT_ACTIONS as readonly string[]).includes(action);
-const bucketOwner = (req: PcaWriteRequest): ContextValue =>
-  req.bucketOwner === undefined ? PRESENT_UNKNOWN : present(req.bucketOwner);
+const bucketOwner = (req: PcaWriteRequest): ContextValue => (req.bucketOwner === undefined ? PRESENT_UNKNOWN : present(req.bucketOwner));
 
 /**
  * The request Private CA (acm-pca.amazonaws.com) makes when it writes a CRL or an audit
@@ -157,7 +152,10 @@ export const PCA_REQUEST_CONTEXT: readonly ContextFact[] = [
     key: 'aws:PrincipalOrgID',
     value: () => ABSENT,
     summary: 'absent',
-    sources: [`${KEYS}#condition-keys-principalorgid`, `${CHECKS}#access-analyzer-reference-policy-checks-error-unsupported-condition-key-for-service-principal`],
+    sources: [
+      `${KEYS}#condition-keys-principalorgid`,
+      `${CHECKS}#access-analyzer-reference-policy-checks-error-unsupported-condition-key-for-service-principal`,
+    ],
     why: 'included only if the principal is a member of an organization; a service principal is not an account of one',
   },
   {
@@ -274,7 +272,7 @@ export const PCA_REQUEST_CONTEXT: readonly ContextFact[] = [
     value: () => UNKNOWN,
     summary: 'unknown',
     sources: [`${KEYS}#condition-keys-viaawsservice`],
-    why: 'always included; true when a service uses an IAM principal\'s credentials, false when the principal calls directly; AWS does not say which a service principal\'s own call is',
+    why: "always included; true when a service uses an IAM principal's credentials, false when the principal calls directly; AWS does not say which a service principal's own call is",
   },
   {
     key: 'aws:TokenIssueTime',
@@ -311,7 +309,7 @@ export const PCA_REQUEST_CONTEXT: readonly ContextFact[] = [
     value: () => UNKNOWN,
     summary: 'unknown',
     sources: [`${KEYS}#condition-keys-sourceip`, `${OPERATORS}#Conditions_IPAddress`],
-    why: 'absent when the request comes through a VPC endpoint; when a service calls on your behalf the target sees the calling service\'s address, which AWS does not publish',
+    why: "absent when the request comes through a VPC endpoint; when a service calls on your behalf the target sees the calling service's address, which AWS does not publish",
   },
   {
     key: 'aws:SourceVpc',
@@ -356,7 +354,7 @@ export const PCA_REQUEST_CONTEXT: readonly ContextFact[] = [
     works: ['string'],
     summary: 'present, value not known',
     sources: [`${KEYS}#condition-keys-requestedregion`],
-    why: 'always included; AWS does not say which Region Private CA\'s S3 call names',
+    why: "always included; AWS does not say which Region Private CA's S3 call names",
   },
   {
     key: 'aws:UserAgent',
@@ -425,9 +423,10 @@ export const PCA_REQUEST_CONTEXT: readonly ContextFact[] = [
     key: 's3:x-amz-acl',
     value: (req, action) => (isObjectWrite(action) ? present(req.objectAcl) : ABSENT),
     works: ['string'],
-    summary: "the canned ACL of the object writes (the CA's S3ObjectAcl for CRLs, bucket-owner-full-control for audit reports); absent for s3:GetBucketAcl and s3:GetBucketLocation",
+    summary:
+      "the canned ACL of the object writes (the CA's S3ObjectAcl for CRLs, bucket-owner-full-control for audit reports); absent for s3:GetBucketAcl and s3:GetBucketLocation",
     sources: [S3_KEYS, S3_PUT_OBJECT, PCA_CRL],
-    why: 'S3 defines the key for the object ACL actions only; Private CA writes CRLs with the CA\'s S3ObjectAcl',
+    why: "S3 defines the key for the object ACL actions only; Private CA writes CRLs with the CA's S3ObjectAcl",
   },
   {
     key: 's3:signatureversion',

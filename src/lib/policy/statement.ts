@@ -72,9 +72,7 @@ export interface ParsedPolicy {
 
 /** 'statement 2 (Sid "DenyOutsideOrg")' or 'statement 3 (no Sid)'; numbered from 1. */
 export function describeStatement(ref: StatementRef): string {
-  return ref.sid === undefined
-    ? `statement ${ref.index + 1} (no Sid)`
-    : `statement ${ref.index + 1} (Sid "${ref.sid}")`;
+  return ref.sid === undefined ? `statement ${ref.index + 1} (no Sid)` : `statement ${ref.index + 1} (Sid "${ref.sid}")`;
 }
 
 /** Parses bucket policy text; null or '' means the bucket has no policy. */
@@ -175,9 +173,7 @@ function parseCondition(raw: unknown, where: string): ConditionTest[] {
     for (const [key, values] of Object.entries(block)) {
       const list = Array.isArray(values) ? values : [values];
       if (!list.every(isConditionScalar)) {
-        throw new PolicyParseError(
-          `${where} Condition ${operator} ${key} must be a string, number, boolean or a list of them`,
-        );
+        throw new PolicyParseError(`${where} Condition ${operator} ${key} must be a string, number, boolean or a list of them`);
       }
       tests.push({ operator, key, values: list.map(String) });
     }

@@ -64,7 +64,10 @@ describe('analyzeBucketPolicy: policies that let Private CA write', () => {
     ['NotResource naming only another bucket', [documentedGrant({ Resource: undefined, NotResource: 'arn:aws:s3:::other-bucket/*' })]],
     ['condition key names in lower case', [documentedGrant({ Condition: { StringEquals: { 'aws:sourceaccount': ACCOUNT, 'AWS:SOURCEARN': CA_ARN } } })]],
     ['the account as a JSON number', [documentedGrant({ Condition: { StringEquals: { 'aws:SourceAccount': Number(ACCOUNT) } } })]],
-    ['an unrelated Deny on s3:DeleteObject beside the grant', [documentedGrant(), { Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: `${BUCKET_ARN}/*` }]],
+    [
+      'an unrelated Deny on s3:DeleteObject beside the grant',
+      [documentedGrant(), { Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: `${BUCKET_ARN}/*` }],
+    ],
   ])('is compliant with %s', (_title, statements) => {
     // Prepare
     const text = policyText(statements);
@@ -106,11 +109,7 @@ describe('analyzeBucketPolicy: what is missing', () => {
     ['no policy', null, CRL_PAIRS],
     ['an empty statement list', policyText([]), CRL_PAIRS],
     ['aws:SourceArn naming another CA', policyText([documentedGrant({}, OTHER_CA_ARN)]), CRL_PAIRS],
-    [
-      'aws:SourceAccount of another account',
-      policyText([documentedGrant({ Condition: { StringEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } } })]),
-      CRL_PAIRS,
-    ],
+    ['aws:SourceAccount of another account', policyText([documentedGrant({ Condition: { StringEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } } })]), CRL_PAIRS],
     [
       'only 3 of the 4 actions',
       policyText([documentedGrant({ Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetBucketAcl'] })]),
@@ -118,11 +117,7 @@ describe('analyzeBucketPolicy: what is missing', () => {
     ],
     ['Action "s3:Get*"', policyText([documentedGrant({ Action: 's3:Get*' })]), CRL_OBJECT_PAIRS],
     ['NotAction "s3:Put*"', policyText([documentedGrant({ Action: undefined, NotAction: 's3:Put*' })]), CRL_OBJECT_PAIRS],
-    [
-      'object resource limited to crl-bucket/other/*',
-      policyText([documentedGrant({ Resource: [BUCKET_ARN, `${BUCKET_ARN}/other/*`] })]),
-      CRL_OBJECT_PAIRS,
-    ],
+    ['object resource limited to crl-bucket/other/*', policyText([documentedGrant({ Resource: [BUCKET_ARN, `${BUCKET_ARN}/other/*`] })]), CRL_OBJECT_PAIRS],
     [
       'object resource naming only the test key',
       policyText([documentedGrant({ Resource: [BUCKET_ARN, `${BUCKET_ARN}/${TEST_KEY}`] })]),
@@ -163,7 +158,7 @@ describe('analyzeBucketPolicy: what is missing', () => {
 });
 
 describe('analyzeBucketPolicy: which statements grant', () => {
-  it('lists the statements that certainly grant, not the other CA\'s', () => {
+  it("lists the statements that certainly grant, not the other CA's", () => {
     // Prepare
     const text = policyText([
       documentedGrant({ Sid: 'OtherCa' }, OTHER_CA_ARN),
@@ -261,18 +256,46 @@ describe('analyzeBucketPolicy: Denies that block Private CA', () => {
     ['outside the organisation unless an AWS service (BoolIfExists)', orgDeny({ BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } }), []],
     ['outside the organisation unless an AWS service (Bool)', orgDeny({ Bool: { 'aws:PrincipalIsAWSService': false } }), []],
     ['requests without TLS', deny({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }), []],
-    ['every principal except a role (NotPrincipal)', deny({ Principal: undefined, NotPrincipal: { AWS: ROLE_ARN } }), [{ certainty: 'certain', actions: ALL_FOUR }]],
+    [
+      'every principal except a role (NotPrincipal)',
+      deny({ Principal: undefined, NotPrincipal: { AWS: ROLE_ARN } }),
+      [{ certainty: 'certain', actions: ALL_FOUR }],
+    ],
     ['every principal except a role and Private CA', deny({ Principal: undefined, NotPrincipal: { AWS: ROLE_ARN, Service: PCA } }), []],
-    ['requests not through VPC endpoint vpce-1', deny({ Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } } }), [{ certainty: 'possible', actions: ALL_FOUR }]],
-    ['requests from outside 10.0.0.0/8 (unknown operator)', deny({ Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }), [{ certainty: 'possible', actions: ALL_FOUR }]],
+    [
+      'requests not through VPC endpoint vpce-1',
+      deny({ Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } } }),
+      [{ certainty: 'possible', actions: ALL_FOUR }],
+    ],
+    [
+      'requests from outside 10.0.0.0/8 (unknown operator)',
+      deny({ Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }),
+      [{ certainty: 'possible', actions: ALL_FOUR }],
+    ],
     ['s3:DeleteObject', deny({ Action: 's3:DeleteObject' }), []],
     ['a role only', deny({ Principal: { AWS: ROLE_ARN } }), []],
     ['another bucket', deny({ Resource: 'arn:aws:s3:::other-bucket/*' }), []],
-    ['Private CA on s3:PutObjectAcl, unconditionally', deny({ Principal: { Service: PCA }, Action: 's3:PutObjectAcl' }), [{ certainty: 'certain', actions: ['s3:PutObjectAcl'] }]],
-    ['everything but the bucket (NotResource)', deny({ Resource: undefined, NotResource: BUCKET_ARN }), [{ certainty: 'certain', actions: ['s3:PutObject', 's3:PutObjectAcl'] }]],
+    [
+      'Private CA on s3:PutObjectAcl, unconditionally',
+      deny({ Principal: { Service: PCA }, Action: 's3:PutObjectAcl' }),
+      [{ certainty: 'certain', actions: ['s3:PutObjectAcl'] }],
+    ],
+    [
+      'everything but the bucket (NotResource)',
+      deny({ Resource: undefined, NotResource: BUCKET_ARN }),
+      [{ certainty: 'certain', actions: ['s3:PutObject', 's3:PutObjectAcl'] }],
+    ],
     ['other source accounts (confused-deputy guard)', deny({ Condition: { StringNotEquals: { 'aws:SourceAccount': ACCOUNT } } }), []],
-    ['requests from CAs other than another one', deny({ Condition: { ArnNotLike: { 'aws:SourceArn': OTHER_CA_ARN } } }), [{ certainty: 'certain', actions: ALL_FOUR }]],
-    ['everything but reads (NotAction s3:Get*)', deny({ Action: undefined, NotAction: 's3:Get*' }), [{ certainty: 'certain', actions: ['s3:PutObject', 's3:PutObjectAcl'] }]],
+    [
+      'requests from CAs other than another one',
+      deny({ Condition: { ArnNotLike: { 'aws:SourceArn': OTHER_CA_ARN } } }),
+      [{ certainty: 'certain', actions: ALL_FOUR }],
+    ],
+    [
+      'everything but reads (NotAction s3:Get*)',
+      deny({ Action: undefined, NotAction: 's3:Get*' }),
+      [{ certainty: 'certain', actions: ['s3:PutObject', 's3:PutObjectAcl'] }],
+    ],
   ])('with a Deny of %s, reports the blocking Denies', (_title, denyStatement, expected) => {
     // Prepare
     const text = policyText([documentedGrant(), denyStatement]);
@@ -335,8 +358,16 @@ describe('analyzeBucketPolicy: Denies that block Private CA', () => {
 
   it.each([
     ['an unconditional Deny', deny({ Action: 's3:PutObject*' }), /denies s3:PutObject, s3:PutObjectAcl to every principal, with no condition$/],
-    ['a NotPrincipal Deny', deny({ Principal: undefined, NotPrincipal: { AWS: ROLE_ARN } }), /to every principal its NotPrincipal does not name, which includes acm-pca.amazonaws.com/],
-    ['a Deny naming Private CA', deny({ Principal: { Service: PCA }, Action: 's3:GetBucketAcl' }), /denies s3:GetBucketAcl to acm-pca.amazonaws.com, with no condition/],
+    [
+      'a NotPrincipal Deny',
+      deny({ Principal: undefined, NotPrincipal: { AWS: ROLE_ARN } }),
+      /to every principal its NotPrincipal does not name, which includes acm-pca.amazonaws.com/,
+    ],
+    [
+      'a Deny naming Private CA',
+      deny({ Principal: { Service: PCA }, Action: 's3:GetBucketAcl' }),
+      /denies s3:GetBucketAcl to acm-pca.amazonaws.com, with no condition/,
+    ],
     [
       'a Deny on the ACL',
       deny({ Action: 's3:PutObject', Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } }),
@@ -368,7 +399,10 @@ describe('analyzeBucketPolicy: Denies that block Private CA', () => {
 
   it('judges a Deny for every CA but one by the CA of the request', () => {
     // Prepare: a Deny for every CA but this one blocks another CA writing to the same bucket
-    const text = policyText([documentedGrant({ Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }), deny({ Condition: { ArnNotEquals: { 'aws:SourceArn': CA_ARN } } })]);
+    const text = policyText([
+      documentedGrant({ Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }),
+      deny({ Condition: { ArnNotEquals: { 'aws:SourceArn': CA_ARN } } }),
+    ]);
     const otherCa = { ...CRL_REQUEST, caArn: OTHER_CA_ARN, caId: OTHER_CA_ID };
 
     // Act

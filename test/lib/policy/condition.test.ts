@@ -40,13 +40,21 @@ describe('conditions on keys whose value Private CA sends', () => {
     ['StringEquals with the account as a number', { StringEquals: { 'aws:SourceAccount': Number(ACCOUNT) } }, 'granted'],
     ['StringEquals with a key in mixed case', { StringEquals: { 'AWS:sourceAccount': ACCOUNT } }, 'granted'],
     ['StringEquals with a right and a wrong key (ANDed)', { StringEquals: { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': OTHER_CA_ARN } }, 'not granted'],
-    ['a right and a wrong operator (ANDed)', { StringEquals: { 'aws:SourceAccount': ACCOUNT }, StringLike: { 'aws:SourceArn': `${OTHER_CA_ARN}*` } }, 'not granted'],
+    [
+      'a right and a wrong operator (ANDed)',
+      { StringEquals: { 'aws:SourceAccount': ACCOUNT }, StringLike: { 'aws:SourceArn': `${OTHER_CA_ARN}*` } },
+      'not granted',
+    ],
     ['StringEquals on the CA ARN in upper case', { StringEquals: { 'aws:SourceArn': CA_ARN.toUpperCase() } }, 'not granted'],
     ['StringEqualsIgnoreCase on the CA ARN in upper case', { StringEqualsIgnoreCase: { 'aws:SourceArn': CA_ARN.toUpperCase() } }, 'granted'],
     ['StringNotEquals another account', { StringNotEquals: { 'aws:SourceAccount': OTHER_ACCOUNT } }, 'granted'],
     ['StringNotEquals the right account', { StringNotEquals: { 'aws:SourceAccount': ACCOUNT } }, 'not granted'],
     ['StringNotEquals [other, right]', { StringNotEquals: { 'aws:SourceAccount': [OTHER_ACCOUNT, ACCOUNT] } }, 'not granted'],
-    ['StringNotEqualsIgnoreCase the service name in upper case', { StringNotEqualsIgnoreCase: { 'aws:PrincipalServiceName': PCA.toUpperCase() } }, 'not granted'],
+    [
+      'StringNotEqualsIgnoreCase the service name in upper case',
+      { StringNotEqualsIgnoreCase: { 'aws:PrincipalServiceName': PCA.toUpperCase() } },
+      'not granted',
+    ],
     ['StringEquals aws:PrincipalServiceName', { StringEquals: { 'aws:PrincipalServiceName': PCA } }, 'granted'],
     ['StringLike with * on the CA id', { StringLike: { 'aws:SourceArn': `${CA_PREFIX}*` } }, 'granted'],
     ['StringLike with ? on the CA id', { StringLike: { 'aws:SourceArn': `${CA_PREFIX}1111111?-2222-*` } }, 'granted'],
@@ -149,7 +157,11 @@ describe('conditions that cannot be decided before the request', () => {
     ['an unknown set prefix', { 'ForSomeValues:StringEquals': { 'aws:SourceAccount': ACCOUNT } }, 'uncertain'],
     ['an unknown key ANDed with a true key', { StringEquals: { 'aws:SourceIp': '10.0.0.1', 'aws:SourceAccount': ACCOUNT } }, 'uncertain'],
     ['an unknown key ANDed with a false key', { StringEquals: { 'aws:SourceIp': '10.0.0.1', 'aws:SourceAccount': OTHER_ACCOUNT } }, 'not granted'],
-    ['an unknown operator ANDed with a false operator', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' }, Bool: { 'aws:SecureTransport': 'false' } }, 'not granted'],
+    [
+      'an unknown operator ANDed with a false operator',
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' }, Bool: { 'aws:SecureTransport': 'false' } },
+      'not granted',
+    ],
     ['a policy variable whose key is not known', { StringEquals: { 'aws:SourceAccount': '${aws:SourceVpce}' } }, 'uncertain'],
     // "When you use a variable with no value in the condition element of an IAM policy,
     // ... StringEquals or StringLike do not match" (Policy variables with no value). This
@@ -215,9 +227,7 @@ describe('policy variables in Resource', () => {
   // be uncertain.
   it('treats a resource whose variable names an absent key as matching no resource', () => {
     // Prepare
-    const text = policyText([
-      allowWith(undefined, { Resource: ['arn:aws:s3:::crl-bucket', 'arn:aws:s3:::crl-bucket/${aws:username}/*'] }),
-    ]);
+    const text = policyText([allowWith(undefined, { Resource: ['arn:aws:s3:::crl-bucket', 'arn:aws:s3:::crl-bucket/${aws:username}/*'] })]);
 
     // Act
     const analysis = analyzeBucketPolicy(text, CRL_REQUEST);

@@ -21,7 +21,11 @@ describe('repeatedKeys', () => {
       `{"Statement":[${grant},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"${ACCOUNT}"},"StringNotEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`,
       ['$.Statement[1].Condition.StringNotEquals'],
     ],
-    ['Effect twice in a single Statement object', `{"Statement":{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}`, ['$.Statement.Effect']],
+    [
+      'Effect twice in a single Statement object',
+      `{"Statement":{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}`,
+      ['$.Statement.Effect'],
+    ],
     ['a key three times is reported once', '{"Statement":[],"Id":"a","Id":"b","Id":"c"}', ['$.Id']],
     ['two names that JSON.parse also reads as one ("A" and "\\u0041")', '{"Statement":[],"A":1,"\\u0041":2}', ['$.A']],
     ['the same name in two different objects is no repetition', `{"Statement":[{"Sid":"a","Effect":"Allow"},{"Sid":"b","Effect":"Allow"}]}`, []],

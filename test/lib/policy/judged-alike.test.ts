@@ -31,7 +31,14 @@ interface Case {
 }
 
 /** Private CA's request for a CA and a bucket, built from the CA's ARN (not by the product). */
-function requestOf(caArn: string, bucket: string, owner: string | undefined, purpose: 'CRL' | 'AUDIT_REPORT', acl: string | undefined, customPath: string | undefined): PcaWriteRequest {
+function requestOf(
+  caArn: string,
+  bucket: string,
+  owner: string | undefined,
+  purpose: 'CRL' | 'AUDIT_REPORT',
+  acl: string | undefined,
+  customPath: string | undefined,
+): PcaWriteRequest {
   const [, partition, , , account, resource] = caArn.split(':') as [string, string, string, string, string, string];
   const caId = resource.split('/')[1]!;
   const crlDir = customPath ? customPath.replace(/^\/+|\/+$/g, '') : 'crl';
@@ -41,7 +48,8 @@ function requestOf(caArn: string, bucket: string, owner: string | undefined, pur
     caArn,
     account,
     caId,
-    objectKeys: purpose === 'CRL' ? ['acm-pca-permission-test-key', `${crlDir}/${caId}.crl`] : [`audit-report/${caId}/0f6c3c2e-1d2b-4c5a-9e8f-7a6b5c4d3e2f.json`],
+    objectKeys:
+      purpose === 'CRL' ? ['acm-pca-permission-test-key', `${crlDir}/${caId}.crl`] : [`audit-report/${caId}/0f6c3c2e-1d2b-4c5a-9e8f-7a6b5c4d3e2f.json`],
     objectAcl: purpose === 'CRL' && acl !== 'BUCKET_OWNER_FULL_CONTROL' ? 'public-read' : 'bucket-owner-full-control',
   };
   if (owner !== undefined) request.bucketOwner = owner;
@@ -78,7 +86,11 @@ function labeledDenyCases(): Case[] {
   const [scenario] = fc.sample(writeScenario, { numRuns: 1, seed: POLICY_SEED });
   return labeledDenies(scenario!).map(({ label, statement }) => {
     const merged = mergePcaGrant(JSON.stringify({ Version: '2012-10-17', Statement: [statement] }), scenario!.request);
-    return { name: `labelled Deny "${label}" beside the grant`, text: merged.changed ? merged.policy : JSON.stringify({ Version: '2012-10-17', Statement: [statement] }), request: scenario!.request };
+    return {
+      name: `labelled Deny "${label}" beside the grant`,
+      text: merged.changed ? merged.policy : JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      request: scenario!.request,
+    };
   });
 }
 
@@ -93,7 +105,11 @@ describe('every bucket policy of the account files, the demo and the labelled De
   it('covers the account file of every demo scenario that has a bucket policy', () => {
     for (const scenario of SCENARIOS) {
       const account = JSON.parse(readFileSync(new URL(scenario.account, ROOT), 'utf8')) as AccountJson;
-      if (account.buckets.some((bucket) => bucket.Policy !== null)) expect(CASES.some((c) => c.name.startsWith(`${scenario.account}:`)), scenario.account).toBe(true);
+      if (account.buckets.some((bucket) => bucket.Policy !== null))
+        expect(
+          CASES.some((c) => c.name.startsWith(`${scenario.account}:`)),
+          scenario.account,
+        ).toBe(true);
     }
   });
 

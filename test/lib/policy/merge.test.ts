@@ -108,12 +108,32 @@ describe('mergePcaGrant: adding the grant', () => {
 
   it.each<[string, unknown[]]>([
     ['duplicate Sids', [readOnly, { ...readOnly, Action: 's3:ListBucket', Resource: BUCKET_ARN }]],
-    ['statements without Sid', [{ Effect: 'Deny', Principal: '*', Action: 's3:DeleteBucket', Resource: BUCKET_ARN }, { ...readOnly, Sid: undefined }]],
+    [
+      'statements without Sid',
+      [
+        { Effect: 'Deny', Principal: '*', Action: 's3:DeleteBucket', Resource: BUCKET_ARN },
+        { ...readOnly, Sid: undefined },
+      ],
+    ],
     [
       'string and list spellings, conditions and NotPrincipal',
       [
-        { Sid: 'A', Effect: 'Deny', NotPrincipal: { AWS: [ROLE_ARN] }, NotAction: 's3:Get*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': false } } },
-        { Sid: 'B', Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], NotResource: [`${BUCKET_ARN}/private/*`], Condition: { NumericLessThan: { 's3:max-keys': 10 } } },
+        {
+          Sid: 'A',
+          Effect: 'Deny',
+          NotPrincipal: { AWS: [ROLE_ARN] },
+          NotAction: 's3:Get*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': false } },
+        },
+        {
+          Sid: 'B',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['s3:GetObject'],
+          NotResource: [`${BUCKET_ARN}/private/*`],
+          Condition: { NumericLessThan: { 's3:max-keys': 10 } },
+        },
       ],
     ],
     ['a statement of a grant to another account', [wrongAccount]],
@@ -130,7 +150,7 @@ describe('mergePcaGrant: adding the grant', () => {
     expect(merged.Statement.at(-1)).toEqual(OUR_GRANT);
   });
 
-  it('keeps another CA\'s statement in a shared bucket and adds one for this CA', () => {
+  it("keeps another CA's statement in a shared bucket and adds one for this CA", () => {
     // Prepare
     const theirs = documentedGrant({ Sid: 'OtherCa' }, OTHER_CA_ARN);
 
@@ -156,7 +176,14 @@ describe('mergePcaGrant: adding the grant', () => {
   it.each([
     ['the Sid is free', [readOnly], SID],
     ['a different statement uses the Sid', [{ ...wrongAccount, Sid: SID }], `${SID}2`],
-    ['the Sid and its suffix 2 are used', [{ ...wrongAccount, Sid: SID }, { ...readOnly, Sid: `${SID}2` }], `${SID}3`],
+    [
+      'the Sid and its suffix 2 are used',
+      [
+        { ...wrongAccount, Sid: SID },
+        { ...readOnly, Sid: `${SID}2` },
+      ],
+      `${SID}3`,
+    ],
     ['the Sid is used in another letter case', [{ ...readOnly, Sid: SID.toLowerCase() }], `${SID}2`],
   ])('names the grant with a free Sid when %s', (_title, statements, sid) => {
     // Act
@@ -188,10 +215,16 @@ describe('mergePcaGrant: leaving a compliant policy alone', () => {
   it.each<[string, string]>([
     ['the documented grant, pretty-printed', JSON.stringify({ Version: '2012-10-17', Statement: [documentedGrant()] }, null, 4)],
     ["the console's default without aws:SourceArn", policyText(documentedGrant({ Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }))],
-    ['two statements that together cover the actions', policyText([documentedGrant({ Action: 's3:Put*' }), documentedGrant({ Sid: 'B', Action: 's3:GetBucket*' })])],
     [
-      'a grant with a Deny that blocks (Denies are the caller\'s business)',
-      policyText([documentedGrant(), { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-x' } } }]),
+      'two statements that together cover the actions',
+      policyText([documentedGrant({ Action: 's3:Put*' }), documentedGrant({ Sid: 'B', Action: 's3:GetBucket*' })]),
+    ],
+    [
+      "a grant with a Deny that blocks (Denies are the caller's business)",
+      policyText([
+        documentedGrant(),
+        { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-x' } } },
+      ]),
     ],
   ])('returns %s unchanged, byte for byte', (_title, text) => {
     // Act
@@ -204,7 +237,7 @@ describe('mergePcaGrant: leaving a compliant policy alone', () => {
   it.each<[string, string | null, typeof CRL_REQUEST]>([
     ['no policy', null, CRL_REQUEST],
     ['an unrelated policy with a single Statement object', policyText(readOnly, { Id: 'x' }), CRL_REQUEST],
-    ['another CA\'s grant', policyText([documentedGrant({}, OTHER_CA_ARN)]), CRL_REQUEST],
+    ["another CA's grant", policyText([documentedGrant({}, OTHER_CA_ARN)]), CRL_REQUEST],
     ['a grant with the Sid taken', policyText([{ ...wrongAccount, Sid: SID }]), CRL_REQUEST],
     ['an audit report bucket', null, AUDIT_REQUEST],
   ])('is idempotent: merging the merge of %s changes nothing', (_title, text, req) => {
@@ -227,8 +260,7 @@ describe('mergePcaGrant: the 20 KB limit', () => {
    * value. `growth` is what the merge adds (ASCII, so as many characters as bytes).
    */
   function policyMergingTo(target: number, fill: string): { text: string; growth: number } {
-    const build = (padding: string): string =>
-      policyText([{ ...readOnly, Condition: { StringEquals: { 'aws:UserAgent': padding } } }]);
+    const build = (padding: string): string => policyText([{ ...readOnly, Condition: { StringEquals: { 'aws:UserAgent': padding } } }]);
     const empty = build('');
     const growth = mergePcaGrant(empty, CRL_REQUEST).sizeBytes - Buffer.byteLength(empty, 'utf8');
     const room = target - growth - Buffer.byteLength(empty, 'utf8');

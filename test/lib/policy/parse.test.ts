@@ -50,14 +50,38 @@ describe('parseBucketPolicy', () => {
     ['Resource as null', withFirst({ Resource: null }), /statement 1 Resource must be a string or a list of strings, not null/],
     ['neither Principal nor NotPrincipal', withFirst({}, ['Principal']), /statement 1 has neither Principal nor NotPrincipal/],
     ['both Principal and NotPrincipal', withFirst({ NotPrincipal: '*' }), /statement 1 has both Principal and NotPrincipal/],
-    ['Principal as an ARN string', withFirst({ Principal: 'arn:aws:iam::111122223333:root' }), /statement 1 Principal must be "\*" or an object, not "arn:aws:iam::111122223333:root"/],
+    [
+      'Principal as an ARN string',
+      withFirst({ Principal: 'arn:aws:iam::111122223333:root' }),
+      /statement 1 Principal must be "\*" or an object, not "arn:aws:iam::111122223333:root"/,
+    ],
     ['Principal as a list', withFirst({ Principal: ['*'] }), /statement 1 Principal must be "\*" or an object, not a list/],
-    ['Principal with a numeric AWS value', withFirst({ Principal: { AWS: 111122223333 } }), /statement 1 Principal.AWS must be a string or a list of strings, not a number/],
-    ['NotPrincipal with a Service object value', withFirst({ NotPrincipal: { Service: { x: 1 } } }, ['Principal']), /statement 1 NotPrincipal.Service must be a string or a list of strings/],
+    [
+      'Principal with a numeric AWS value',
+      withFirst({ Principal: { AWS: 111122223333 } }),
+      /statement 1 Principal.AWS must be a string or a list of strings, not a number/,
+    ],
+    [
+      'NotPrincipal with a Service object value',
+      withFirst({ NotPrincipal: { Service: { x: 1 } } }, ['Principal']),
+      /statement 1 NotPrincipal.Service must be a string or a list of strings/,
+    ],
     ['Condition as a string', withFirst({ Condition: 'always' }), /statement 1 Condition must be an object, not a string/],
-    ['Condition operator mapped to a string', withFirst({ Condition: { StringEquals: 'x' } }), /statement 1 Condition operator StringEquals must map keys to values, not a string/],
-    ['Condition value as an object', withFirst({ Condition: { StringEquals: { 'aws:SourceAccount': { a: 1 } } } }), /statement 1 Condition StringEquals aws:SourceAccount must be a string, number, boolean or a list of them/],
-    ['Condition value list holding null', withFirst({ Condition: { Bool: { 'aws:SecureTransport': [null] } } }), /statement 1 Condition Bool aws:SecureTransport must be a string/],
+    [
+      'Condition operator mapped to a string',
+      withFirst({ Condition: { StringEquals: 'x' } }),
+      /statement 1 Condition operator StringEquals must map keys to values, not a string/,
+    ],
+    [
+      'Condition value as an object',
+      withFirst({ Condition: { StringEquals: { 'aws:SourceAccount': { a: 1 } } } }),
+      /statement 1 Condition StringEquals aws:SourceAccount must be a string, number, boolean or a list of them/,
+    ],
+    [
+      'Condition value list holding null',
+      withFirst({ Condition: { Bool: { 'aws:SecureTransport': [null] } } }),
+      /statement 1 Condition Bool aws:SecureTransport must be a string/,
+    ],
   ])('refuses %s with a PolicyParseError naming the problem', (_title, text, message) => {
     // Act
     const parse = (): unknown => parseBucketPolicy(text);
@@ -98,8 +122,14 @@ describe('parseBucketPolicy', () => {
   it.each([
     ['Action, Resource and Service as strings', { Effect: 'Deny', Principal: { Service: 'x' }, Action: 's3:*', Resource: '*' }],
     ['Action, Resource and Service as lists', { Effect: 'Deny', Principal: { Service: ['x', 'y'] }, Action: ['s3:*'], Resource: ['*'] }],
-    ['NotPrincipal, NotAction and NotResource', { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::1:root' }, NotAction: 's3:Get*', NotResource: ['a', 'b'] }],
-    ['condition values as number, boolean and list', { ...ok, Condition: { Bool: { 'aws:SecureTransport': true }, StringEquals: { 'aws:SourceAccount': [111122223333, 'x'] } } }],
+    [
+      'NotPrincipal, NotAction and NotResource',
+      { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::1:root' }, NotAction: 's3:Get*', NotResource: ['a', 'b'] },
+    ],
+    [
+      'condition values as number, boolean and list',
+      { ...ok, Condition: { Bool: { 'aws:SecureTransport': true }, StringEquals: { 'aws:SourceAccount': [111122223333, 'x'] } } },
+    ],
     ['an unknown condition operator', { ...ok, Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } }],
   ])('accepts a statement with %s and keeps it as written', (_title, statement) => {
     // Act

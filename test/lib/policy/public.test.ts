@@ -29,10 +29,16 @@ describe('publicStatements: statements S3 would call public', () => {
     ['aws:SourceAccount with one fixed and one wildcard value', readCrls('*', { StringLike: { 'aws:SourceAccount': [ACCOUNT, '*'] } })],
     ['StringNotEquals aws:PrincipalOrgID (negated)', readCrls('*', { StringNotEquals: { 'aws:PrincipalOrgID': 'o-exampleorgid' } })],
     ['StringEqualsIfExists aws:SourceVpce (holds without the key)', readCrls('*', { StringEqualsIfExists: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } })],
-    ['ForAnyValue:StringEquals aws:PrincipalOrgID (set operators are not trusted)', readCrls('*', { 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgID': 'o-exampleorgid' } })],
+    [
+      'ForAnyValue:StringEquals aws:PrincipalOrgID (set operators are not trusted)',
+      readCrls('*', { 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgID': 'o-exampleorgid' } }),
+    ],
     ['Null aws:SourceVpce false', readCrls('*', { Null: { 'aws:SourceVpce': 'false' } })],
     ['aws:userid "AROLEID:*" (unclear in the documentation: taken as public)', readCrls('*', { StringLike: { 'aws:userid': 'AROAEXAMPLEROLEID:*' } })],
-    ['aws:PrincipalOrgPaths (not a documented restricting key)', readCrls('*', { StringEquals: { 'aws:PrincipalOrgPaths': 'o-exampleorgid/r-ab12/ou-ab12-11111111/' } })],
+    [
+      'aws:PrincipalOrgPaths (not a documented restricting key)',
+      readCrls('*', { StringEquals: { 'aws:PrincipalOrgPaths': 'o-exampleorgid/r-ab12/ou-ab12-11111111/' } }),
+    ],
     ['aws:SourceIp 0.0.0.0/0', readCrls('*', { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } })],
     ['aws:SourceIp 0.0.0.0/1 (wider than /8)', readCrls('*', { IpAddress: { 'aws:SourceIp': '0.0.0.0/1' } })],
     ['aws:SourceIp ::/0', readCrls('*', { IpAddress: { 'aws:SourceIp': '::/0' } })],
@@ -57,7 +63,10 @@ describe('publicStatements: statements S3 would call public', () => {
     ['the Private CA grant (service principal, aws:SourceAccount and aws:SourceArn)', documentedGrant()],
     ['an Allow for one role, with no condition', readCrls({ AWS: ROLE_ARN })],
     ['an Allow for an account id', readCrls({ AWS: ACCOUNT })],
-    ['a Deny for every principal', { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${BUCKET_ARN}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+    [
+      'a Deny for every principal',
+      { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${BUCKET_ARN}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ],
     ['StringEquals aws:SourceVpce', readCrls('*', { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } })],
     ['StringEquals aws:SourceVpc', readCrls('*', { StringEquals: { 'aws:SourceVpc': 'vpc-111bbb22' } })],
     ['StringEquals aws:PrincipalOrgID', readCrls({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorgid' } })],
@@ -65,16 +74,25 @@ describe('publicStatements: statements S3 would call public', () => {
     ['ArnEquals aws:PrincipalArn', readCrls('*', { ArnEquals: { 'aws:PrincipalArn': ROLE_ARN } })],
     ['StringEquals aws:SourceAccount as a JSON number', readCrls('*', { StringEquals: { 'aws:SourceAccount': Number(ACCOUNT) } })],
     ['StringEqualsIgnoreCase aws:SourceOwner', readCrls('*', { StringEqualsIgnoreCase: { 'aws:SourceOwner': ACCOUNT } })],
-    ['StringLike aws:SourceArn without a wildcard', readCrls('*', { StringLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/EDFDVBD6EXAMPLE` } })],
+    [
+      'StringLike aws:SourceArn without a wildcard',
+      readCrls('*', { StringLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/EDFDVBD6EXAMPLE` } }),
+    ],
     ['StringEquals aws:userid (no wildcard)', readCrls('*', { StringEquals: { 'aws:userid': 'AIDAEXAMPLEUSERID' } })],
     ['StringEquals s3:DataAccessPointAccount', readCrls('*', { StringEquals: { 's3:DataAccessPointAccount': ACCOUNT } })],
     ['a key name in lower case (aws:sourcevpce)', readCrls('*', { StringEquals: { 'aws:sourcevpce': 'vpce-1a2b3c4d' } })],
-    ['an unrelated condition ANDed with a restricting one', readCrls('*', { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } })],
+    [
+      'an unrelated condition ANDed with a restricting one',
+      readCrls('*', { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } }),
+    ],
     ['aws:SourceIp 203.0.113.0/24', readCrls('*', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } })],
     ['aws:SourceIp 10.0.0.0/8 (the widest range taken as restricting)', readCrls('*', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })],
     ['aws:SourceIp as a single address', readCrls('*', { IpAddress: { 'aws:SourceIp': '203.0.113.7' } })],
     ['aws:SourceIp 2001:db8::/32', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } })],
-    ['aws:SourceIp 2001:DB8:1234:5678::/64 (the operators page\'s example, upper case)', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:DB8:1234:5678::/64' } })],
+    [
+      "aws:SourceIp 2001:DB8:1234:5678::/64 (the operators page's example, upper case)",
+      readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:DB8:1234:5678::/64' } }),
+    ],
     ['aws:SourceIp as a single IPv6 address', readCrls('*', { IpAddress: { 'aws:SourceIp': '2001:db8::7' } })],
     ['aws:SourceIp 203.0.113.0/24 written with spaces around it', readCrls('*', { IpAddress: { 'aws:SourceIp': ' 203.0.113.0/24 ' } })],
   ])('not public: %s', (_title, statement) => {
@@ -84,7 +102,14 @@ describe('publicStatements: statements S3 would call public', () => {
   it('names each public statement by index and Sid, in policy order, with the reason', () => {
     // Prepare
     const text = policyText([
-      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${BUCKET_ARN}/*`, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: `${BUCKET_ARN}/*`,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
       { ...readCrls('*'), Sid: 'PublicReadCrls' },
       documentedGrant(),
       readCrls({ AWS: '*' }),
@@ -94,7 +119,10 @@ describe('publicStatements: statements S3 would call public', () => {
     const found = publicStatements(parseBucketPolicy(text));
 
     // Assess
-    expect(found.map(({ index, sid }) => ({ index, sid }))).toEqual([{ index: 1, sid: 'PublicReadCrls' }, { index: 3, sid: undefined }]);
+    expect(found.map(({ index, sid }) => ({ index, sid }))).toEqual([
+      { index: 1, sid: 'PublicReadCrls' },
+      { index: 3, sid: undefined },
+    ]);
     expect(found[0]!.why).toMatch(/Principal "\*"/);
     expect(found[1]!.why).toMatch(/Principal \{"AWS": "\*"\}/);
     expect(found[1]).not.toHaveProperty('sid');

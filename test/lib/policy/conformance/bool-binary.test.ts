@@ -18,7 +18,12 @@ describe(`Boolean condition operators (${PAGES.operators}#Conditions_Boolean)`, 
     ['Bool aws:SecureTransport "false", request not over SSL', notOverSsl, { 'aws:SecureTransport': 'false' }, 'yes'],
     ['Bool "true", request true', { Bool: { 'aws:SecureTransport': 'true' } }, { 'aws:SecureTransport': 'true' }, 'yes'],
     // "AWS: Allows specific access using MFA within specific dates" writes a JSON boolean.
-    ['Bool aws:MultiFactorAuthPresent true (JSON boolean), MFA used', { Bool: { 'aws:MultiFactorAuthPresent': true } }, { 'aws:MultiFactorAuthPresent': 'true' }, 'yes'],
+    [
+      'Bool aws:MultiFactorAuthPresent true (JSON boolean), MFA used',
+      { Bool: { 'aws:MultiFactorAuthPresent': true } },
+      { 'aws:MultiFactorAuthPresent': 'true' },
+      'yes',
+    ],
     // "Amazon EC2: Requires MFA": {"Bool":{"aws:MultiFactorAuthPresent":false}} should not
     // be used "because that key is not present and cannot be evaluated when MFA is not used".
     ['Bool false, key not present: no match', { Bool: { 'aws:MultiFactorAuthPresent': false } }, { 'aws:MultiFactorAuthPresent': ABSENT }, 'no'],
@@ -31,7 +36,12 @@ describe(`Boolean condition operators (${PAGES.operators}#Conditions_Boolean)`, 
     ['not documented: a Bool value that is neither true nor false', { Bool: { 'aws:SecureTransport': 'yes' } }, { 'aws:SecureTransport': 'true' }, 'maybe'],
     // The operators page says a policy variable may be used with Bool, the variables page
     // ("Condition element") says it may not.
-    ['not documented: a policy variable in a Bool value', { Bool: { 'aws:SecureTransport': '${aws:ViaAWSService}' } }, { 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'true' }, 'maybe'],
+    [
+      'not documented: a policy variable in a Bool value',
+      { Bool: { 'aws:SecureTransport': '${aws:ViaAWSService}' } },
+      { 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'true' },
+      'maybe',
+    ],
   ])('%s', (_title, condition, keys, expected) => {
     expect(judge(condition, keys)).toBe(expected);
   });

@@ -60,7 +60,12 @@ export function judge(condition: ConditionElement, keys: Record<string, KeyFact>
 }
 
 /** Whether a Resource (or NotResource) element matches a resource ARN. */
-export function judgeResource(element: { Resource: string | string[] } | { NotResource: string | string[] }, arn: string, keys: Record<string, KeyFact> = {}, version: string | null = '2012-10-17'): Truth {
+export function judgeResource(
+  element: { Resource: string | string[] } | { NotResource: string | string[] },
+  arn: string,
+  keys: Record<string, KeyFact> = {},
+  version: string | null = '2012-10-17',
+): Truth {
   const rule = ruleOf({ Effect: 'Allow', Principal: '*', Action: '*', ...element }, version);
   return resourceMatches(rule, arn, contextOf(keys));
 }

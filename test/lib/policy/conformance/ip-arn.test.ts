@@ -42,11 +42,21 @@ describe(`IP address condition operators (${PAGES.operators}#Conditions_IPAddres
     ['an IPv6 address without prefix: the same address', from('IpAddress', '2001:DB8::1'), { 'aws:SourceIp': '2001:db8::1' }, 'yes'],
     ['an IPv6 address without prefix: outside its /32 under either reading', from('IpAddress', '2001:DB8::1'), { 'aws:SourceIp': '2001:db9::1' }, 'no'],
     // ...the rest of its /32 depends on the reading.
-    ['not documented: an IPv6 address without prefix, another address of its /32', from('IpAddress', '2001:DB8::1'), { 'aws:SourceIp': '2001:db8:ffff::1' }, 'maybe'],
+    [
+      'not documented: an IPv6 address without prefix, another address of its /32',
+      from('IpAddress', '2001:DB8::1'),
+      { 'aws:SourceIp': '2001:db8:ffff::1' },
+      'maybe',
+    ],
     // "The value must be in the standard CIDR format" (Access Analyzer: "Type mismatch IP range").
     ['not documented: a prefix longer than the address', from('IpAddress', '203.0.113.0/33'), { 'aws:SourceIp': '203.0.113.1' }, 'maybe'],
     ['not documented: a value that is not an address', from('IpAddress', 'my-office'), { 'aws:SourceIp': '203.0.113.1' }, 'maybe'],
-    ["You can not use a policy variable with the IpAddress condition operator: not documented what IAM does", from('IpAddress', '${aws:SourceIp}'), { 'aws:SourceIp': '203.0.113.1' }, 'maybe'],
+    [
+      'You can not use a policy variable with the IpAddress condition operator: not documented what IAM does',
+      from('IpAddress', '${aws:SourceIp}'),
+      { 'aws:SourceIp': '203.0.113.1' },
+      'maybe',
+    ],
   ])('%s', (_title, condition, keys, expected) => {
     expect(judge(condition, keys)).toBe(expected);
   });
@@ -64,27 +74,72 @@ describe(`Amazon Resource Name (ARN) condition operators (${PAGES.operators}#Con
     ['StringLike: "the match succeeds" (the first * spans colons)', { StringLike: { 'aws:SourceArn': FINANCE } }, { 'aws:SourceArn': STORE }, 'yes'],
     ['ArnLike, "which matches elements between colons": "the match fails"', { ArnLike: { 'aws:SourceArn': FINANCE } }, { 'aws:SourceArn': STORE }, 'no'],
     ['ArnEquals behaves identically: the match fails', { ArnEquals: { 'aws:SourceArn': FINANCE } }, { 'aws:SourceArn': STORE }, 'no'],
-    ['ArnLike, a value of that account', { ArnLike: { 'aws:SourceArn': FINANCE } }, { 'aws:SourceArn': 'arn:aws:someservice:us-east-2:111122223333:finance/document.txt' }, 'yes'],
+    [
+      'ArnLike, a value of that account',
+      { ArnLike: { 'aws:SourceArn': FINANCE } },
+      { 'aws:SourceArn': 'arn:aws:someservice:us-east-2:111122223333:finance/document.txt' },
+      'yes',
+    ],
     ['ArnEquals the topic, sent for that topic', fromTopic('ArnEquals'), { 'aws:SourceArn': TOPIC }, 'yes'],
     ['ArnEquals the topic, sent for another topic', fromTopic('ArnEquals'), { 'aws:SourceArn': 'arn:aws:sns:us-east-2:123456789012:OTHER' }, 'no'],
     ['ArnEquals, an IAM user calling directly (no aws:SourceArn): "the condition returns false"', fromTopic('ArnEquals'), { 'aws:SourceArn': ABSENT }, 'no'],
     ['"Case-sensitive matching of the ARN"', fromTopic('ArnEquals'), { 'aws:SourceArn': TOPIC.toLowerCase() }, 'no'],
-    ['"each can include multi-character match wildcards (*)": any Region', fromTopic('ArnLike', 'arn:aws:sns:*:123456789012:TOPIC-ID'), { 'aws:SourceArn': TOPIC }, 'yes'],
+    [
+      '"each can include multi-character match wildcards (*)": any Region',
+      fromTopic('ArnLike', 'arn:aws:sns:*:123456789012:TOPIC-ID'),
+      { 'aws:SourceArn': TOPIC },
+      'yes',
+    ],
     ['"or single-character match wildcards (?)"', fromTopic('ArnLike', 'arn:aws:sns:us-east-?:123456789012:TOPIC-?D'), { 'aws:SourceArn': TOPIC }, 'yes'],
     ['ArnEquals takes wildcards too ("behave identically")', fromTopic('ArnEquals', 'arn:aws:sns:us-east-2:*:*'), { 'aws:SourceArn': TOPIC }, 'yes'],
-    ['a * matches within its component: "us-*" is any us- Region', fromTopic('ArnLike', 'arn:aws:sns:us-*:123456789012:TOPIC-ID'), { 'aws:SourceArn': TOPIC }, 'yes'],
-    ['not documented: five components, where only a * spanning a colon could match', fromTopic('ArnLike', 'arn:aws:sns:us-*:TOPIC-ID'), { 'aws:SourceArn': TOPIC }, 'maybe'],
+    [
+      'a * matches within its component: "us-*" is any us- Region',
+      fromTopic('ArnLike', 'arn:aws:sns:us-*:123456789012:TOPIC-ID'),
+      { 'aws:SourceArn': TOPIC },
+      'yes',
+    ],
+    [
+      'not documented: five components, where only a * spanning a colon could match',
+      fromTopic('ArnLike', 'arn:aws:sns:us-*:TOPIC-ID'),
+      { 'aws:SourceArn': TOPIC },
+      'maybe',
+    ],
     ['an empty account component matches only an empty account', fromTopic('ArnLike', 'arn:aws:sns:us-east-2::TOPIC-ID'), { 'aws:SourceArn': TOPIC }, 'no'],
-    ['the sixth component is the rest of the ARN, colons included', { ArnLike: { 'aws:SourceArn': 'arn:aws:someservice:us-east-2:999999999999:store/*' } }, { 'aws:SourceArn': STORE }, 'yes'],
-    ['ArnNotEquals "Negated matching for ARN": another topic', fromTopic('ArnNotEquals'), { 'aws:SourceArn': 'arn:aws:sns:us-east-2:123456789012:OTHER' }, 'yes'],
+    [
+      'the sixth component is the rest of the ARN, colons included',
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:someservice:us-east-2:999999999999:store/*' } },
+      { 'aws:SourceArn': STORE },
+      'yes',
+    ],
+    [
+      'ArnNotEquals "Negated matching for ARN": another topic',
+      fromTopic('ArnNotEquals'),
+      { 'aws:SourceArn': 'arn:aws:sns:us-east-2:123456789012:OTHER' },
+      'yes',
+    ],
     ['ArnNotLike behaves identically: the same topic', fromTopic('ArnNotLike'), { 'aws:SourceArn': TOPIC }, 'no'],
     ['ArnNotLike, key absent: "such as ... ArnNotLike ... the condition is true"', fromTopic('ArnNotLike'), { 'aws:SourceArn': ABSENT }, 'yes'],
     ['ArnLikeIfExists, key absent', fromTopic('ArnLikeIfExists'), { 'aws:SourceArn': ABSENT }, 'yes'],
     // "You can use a policy variable with the ARN condition operator."
-    ['a policy variable in an ARN value', fromTopic('ArnLike', 'arn:aws:sns:*:${aws:PrincipalAccount}:*'), { 'aws:SourceArn': TOPIC, 'aws:PrincipalAccount': '123456789012' }, 'yes'],
-    ['a policy variable in an ARN value, another account', fromTopic('ArnLike', 'arn:aws:sns:*:${aws:PrincipalAccount}:*'), { 'aws:SourceArn': TOPIC, 'aws:PrincipalAccount': '111122223333' }, 'no'],
+    [
+      'a policy variable in an ARN value',
+      fromTopic('ArnLike', 'arn:aws:sns:*:${aws:PrincipalAccount}:*'),
+      { 'aws:SourceArn': TOPIC, 'aws:PrincipalAccount': '123456789012' },
+      'yes',
+    ],
+    [
+      'a policy variable in an ARN value, another account',
+      fromTopic('ArnLike', 'arn:aws:sns:*:${aws:PrincipalAccount}:*'),
+      { 'aws:SourceArn': TOPIC, 'aws:PrincipalAccount': '111122223333' },
+      'no',
+    ],
     // Six components are documented; a pattern or value without them is not.
-    ['not documented: a pattern of fewer than six components that could match as text', fromTopic('ArnLike', 'arn:aws:sns:*'), { 'aws:SourceArn': TOPIC }, 'maybe'],
+    [
+      'not documented: a pattern of fewer than six components that could match as text',
+      fromTopic('ArnLike', 'arn:aws:sns:*'),
+      { 'aws:SourceArn': TOPIC },
+      'maybe',
+    ],
     ['a pattern of fewer than six components that cannot match even as text', fromTopic('ArnLike', 'arn:aws:sqs:*'), { 'aws:SourceArn': TOPIC }, 'no'],
   ])('%s', (_title, condition, keys, expected) => {
     expect(judge(condition, keys)).toBe(expected);

@@ -38,17 +38,52 @@ describe(`Numeric condition operators (${PAGES.operators}#Conditions_Numeric)`, 
     ['a JSON number in the policy, as IAM accepts condition values', { NumericLessThanEquals: { 's3:max-keys': 10 } }, { 's3:max-keys': '10' }, 'yes'],
     ['exact beyond 2^53: 9007199254740993 > 9007199254740992', maxKeys('NumericGreaterThan', '9007199254740992'), { 's3:max-keys': '9007199254740993' }, 'yes'],
     // "The request context": NumericLessThanEquals aws:MultiFactorAuthAge "3600".
-    ['MFA within the last hour: "the condition returns true"', { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' } }, { 'aws:MultiFactorAuthAge': '1200' }, 'yes'],
-    ['MFA more than an hour ago: "the condition returns false"', { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' } }, { 'aws:MultiFactorAuthAge': '7200' }, 'no'],
-    ['no MFA: "the key is not present, and it won\'t match"', { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' } }, { 'aws:MultiFactorAuthAge': ABSENT }, 'no'],
+    [
+      'MFA within the last hour: "the condition returns true"',
+      { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' } },
+      { 'aws:MultiFactorAuthAge': '1200' },
+      'yes',
+    ],
+    [
+      'MFA more than an hour ago: "the condition returns false"',
+      { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' } },
+      { 'aws:MultiFactorAuthAge': '7200' },
+      'no',
+    ],
+    [
+      'no MFA: "the key is not present, and it won\'t match"',
+      { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' } },
+      { 'aws:MultiFactorAuthAge': ABSENT },
+      'no',
+    ],
     // "Amazon S3: Full access except production": NumericGreaterThanIfExists aws:MultiFactorAuthAge
     // "1800" "returns true if MFA is not present or if the age of the MFA is greater than 30 minutes".
-    ['NumericGreaterThanIfExists, MFA not present', { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '1800' } }, { 'aws:MultiFactorAuthAge': ABSENT }, 'yes'],
-    ['NumericGreaterThanIfExists, MFA 40 minutes old', { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '1800' } }, { 'aws:MultiFactorAuthAge': '2400' }, 'yes'],
-    ['NumericGreaterThanIfExists, MFA 10 minutes old', { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '1800' } }, { 'aws:MultiFactorAuthAge': '600' }, 'no'],
+    [
+      'NumericGreaterThanIfExists, MFA not present',
+      { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '1800' } },
+      { 'aws:MultiFactorAuthAge': ABSENT },
+      'yes',
+    ],
+    [
+      'NumericGreaterThanIfExists, MFA 40 minutes old',
+      { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '1800' } },
+      { 'aws:MultiFactorAuthAge': '2400' },
+      'yes',
+    ],
+    [
+      'NumericGreaterThanIfExists, MFA 10 minutes old',
+      { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '1800' } },
+      { 'aws:MultiFactorAuthAge': '600' },
+      'no',
+    ],
     // "You can not use a policy variable with the Numeric condition operator": what IAM
     // then does is not documented.
-    ['not documented: a policy variable in a Numeric value', maxKeys('NumericEquals', '${aws:username}'), { 's3:max-keys': '10', 'aws:username': '10' }, 'maybe'],
+    [
+      'not documented: a policy variable in a Numeric value',
+      maxKeys('NumericEquals', '${aws:username}'),
+      { 's3:max-keys': '10', 'aws:username': '10' },
+      'maybe',
+    ],
     ['not documented: a value that is not a number', maxKeys('NumericEquals', 'ten'), { 's3:max-keys': '10' }, 'maybe'],
   ])('%s', (_title, condition, keys, expected) => {
     expect(judge(condition, keys)).toBe(expected);
@@ -71,27 +106,87 @@ describe(`Date condition operators (${PAGES.operators}#Conditions_Date)`, () => 
     ['before July 2017', in2017, { 'aws:CurrentTime': '2017-06-30T23:59:59Z' }, 'no'],
     ['after 2017', in2017, { 'aws:CurrentTime': '2018-01-01T00:00:00Z' }, 'no'],
     // "W3C implementations of the ISO 8601 date formats": a time zone designator shifts the instant.
-    ['DateEquals, the same instant written with +01:00', { DateEquals: { 'aws:CurrentTime': '2020-01-01T01:00:00+01:00' } }, { 'aws:CurrentTime': '2020-01-01T00:00:00Z' }, 'yes'],
+    [
+      'DateEquals, the same instant written with +01:00',
+      { DateEquals: { 'aws:CurrentTime': '2020-01-01T01:00:00+01:00' } },
+      { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+      'yes',
+    ],
     ['DateEquals, one second apart', { DateEquals: { 'aws:CurrentTime': '2020-01-01T00:00:01Z' } }, { 'aws:CurrentTime': '2020-01-01T00:00:00Z' }, 'no'],
-    ['DateNotEquals "Negated matching"', { DateNotEquals: { 'aws:CurrentTime': '2020-01-01T00:00:01Z' } }, { 'aws:CurrentTime': '2020-01-01T00:00:00Z' }, 'yes'],
-    ['DateNotEquals, key absent: a negated operator holds', { DateNotEquals: { 'aws:TokenIssueTime': '2020-01-01T00:00:01Z' } }, { 'aws:TokenIssueTime': ABSENT }, 'yes'],
-    ['DateLessThanEquals "at or before", same instant', { DateLessThanEquals: { 'aws:CurrentTime': '2017-12-31T23:59:59Z' } }, { 'aws:CurrentTime': '2017-12-31T23:59:59Z' }, 'yes'],
-    ['DateLessThan "before", same instant', { DateLessThan: { 'aws:CurrentTime': '2017-12-31T23:59:59Z' } }, { 'aws:CurrentTime': '2017-12-31T23:59:59Z' }, 'no'],
-    ['DateGreaterThanEquals "at or after", same instant', { DateGreaterThanEquals: { 'aws:CurrentTime': '2017-07-01T00:00:00Z' } }, { 'aws:CurrentTime': '2017-07-01T00:00:00Z' }, 'yes'],
+    [
+      'DateNotEquals "Negated matching"',
+      { DateNotEquals: { 'aws:CurrentTime': '2020-01-01T00:00:01Z' } },
+      { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+      'yes',
+    ],
+    [
+      'DateNotEquals, key absent: a negated operator holds',
+      { DateNotEquals: { 'aws:TokenIssueTime': '2020-01-01T00:00:01Z' } },
+      { 'aws:TokenIssueTime': ABSENT },
+      'yes',
+    ],
+    [
+      'DateLessThanEquals "at or before", same instant',
+      { DateLessThanEquals: { 'aws:CurrentTime': '2017-12-31T23:59:59Z' } },
+      { 'aws:CurrentTime': '2017-12-31T23:59:59Z' },
+      'yes',
+    ],
+    [
+      'DateLessThan "before", same instant',
+      { DateLessThan: { 'aws:CurrentTime': '2017-12-31T23:59:59Z' } },
+      { 'aws:CurrentTime': '2017-12-31T23:59:59Z' },
+      'no',
+    ],
+    [
+      'DateGreaterThanEquals "at or after", same instant',
+      { DateGreaterThanEquals: { 'aws:CurrentTime': '2017-07-01T00:00:00Z' } },
+      { 'aws:CurrentTime': '2017-07-01T00:00:00Z' },
+      'yes',
+    ],
     ['fractions of a second', { DateLessThan: { 'aws:CurrentTime': '2017-07-01T00:00:00.5Z' } }, { 'aws:CurrentTime': '2017-07-01T00:00:00.25Z' }, 'yes'],
     // "Creating a role for a third-party identity provider" examples write minutes only.
-    ['a date-time to the minute: "2014-11-30T15:00Z"', { DateLessThan: { 'aws:CurrentTime': '2014-11-30T15:00Z' } }, { 'aws:CurrentTime': '2014-11-30T14:59:59Z' }, 'yes'],
+    [
+      'a date-time to the minute: "2014-11-30T15:00Z"',
+      { DateLessThan: { 'aws:CurrentTime': '2014-11-30T15:00Z' } },
+      { 'aws:CurrentTime': '2014-11-30T14:59:59Z' },
+      'yes',
+    ],
     // "or in epoch (UNIX) time"; 1577836801 is 2020-01-01T00:00:01Z.
-    ['an epoch value in the policy, an ISO 8601 request value', { DateGreaterThan: { 'aws:TokenIssueTime': '1577836801' } }, { 'aws:TokenIssueTime': '2020-06-01T00:00:00Z' }, 'yes'],
+    [
+      'an epoch value in the policy, an ISO 8601 request value',
+      { DateGreaterThan: { 'aws:TokenIssueTime': '1577836801' } },
+      { 'aws:TokenIssueTime': '2020-06-01T00:00:00Z' },
+      'yes',
+    ],
     ['epoch values on both sides (aws:EpochTime)', { DateLessThan: { 'aws:EpochTime': '1577836801' } }, { 'aws:EpochTime': '1577836800' }, 'yes'],
     ['a JSON number as epoch time', { DateEquals: { 'aws:EpochTime': 1577836801 } }, { 'aws:EpochTime': '1577836801' }, 'yes'],
     // Access Analyzer "Type mismatch date" recommends YYYY-MM-DD: a whole day, whatever
     // the time zone IAM reads it in, is settled for instants far from it...
-    ['a date without a time, an instant a year later', { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } }, { 'aws:CurrentTime': '2021-01-01T00:00:00Z' }, 'yes'],
-    ['a date without a time, an instant a year earlier', { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } }, { 'aws:CurrentTime': '2019-01-01T00:00:00Z' }, 'no'],
+    [
+      'a date without a time, an instant a year later',
+      { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } },
+      { 'aws:CurrentTime': '2021-01-01T00:00:00Z' },
+      'yes',
+    ],
+    [
+      'a date without a time, an instant a year earlier',
+      { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } },
+      { 'aws:CurrentTime': '2019-01-01T00:00:00Z' },
+      'no',
+    ],
     // ...but not for an instant of that day, since IAM does not say which instant it takes.
-    ['not documented: a date without a time against an instant of that day', { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } }, { 'aws:CurrentTime': '2020-01-01T06:00:00Z' }, 'maybe'],
-    ['not documented: a date-time without a time zone, within a day of the request', { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00' } }, { 'aws:CurrentTime': '2020-01-01T03:00:00Z' }, 'maybe'],
+    [
+      'not documented: a date without a time against an instant of that day',
+      { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } },
+      { 'aws:CurrentTime': '2020-01-01T06:00:00Z' },
+      'maybe',
+    ],
+    [
+      'not documented: a date-time without a time zone, within a day of the request',
+      { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00' } },
+      { 'aws:CurrentTime': '2020-01-01T03:00:00Z' },
+      'maybe',
+    ],
     ['not documented: four digits, a year or epoch seconds', { DateGreaterThan: { 'aws:EpochTime': '2020' } }, { 'aws:EpochTime': '1600000000' }, 'maybe'],
     // "Wildcards are not permitted for date condition operators."
     ['not documented: a wildcard in a date', { DateLessThan: { 'aws:CurrentTime': '2017-*' } }, { 'aws:CurrentTime': '2014-11-30T14:59:59Z' }, 'maybe'],
