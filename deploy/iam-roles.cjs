@@ -18,6 +18,8 @@
 // buckets owned by this account (s3:ResourceAccount), and PutBucketPolicy further to
 // the allowedBuckets parameter when it is set.
 
+// S3's bucket name rule, shared with src/lib/config.ts and the account file's schema.
+const BUCKET_NAME = new RegExp(require('./bucket-name.json').pattern);
 const { checkStageName, generatedNames } = require('./names.cjs');
 
 const CA_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:acm-pca:${AWS::Region}:${AWS::AccountId}:certificate-authority/*' };
@@ -35,7 +37,7 @@ function bucketArns(allowedBuckets, suffix = '') {
     .map((name) => name.trim())
     .filter((name) => name !== '' && name !== '*');
   for (const name of names) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+    if (!BUCKET_NAME.test(name)) {
       throw new Error(`allowedBuckets: "${name}" is not a valid S3 bucket name`);
     }
   }

@@ -102,6 +102,9 @@ export function stateRows(loaded: LoadedDefinition, handlers: Record<string, str
   return Object.entries(loaded.definition.States).map(([state, definition]): StateRow => {
     const functionKey = loaded.taskFunctions[state];
     if (functionKey) return { state, type: definition.Type, runs: 'Lambda', functionKey, handlerFile: fileOf(state, functionKey) };
+    const callbackKey = loaded.callbackTasks[state];
+    if (callbackKey)
+      return { state, type: definition.Type, runs: 'Lambda, waits for a task token', functionKey: callbackKey, handlerFile: fileOf(state, callbackKey) };
     const service = loaded.serviceTasks[state];
     if (!service) return { state, type: definition.Type, runs: '' };
     const runs = `${service.resourceType}:${service.resource}`;

@@ -5,6 +5,7 @@
  * handler needs has its reader here (test/lib/config.test.ts checks that no other file
  * of src/lib or src/handlers does).
  */
+import bucketNameRule from '../../deploy/bucket-name.json';
 import { ConfigurationError } from './errors';
 import { MODES, type Mode } from './types';
 
@@ -32,7 +33,8 @@ export interface Config {
 export const MAX_APPROVAL_TIMEOUT_HOURS = 8760;
 export const DEFAULT_APPROVAL_TIMEOUT_HOURS = 24;
 
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** S3's bucket name rule, one definition for the deployment, the Lambdas and the account file (deploy/bucket-name.json). */
+export const BUCKET_NAME = new RegExp(bucketNameRule.pattern);
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;

@@ -9,6 +9,7 @@
  * Messages keep the loader's style: each names what is wrong and, for a field name the
  * file does not know, the fields it may have. The path is added by ./account-file.ts.
  */
+import { BUCKET_NAME } from '../lib/config';
 import { z } from 'zod';
 import { parseCaArn, parseCertificateArn } from '../lib/arn';
 import { describe } from './account-file-fields';
@@ -24,7 +25,6 @@ export const SCHEMA_FILE = 'schemas/account-file.schema.json';
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 // ---- Field kinds, each with the loader's message -------------------------------------
 

@@ -62,7 +62,7 @@ describe('stateRows on other definitions', () => {
     taskFunctions: Record<string, string>,
     serviceTasks: LoadedDefinition['serviceTasks'],
   ): LoadedDefinition =>
-    ({ definition: { StartAt: Object.keys(states)[0]!, States: states }, taskFunctions, serviceTasks, waitsBefore: {} }) as LoadedDefinition;
+    ({ definition: { StartAt: Object.keys(states)[0]!, States: states }, taskFunctions, serviceTasks, waitsBefore: {}, callbackTasks: {} }) as LoadedDefinition;
 
   it('follows a service task back past choices to the Lambda that wrote the key it reads, not a nearer one writing elsewhere', () => {
     const loadedOther = definition(
