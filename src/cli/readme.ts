@@ -104,6 +104,12 @@ const EXAMPLE_ACCOUNT = 'test/fixtures/accounts/several-cas.json';
 /** `npm run check` against the example account: exit code 1, since not every CA is OK. */
 const checkRun = once(async () => `$ npm run check -- --account ${EXAMPLE_ACCOUNT}\n${(await cli('check', ['--account', EXAMPLE_ACCOUNT], ROOT, [1])).stdout}`);
 
+/** The command, the table's header and first rows, and the verdict line of a check run: what the README shows. */
+function checkSummary(run: string): string {
+  const lines = run.trimEnd().split('\n');
+  return `${[...lines.slice(0, 4), '…', lines.at(-1)!].join('\n')}\n`;
+}
+
 /** `npm run snapshot` of the example account, into a scratch directory so the path shown is the short one. */
 const snapshotRun = once(async () => {
   const directory = mkdtempSync(join(tmpdir(), 'pca-readme-snapshot-'));
@@ -125,6 +131,7 @@ const OUTPUTS: Record<string, { shows: string; make: () => Promise<string> }> = 
   'rollback-refused': { shows: 'a local rollback refused after a person edited the policy', make: refusedRollback },
   'check-usage': { shows: '`npm run check -- --help`', make: async () => (await cli('check', ['--help'])).stdout },
   'check-run': { shows: `\`npm run check\` against ${EXAMPLE_ACCOUNT}`, make: checkRun },
+  'check-summary': { shows: `the first and last lines of \`npm run check\` against ${EXAMPLE_ACCOUNT}`, make: async () => checkSummary(await checkRun()) },
   'snapshot-usage': { shows: '`npm run snapshot -- --help`', make: async () => (await cli('snapshot', ['--help'])).stdout },
   'snapshot-run': { shows: `\`npm run snapshot\` of ${EXAMPLE_ACCOUNT}`, make: snapshotRun },
   'check-policy': { shows: 'the read-only IAM policy of check and snapshot (src/check/policy.ts)', make: async () => asJq(READ_ONLY_POLICY) },
