@@ -19,6 +19,7 @@
 // the allowedBuckets parameter when it is set.
 
 // S3's bucket name rule, shared with src/lib/config.ts and the account file's schema.
+const { PARAMETERS } = require('./parameters.cjs');
 const BUCKET_NAME = new RegExp(require('./bucket-name.json').pattern);
 const { checkStageName, generatedNames } = require('./names.cjs');
 
@@ -127,14 +128,11 @@ function checkApprovalTimeoutHours(value) {
 
 /** Refuse a bad deployment parameter at package time, before anything is deployed. */
 function checkParameters(params) {
-  if (!['apply', 'dry-run', 'approve'].includes(params.mode)) throw new Error(`mode must be "apply", "dry-run" or "approve", not "${params.mode}"`);
+  for (const parameter of PARAMETERS) {
+    const problem = parameter.check(params[parameter.name]);
+    if (problem) throw new Error(problem);
+  }
   checkApprovalTimeoutHours(params.approvalTimeoutHours);
-  if (!['true', 'false'].includes(String(params.allowCaUpdates))) throw new Error(`allowCaUpdates must be "true" or "false", not "${params.allowCaUpdates}"`);
-  const days = Number(params.historyRetentionDays);
-  if (!Number.isInteger(days) || days <= 0) throw new Error(`historyRetentionDays must be a positive whole number, not "${params.historyRetentionDays}"`);
-  const minutes = Number(params.crlRecoveryWindowMinutes);
-  if (!Number.isInteger(minutes) || minutes <= 0)
-    throw new Error(`crlRecoveryWindowMinutes must be a positive whole number, not "${params.crlRecoveryWindowMinutes}"`);
   parseSweepSchedule(params.sweepSchedule);
 }
 
@@ -143,14 +141,10 @@ async function roles({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   const allowedBuckets = await resolveVariable('param:allowedBuckets');
   const sweepSchedule = await resolveVariable('param:sweepSchedule');
-  checkParameters({
-    mode: await resolveVariable('param:mode'),
-    allowCaUpdates: await resolveVariable('param:allowCaUpdates'),
-    crlRecoveryWindowMinutes: await resolveVariable('param:crlRecoveryWindowMinutes'),
-    historyRetentionDays: await resolveVariable('param:historyRetentionDays'),
-    approvalTimeoutHours: await resolveVariable('param:approvalTimeoutHours'),
-    sweepSchedule,
-  });
+  // Every parameter of the table, checked before anything is packaged.
+  const values = {};
+  for (const { name } of PARAMETERS) values[name] = await resolveVariable(`param:${name}`);
+  checkParameters(values);
   // Every name that holds the stage must fit AWS's limit for its kind (deploy/names.cjs).
   checkStageName(stage, await generatedNames(resolveVariable));
   const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };

@@ -8,21 +8,23 @@
  *     ```
  *     <!-- output:end -->
  *
+ * or, for Markdown pasted as it is (a table), the same markers with no fence between them.
+ *
  * The name after `output:` says which real run fills it (src/cli/readme.ts). Parts of an
  * output that change from run to run without changing what it shows (the demo's wall
  * time, the random id of a local execution) are not compared: a block that differs only
  * there is up to date and kept as it is.
  */
 
-const START = /^<!-- output: ([a-z0-9-]+) -->\n```([a-z]*)\n/gm;
+const START = /^<!-- output: ([a-z0-9-]+) -->\n(?:```([a-z]*)\n)?/gm;
 export const OUTPUT_END = '<!-- output:end -->';
 
 /** One pasted block of a Markdown file. */
 export interface PastedBlock {
   name: string;
-  /** The fence's language (`text`, `json`, …). */
-  language: string;
-  /** What is between the opening fence's line and the closing fence. */
+  /** The fence's language (`text`, `json`, …); null for Markdown pasted as it is (a table). */
+  language: string | null;
+  /** What is between the opening fence's line and the closing fence (or between the markers, for Markdown). */
   content: string;
   /** Where `content` starts and ends in the file's text. */
   start: number;
@@ -37,8 +39,15 @@ export function pastedBlocks(text: string): PastedBlock[] {
   const blocks: PastedBlock[] = [];
   for (const match of text.matchAll(START)) {
     const start = match.index + match[0].length;
-    const closing = text.indexOf('\n```\n', start - 1);
     const line = text.slice(0, match.index).split('\n').length;
+    if (match[2] === undefined) {
+      // Markdown pasted as it is, up to the end marker.
+      const end = text.indexOf(`\n${OUTPUT_END}`, start - 1) + 1;
+      if (end === 0) throw new Error(`line ${line}: <!-- output: ${match[1]} --> has no ${OUTPUT_END}`);
+      blocks.push({ name: match[1]!, language: null, content: text.slice(start, end), start, end });
+      continue;
+    }
+    const closing = text.indexOf('\n```\n', start - 1);
     if (closing === -1) throw new Error(`line ${line}: <!-- output: ${match[1]} --> has no closing \`\`\` fence`);
     const end = closing + 1;
     if (!text.startsWith(`\`\`\`\n${OUTPUT_END}`, end))

@@ -14,6 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseCommandLine, runCli, UsageError } from './common';
+import { createRequire } from 'node:module';
 import { READ_ONLY_POLICY } from '../check/policy';
 import { asJq, demoExcerpt, demoSummary, type PastedBlock, pastedBlocks, samePastedOutput, withPastedBlocks } from './readme-blocks';
 
@@ -98,6 +99,9 @@ const refusedRollback = once(async () => {
   }
 });
 
+/** The deployment parameters' table (deploy/parameters.cjs), the one definition of each parameter. */
+const { parametersMarkdown } = createRequire(import.meta.url)('../../deploy/parameters.cjs') as { parametersMarkdown: () => string };
+
 /** The account the check and snapshot examples read: twelve CAs in every state the workflow handles. */
 const EXAMPLE_ACCOUNT = 'test/fixtures/accounts/several-cas.json';
 
@@ -129,6 +133,7 @@ const OUTPUTS: Record<string, { shows: string; make: () => Promise<string> }> = 
   'local-json-keys': { shows: `\`npm run -s local -- ${EVENT} --json | jq keys_unsorted\``, make: async () => asJq(Object.keys(await localJson())) },
   'local-outcome': { shows: `\`npm run -s local -- ${EVENT} --json | jq .outcome\``, make: async () => asJq((await localJson()).outcome) },
   'rollback-refused': { shows: 'a local rollback refused after a person edited the policy', make: refusedRollback },
+  parameters: { shows: 'the deployment parameters, from deploy/parameters.cjs (a Markdown table, not a fenced block)', make: async () => parametersMarkdown() },
   'check-usage': { shows: '`npm run check -- --help`', make: async () => (await cli('check', ['--help'])).stdout },
   'check-run': { shows: `\`npm run check\` against ${EXAMPLE_ACCOUNT}`, make: checkRun },
   'check-summary': { shows: `the first and last lines of \`npm run check\` against ${EXAMPLE_ACCOUNT}`, make: async () => checkSummary(await checkRun()) },

@@ -56,6 +56,15 @@ describe('the pasted blocks', () => {
     expect(withPastedBlocks(written, new Map())).toBe(written);
   });
 
+  it('find Markdown pasted as it is (no fence) up to the end marker, and replace only it', () => {
+    const page = '# T\n\n<!-- output: parameters -->\n| a |\n| --- |\n<!-- output:end -->\n\nAfter.\n';
+    expect(pastedBlocks(page).map(({ name, language, content }) => ({ name, language, content }))).toEqual([
+      { name: 'parameters', language: null, content: '| a |\n| --- |\n' },
+    ]);
+    expect(withPastedBlocks(page, new Map([['parameters', '| b |\n']]))).toBe('# T\n\n<!-- output: parameters -->\n| b |\n<!-- output:end -->\n\nAfter.\n');
+    expect(() => pastedBlocks('<!-- output: parameters -->\n| a |\n')).toThrow('line 1: <!-- output: parameters --> has no <!-- output:end -->');
+  });
+
   it('refuse a start marker without its fence or its end marker, naming the line', () => {
     expect(() => pastedBlocks('text\n<!-- output: demo-summary -->\n```text\nno closing fence\n')).toThrow(
       'line 2: <!-- output: demo-summary --> has no closing ``` fence',
