@@ -5,6 +5,7 @@
  * under the execution view.
  */
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import semver from 'semver';
 import type { Paint } from '../executions/render';
@@ -23,6 +24,12 @@ export function nodeVersionProblem(running: string, required: string = REQUIRED_
 }
 
 /** An error the user can fix; printed as `error: <message>` with the usage, exit code 2. */
+/** A path as the user would type it from the current directory: relative below it, else as given. */
+export function shown(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path === '' || path.startsWith('..') ? file : path;
+}
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

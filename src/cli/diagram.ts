@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDefinition } from '../executions/definition';
 import { README_END, README_START, readmeDiagram, readmeDiagramBlock, withReadmeDiagram, workflowMermaid, workflowSvg } from '../executions/diagram';
 import { stateRows, statesMarkdown } from '../executions/states-table';
-import { parseCommandLine, runCli, UsageError } from './common';
+import { parseCommandLine, runCli, shown, UsageError } from './common';
 
 export const USAGE = `usage: npm run diagram [-- options]
 
@@ -22,12 +22,6 @@ export const USAGE = `usage: npm run diagram [-- options]
   --check          write nothing; exit 1 when a file is out of date`;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** A path as the user would type it from the current directory. */
-function shown(file: string): string {
-  const path = relative(process.cwd(), file);
-  return path === '' || path.startsWith('..') ? file : path;
-}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine('diagram', {

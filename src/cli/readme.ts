@@ -10,10 +10,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseCommandLine, runCli, UsageError } from './common';
+import { parseCommandLine, runCli, shown, UsageError } from './common';
 import { createRequire } from 'node:module';
 import { READ_ONLY_POLICY } from '../check/policy';
 import { asJq, demoExcerpt, demoSummary, type PastedBlock, pastedBlocks, samePastedOutput, withPastedBlocks } from './readme-blocks';
@@ -164,12 +164,6 @@ ${Object.entries(OUTPUTS)
 
   --root <dir>  the checkout whose README.md and docs/ to update (default: this one)
   --check       write nothing; exit 1 when a pasted output is out of date`;
-
-/** A path as the user would type it from the current directory. */
-function shown(file: string): string {
-  const path = relative(process.cwd(), file);
-  return path === '' || path.startsWith('..') ? file : path;
-}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine('readme', {

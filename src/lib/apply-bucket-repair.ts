@@ -31,6 +31,7 @@ import { crlObjectAcl, describeCertificateAuthority, withOwnerFullControlCrls } 
 import { acmPca } from './clients/acm-pca';
 import { s3 } from './clients/s3';
 import { now, sleep } from './clock';
+import { canonicalJson } from './canonical-json';
 import { awsErrorName, BucketPolicyChanged, InvalidStepInput, rethrowAws } from './errors';
 import { pcaWriteRequest } from './plan-bucket-repair';
 import {
@@ -57,21 +58,11 @@ function statementsOf(policy: string | null): unknown[] {
   return policy === null ? [] : parseBucketPolicy(policy).statements.map((ref) => ref.statement);
 }
 
-/** JSON with object keys sorted, so that S3 re-serialising a policy does not look like a change. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** Every statement of `before` is still in `after`, unchanged. */
 export function keepsEveryStatement(before: string | null, after: string | null): boolean {
-  const remaining = statementsOf(after).map(canonical);
+  const remaining = statementsOf(after).map(canonicalJson);
   return statementsOf(before).every((statement) => {
-    const index = remaining.indexOf(canonical(statement));
+    const index = remaining.indexOf(canonicalJson(statement));
     if (index === -1) return false;
     remaining.splice(index, 1);
     return true;
@@ -82,7 +73,7 @@ export function keepsEveryStatement(before: string | null, after: string | null)
 function writtenByUs(policy: string | null, request: PcaWriteRequest): boolean {
   const withoutSid = (statement: unknown) => {
     const { Sid: _sid, ...rest } = statement as Record<string, unknown>;
-    return canonical(rest);
+    return canonicalJson(rest);
   };
   const grant = withoutSid(requiredPcaStatement(request, GRANT_SID_PREFIX));
   return statementsOf(policy).some(

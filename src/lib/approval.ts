@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { diffLines, prettyJson, withContext } from '../executions/diff';
+import { canonicalJson } from './canonical-json';
 import type { Config } from './config';
 import type { HistoryItem } from './history/item';
 import type { ApprovalAnswer, ApprovalRequest, Finding, Inspection, PlannedAction, Target } from './types';
@@ -22,16 +23,6 @@ export const MAX_APPROVAL_ROUNDS = 3;
 
 /** The error SendTaskFailure carries for a decline; the state machine catches it by this name. */
 export const DECLINED_ERROR = 'ApprovalDeclined';
-
-/** JSON with object keys sorted; policy texts parsed first, so S3 re-serialising one is not a change. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function parsedOrText(text: string | null): unknown {
   if (text === null) return null;
@@ -50,7 +41,7 @@ export function planDigest(plan: readonly PlannedAction[]): string {
     before: parsedOrText(action.before),
     after: parsedOrText(action.after),
   }));
-  return createHash('sha256').update(canonical(changes)).digest('hex');
+  return createHash('sha256').update(canonicalJson(changes)).digest('hex');
 }
 
 /** The question for a plan that would otherwise be applied now. */

@@ -13,6 +13,7 @@ import { DescribeCertificateAuthorityCommand, UpdateCertificateAuthorityCommand,
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { parseCaArn } from './arn';
+import { canonicalJson } from './canonical-json';
 import { readPolicy } from './bucket-state';
 import { acmPca } from './clients/acm-pca';
 import { dynamoDb } from './clients/dynamodb';
@@ -66,21 +67,11 @@ export interface RollbackOptions {
   leaseSeconds?: number;
 }
 
-/** JSON with object keys sorted, so that S3 re-serialising a policy is not a difference. */
+/** A policy text in canonical form (src/lib/canonical-json.ts), so that S3 re-serialising a policy is not a difference; text that is not JSON as it is. */
 function canonical(text: string | null): string | null {
   if (text === null) return null;
-  const sort = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(sort);
-    if (typeof value === 'object' && value !== null)
-      return Object.fromEntries(
-        Object.entries(value)
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([key, item]) => [key, sort(item)]),
-      );
-    return value;
-  };
   try {
-    return JSON.stringify(sort(JSON.parse(text)));
+    return canonicalJson(JSON.parse(text));
   } catch {
     return text;
   }

@@ -3,7 +3,7 @@
  * settings' readers, their defaults and errors, and a scan of src/lib and src/handlers
  * for any other read of process.env.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_SECONDS, DEFAULT_RETENTION_DAYS, historyTableName, leaseSeconds, loadSweepSettings, retentionDays } from '../../src/lib/config';
@@ -11,10 +11,9 @@ import { DEFAULT_LEASE_SECONDS, DEFAULT_RETENTION_DAYS, historyTableName, leaseS
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 function sources(directory: string): string[] {
-  return readdirSync(join(ROOT, directory)).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(join(ROOT, path)).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
-  });
+  return readdirSync(join(ROOT, directory), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => join(directory, name));
 }
 
 describe('the environment', () => {
