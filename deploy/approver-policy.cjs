@@ -1,5 +1,5 @@
 // The least-privilege policy of a person who answers requests for approval (mode approve)
-// with `npm run approve` / `npm run decline` (src/cli/answer.ts). It is not deployed: attach
+// with `npm run approve` / `npm run decline` (src/workstation/cli/answer.ts). It is not deployed: attach
 // it (docs/approval.md shows it as JSON, rendered by approverPolicyDocument) to the role or
 // permission set of your approvers. test/deploy/least-privilege.test.ts holds its template
 // form to the same rules as the stack's roles.

@@ -18,7 +18,7 @@
 // buckets owned by this account (s3:ResourceAccount), and PutBucketPolicy further to
 // the allowedBuckets parameter when it is set.
 
-// S3's bucket name rule, shared with src/lib/config.ts and the account file's schema.
+// S3's bucket name rule, shared with src/lambda/runtime/config.ts and the account file's schema.
 const { PARAMETERS } = require('./parameters.cjs');
 const BUCKET_NAME = new RegExp(require('./bucket-name.json').pattern);
 const { checkStageName, generatedNames } = require('./names.cjs');
@@ -28,7 +28,7 @@ const HISTORY_TABLE = { 'Fn::GetAtt': ['HistoryTable', 'Arn'] };
 /** Only items whose partition key starts with `prefix` (dynamodb:LeadingKeys). */
 const itemsStartingWith = (prefix) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } });
 const THIS_ACCOUNT = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } };
-/** What InspectBucket reads of a bucket (src/lib/bucket-state.ts). */
+/** What InspectBucket reads of a bucket (src/lambda/aws/bucket-state.ts). */
 const BUCKET_SETTINGS_READS = ['s3:GetBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3:GetEncryptionConfiguration'];
 
 /** The ARNs of the allowed buckets (every bucket when none is named), with `suffix` (`/*` for their objects). */
@@ -110,7 +110,7 @@ function parseSweepSchedule(value) {
  * The longest approvalTimeoutHours: Step Functions' "Maximum task execution time" (and
  * "Maximum execution time") of a Standard workflow is 1 year
  * (https://docs.aws.amazon.com/step-functions/latest/dg/limits.html); 365 × 24 hours.
- * src/lib/config.ts has the same number (MAX_APPROVAL_TIMEOUT_HOURS).
+ * src/lambda/runtime/config.ts has the same number (MAX_APPROVAL_TIMEOUT_HOURS).
  */
 const MAX_APPROVAL_TIMEOUT_HOURS = 8760;
 
@@ -208,7 +208,7 @@ async function roles({ resolveVariable }) {
 
 /**
  * What RepairRole may do (the local simulation reads these too, to decide whether the
- * role passes Private CA's test of the caller: src/local/caller.ts).
+ * role passes Private CA's test of the caller: src/workstation/local/caller.ts).
  */
 function repairStatements(allowedBuckets) {
   const allBuckets = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' };

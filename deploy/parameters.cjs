@@ -1,8 +1,8 @@
 // The deployment parameters: one table of name, default, what it means and how a value is
 // checked. serverless.yml's `params.default` holds the same defaults (test/deploy/parameters.test.ts
 // compares them), iam-roles.cjs checks every `--param` value with `check` before anything is
-// packaged, src/lib/config.ts's defaults are compared with it by the same test, and the
-// README's parameter table is this table, pasted by `npm run readme`.
+// packaged, src/lambda/runtime/config.ts reads its defaults from it (bundled into the Lambdas;
+// types in parameters.d.cts), and the README's parameter table is this table, pasted by `npm run readme`.
 
 /** A problem with `value` for a positive whole number, or null. */
 const positiveInteger = (name, max) => (value) => {

@@ -11,7 +11,7 @@ async function functions({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   return {
     sweep: {
-      handler: 'src/handlers/sweep.handler',
+      handler: 'src/lambda/handlers/sweep.handler',
       description: 'Sweep - start the remediation for CRL buckets Private CA cannot write to, in case its event was lost',
       role: 'SweepRole',
       // One CA takes a handful of reads; the default quota is 200 CAs per region.

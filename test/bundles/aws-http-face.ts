@@ -5,7 +5,7 @@
  * signer, HTTP handler, serializers and parsers) exactly as it would against AWS.
  *
  * The protocols are read and written by the simulated account's own codec
- * (src/local/wire.ts). S3, ACM PCA and SNS are answered by `SimulatedAccount.send`; Step
+ * (src/workstation/local/wire.ts). S3, ACM PCA and SNS are answered by `SimulatedAccount.send`; Step
  * Functions' StartExecution by the face itself (the simulated account does not model
  * it), with the service's idempotency: the same name and input answer the same
  * execution, the same name with another input is ExecutionAlreadyExists.
@@ -22,9 +22,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import type { ServiceName } from '../../src/lib/clients/registry';
-import type { SimulatedAccount } from '../../src/local/simulated-account';
-import { answerWire, WireError, type Route, type WireRequest } from '../../src/local/wire';
+import type { ServiceName } from '../../src/lambda/aws/clients/registry';
+import type { SimulatedAccount } from '../../src/workstation/local/simulated-account';
+import { answerWire, WireError, type Route, type WireRequest } from '../../src/workstation/local/wire';
 
 export interface FaceCredentials {
   accessKeyId: string;

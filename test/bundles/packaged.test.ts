@@ -19,11 +19,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packagedFunctions, packageService, writeBundles, type PackagedFunction } from '../../src/bench/bundles';
-import { lambdaEnvironment } from '../../src/bench/import-child';
-import { parseAccountFile, type AccountFile } from '../../src/local/account-file';
-import { createHistoryTable, stopDynalite, type LocalHistoryTable } from '../../src/local/history-table';
-import { SimulatedAccount } from '../../src/local/simulated-account';
+import { packagedFunctions, packageService, writeBundles, type PackagedFunction } from '../../src/workstation/bench/bundles';
+import { lambdaEnvironment } from '../../src/workstation/bench/import-child';
+import { parseAccountFile, type AccountFile } from '../../src/workstation/local/account-file';
+import { createHistoryTable, stopDynalite, type LocalHistoryTable } from '../../src/workstation/local/history-table';
+import { SimulatedAccount } from '../../src/workstation/local/simulated-account';
 import { startAwsHttpFace, type AwsHttpFace, type FaceCall, type FaceRejection } from './aws-http-face';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

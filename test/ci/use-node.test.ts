@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../cli/run-cli';
+import { ROOT } from '../workstation/cli/run-cli';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pca-use-node-'));
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withSlsLock } from '../../src/bench/sls-lock';
+import { withSlsLock } from '../../src/workstation/bench/sls-lock';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

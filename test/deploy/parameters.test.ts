@@ -1,13 +1,13 @@
 /**
  * deploy/parameters.cjs is the one table of deployment parameters: serverless.yml's
- * defaults, the package-time checks, the Lambdas' defaults (src/lib/config.ts) and the
- * README's table (pasted by npm run readme, checked by test/cli/readme.test.ts) agree with it.
+ * defaults, the package-time checks, the Lambdas' defaults (src/lambda/runtime/config.ts) and the
+ * README's table (pasted by npm run readme, checked by test/workstation/cli/readme.test.ts) agree with it.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, retentionDays } from '../../src/lib/config';
+import { loadConfig, retentionDays } from '../../src/lambda/runtime/config';
 import { ROOT } from './package';
 
 const require = createRequire(import.meta.url);

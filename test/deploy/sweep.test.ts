@@ -111,7 +111,7 @@ describe('the packaged service with sweepSchedule=rate(6 hours)', () => {
 
   it("runs the sweep like the other functions, on its own role, with the state machine's ARN and the deployment's settings", () => {
     expect(resource('SweepLambdaFunction').Properties).toMatchObject({
-      Handler: 'src/handlers/sweep.handler',
+      Handler: 'src/lambda/handlers/sweep.handler',
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stateMachineConsoleUrl } from '../../src/executions/console';
-import { OUTPUTS } from '../../src/executions/remote';
-import { DEFAULT_LEASE_SECONDS } from '../../src/lib/config';
+import { stateMachineConsoleUrl } from '../../src/workstation/executions/console';
+import { OUTPUTS } from '../../src/workstation/executions/remote';
+import { DEFAULT_LEASE_SECONDS } from '../../src/lambda/runtime/config';
 import { matchesPattern, packageService, resourcesOfType, ROOT, type Packaged, type Template } from './package';
 
 const { TASK_TIMEOUT_MARGIN_SECONDS } = createRequire(import.meta.url)('../../deploy/limits.cjs') as { TASK_TIMEOUT_MARGIN_SECONDS: number };
@@ -95,7 +95,7 @@ describe('the packaged service', () => {
     expect(section).toContain(`${['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten'][functions]} Lambda functions`);
   });
 
-  it("gives a bucket lease twice the repair function's timeout, so no invocation outlives its lease (src/lib/history/lease.ts)", () => {
+  it("gives a bucket lease twice the repair function's timeout, so no invocation outlives its lease (src/lambda/aws/history/lease.ts)", () => {
     const [, repair] = resourcesOfType(packaged.template, 'AWS::Lambda::Function').find(([logicalId]) => logicalId === 'RepairBucketLambdaFunction')!;
     const environment = (repair.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(repair.Properties.Timeout).toBeGreaterThan(0);

@@ -4,16 +4,16 @@
  * mutations (still valid) and invalidating ones (invalid by construction, each with
  * the words its rejection must contain).
  *
- * What makes an event valid is read from src/lib/classify-event.ts and src/lib/arn.ts;
- * what the bucket policy must hold is in src/lib/policy/pca.ts (the grant AWS documents).
+ * What makes an event valid is read from src/core/classify-event.ts and src/core/arn.ts;
+ * what the bucket policy must hold is in src/core/policy/pca.ts (the grant AWS documents).
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { bucketArn } from '../../src/lib/arn';
-import type { CrlObjectAcl } from '../../src/lib/certificate-authority';
-import { pcaWriteRequest } from '../../src/lib/plan-bucket-repair';
-import { GRANT_SID_PREFIX, mergePcaGrant, type PcaWriteRequest } from '../../src/lib/policy';
-import type { BucketPurpose, FailureKind, Partition, Target } from '../../src/lib/types';
+import { bucketArn } from '../../src/core/arn';
+import { pcaWriteRequest } from '../../src/core/plan-bucket-repair';
+import { GRANT_SID_PREFIX, mergePcaGrant, type PcaWriteRequest } from '../../src/core/policy';
+import type { BucketPurpose, FailureKind, Partition, Target } from '../../src/core/types';
+import type { CrlObjectAcl } from '../../src/core/crl-objects';
 
 // ---------------------------------------------------------------------------------
 // Run counts and seeds: fixed, so a failure reproduces; quoted by the README.

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classifyEvent } from '../../src/lib/classify-event';
-import type { Target } from '../../src/lib/types';
-import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
+import { classifyEvent } from '../../src/core/classify-event';
+import type { Target } from '../../src/core/types';
+import { createHistoryTable, type LocalHistoryTable } from '../../src/workstation/local/history-table';
 import { account, runScenario } from '../workflow/scenario';
 import {
   arbitraryJsonInput,

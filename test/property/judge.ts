@@ -1,16 +1,16 @@
 /**
  * The product's verdict on a bucket policy next to IAM's, as an evaluator that is not
- * the product's (@cloud-copilot/iam-simulate, through src/local/iam-judge.ts) decides
+ * the product's (@cloud-copilot/iam-simulate, through src/workstation/local/iam-judge.ts) decides
  * it, for the requests Private CA makes. Used by the property test
  * (policy-judge.property.test.ts) and by the test of every policy in the repository's
- * samples (test/lib/policy/judged-alike.test.ts).
+ * samples (test/core/policy/judged-alike.test.ts).
  *
  * What counts as a disagreement (docs/policy-evaluation.md, "How the tests check the
  * evaluator"): the product says "allowed" and IAM denies any of Private CA's requests;
  * the product says "denied" and IAM allows them all. "Ask a person" agrees with anything.
  *
  * The requests and their context are built here from the AWS documentation, not from
- * the product's request-context table (src/lib/policy/request-context.ts); where they say
+ * the product's request-context table (src/core/policy/request-context.ts); where they say
  * the same it is because the same IAM page says so (reference_policies_condition-keys.html):
  * - set by the request (values known from the CA): aws:PrincipalServiceName,
  *   aws:PrincipalIsAWSService, aws:SourceAccount, aws:SourceArn, aws:SecureTransport,
@@ -26,8 +26,8 @@
  * world, since it gives them before the request is made.
  */
 import fc from 'fast-check';
-import { analyzeBucketPolicy, type PcaWriteRequest, type PolicyAnalysis } from '../../src/lib/policy';
-import { iamDecision, IamJudgeError, type IamDecision, type IamRequest } from '../../src/local/iam-judge';
+import { analyzeBucketPolicy, type PcaWriteRequest, type PolicyAnalysis } from '../../src/core/policy';
+import { iamDecision, IamJudgeError, type IamDecision, type IamRequest } from '../../src/workstation/local/iam-judge';
 
 export type Verdict = 'allowed' | 'denied' | 'ask';
 export type World = Record<string, string | string[]>;

@@ -1,5 +1,5 @@
 /**
- * The product's analyzer (src/lib/policy) against an evaluator that is not the
+ * The product's analyzer (src/core/policy) against an evaluator that is not the
  * product's (@cloud-copilot/iam-simulate): generated bucket policies, each judged by
  * both for the requests Private CA makes, in generated worlds (the values of the keys
  * nobody knows before the write). The product may ask a person; it may not say
@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketArn } from '../../src/lib/arn';
+import { bucketArn } from '../../src/core/arn';
 import { PCA_PRINCIPAL, POLICY_SEED, statementArb, writeScenario, type WriteScenario } from './arbitraries';
 import { compare, worldArb, type Verdict } from './judge';
 

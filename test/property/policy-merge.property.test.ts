@@ -10,9 +10,8 @@
 import type { RevocationConfiguration } from '@aws-sdk/client-acm-pca';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketArn } from '../../src/lib/arn';
-import type { Config } from '../../src/lib/config';
-import { planBucketRepair } from '../../src/lib/plan-bucket-repair';
+import { bucketArn } from '../../src/core/arn';
+import { planBucketRepair } from '../../src/core/plan-bucket-repair';
 import {
   analyzeBucketPolicy,
   describeStatement,
@@ -23,7 +22,7 @@ import {
   PolicyTooLarge,
   requiredPcaStatement,
   type MergeResult,
-} from '../../src/lib/policy';
+} from '../../src/core/policy';
 import {
   denyCase,
   DOCUMENTED_ACTIONS,
@@ -35,6 +34,7 @@ import {
   POLICY_SEED,
   type GeneratedPolicy,
 } from './arbitraries';
+import type { Config } from '../../src/core/types';
 
 /** S3's limit: 20 KB (docs/aws-facts.md, "The bucket policy Private CA needs"), counted in UTF-8 bytes of the policy written. */
 const S3_POLICY_LIMIT_BYTES = 20 * 1024;

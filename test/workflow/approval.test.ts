@@ -1,6 +1,6 @@
 /**
  * Mode approve through the real definition (the callback Task bound locally, see
- * src/local/workflow.ts): approved, declined, expired; the bucket changed between the
+ * src/workstation/local/workflow.ts): approved, declined, expired; the bucket changed between the
  * question and the answer (asked again), changed every time (NEEDS_ATTENTION after three
  * questions); a duplicate delivery while waiting; the audit bucket; and the task token in
  * the history item only, never in a notification or a log line.
@@ -13,10 +13,10 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 });
 
-import { readHistoryItem } from '../../src/lib/history/store';
-import { createHistoryTable } from '../../src/local/history-table';
-import type { SimulatedAccount } from '../../src/local/simulated-account';
-import { SimulatedClock } from '../../src/local/workflow';
+import { readHistoryItem } from '../../src/lambda/aws/history/store';
+import { createHistoryTable } from '../../src/workstation/local/history-table';
+import type { SimulatedAccount } from '../../src/workstation/local/simulated-account';
+import { SimulatedClock } from '../../src/workstation/local/workflow';
 import { account, BUCKET, event, policyOf, runScenario, type ScenarioOptions } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');

@@ -2,9 +2,9 @@
  * CRL_S3_PERMISSION through the real state machine: describe, inspect, plan,
  * apply, read back; and every way it stops without writing.
  */
-import type { AppliedAction } from '../../src/lib/types';
+import type { AppliedAction } from '../../src/core/types';
 import { describe, expect, it } from 'vitest';
-import { repairRoleCaller } from '../../src/local/caller';
+import { repairRoleCaller } from '../../src/workstation/local/caller';
 import { account, BUCKET, CA_ARN, CA_ID, documentedGrant, event, policyOf, runScenario } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');

@@ -2,11 +2,11 @@
  * The definition in statemachines/ keeps the house rules: every state commented,
  * every Task with a timeout, a Retry on Lambda service errors and Catches ending in
  * States.ALL, Choice states phrased as questions, and every error name in a
- * Retry or Catch a class of src/lib/errors.ts (or a name Step Functions raises).
+ * Retry or Catch a class of src/core/errors.ts (or a name Step Functions raises).
  */
 import { describe, expect, it } from 'vitest';
-import { DYNAMODB_TRANSIENT_ERRORS, EXTERNAL_ERROR_NAMES, LAMBDA_ERRORS, REMEDIATION_ERRORS } from '../../src/lib/errors';
-import { FUNCTION_HANDLERS, loadDefinition } from '../../src/local/workflow';
+import { DYNAMODB_TRANSIENT_ERRORS, EXTERNAL_ERROR_NAMES, LAMBDA_ERRORS, REMEDIATION_ERRORS } from '../../src/core/errors';
+import { FUNCTION_HANDLERS, loadDefinition } from '../../src/workstation/local/workflow';
 
 const { definition, taskFunctions, serviceTasks, callbackTasks } = loadDefinition();
 const states = Object.entries(definition.States);
@@ -61,7 +61,7 @@ describe('the state machine definition', () => {
       const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
       // Throttling and 5xx in every spelling in use (the API's error code; the SDK class with
       // the Exception suffix), and the name of errors without a class (docs/aws-facts.md).
-      // Exactly the list of src/lib/errors.ts, which the diagram and the local fault injector read too.
+      // Exactly the list of src/core/errors.ts, which the diagram and the local fault injector read too.
       expect(retried.filter((name) => name.startsWith('DynamoDB.')).sort()).toEqual([...DYNAMODB_TRANSIENT_ERRORS].sort());
       expect(retried).not.toContain('DynamoDB.ConditionalCheckFailedException');
       const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
@@ -88,7 +88,7 @@ describe('the state machine definition', () => {
     expect(state.TimeoutSeconds).toBeGreaterThan(0);
     const retried = (state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
     // The retrier of Step Functions' best practices ("Handle transient Lambda service exceptions"), and throttling.
-    // Every Lambda error of src/lib/errors.ts, and no other name of Lambda's.
+    // Every Lambda error of src/core/errors.ts, and no other name of Lambda's.
     expect(retried.filter((name) => name.startsWith('Lambda.')).sort()).toEqual([...LAMBDA_ERRORS].sort());
     const catches = (state.Catch as Array<{ ErrorEquals: string[]; ResultPath?: string }>) ?? [];
     expect(catches.at(-1)?.ErrorEquals).toEqual(['States.ALL']);

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { SDK_MAX_ATTEMPTS } from '../../src/local/sdk-options';
+import { SDK_MAX_ATTEMPTS } from '../../src/workstation/local/sdk-options';
 import { account, CA_ARN, event, runScenario } from './scenario';
 
 const CERTIFICATE = `${CA_ARN}/certificate/6707447683a9b7f4055627ffd55cebcc`;

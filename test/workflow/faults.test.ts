@@ -9,16 +9,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printFigures } from '../figures';
-import { keepsEveryStatement } from '../../src/lib/apply-bucket-repair';
-import type { OutcomeRecord, OutcomeStatus } from '../../src/lib/types';
-import { parseAccountFile } from '../../src/local/account-file';
-import { FAULT_KINDS, sdkRetries } from '../../src/local/faults';
-import { createHistoryTable } from '../../src/local/history-table';
-import { seededRandom } from '../../src/local/random';
-import { SCENARIOS } from '../../src/local/scenarios';
-import { SimulatedAccount } from '../../src/local/simulated-account';
-import { outcomeOf } from '../../src/local/storm';
-import { loadDefinition, runExecution, SimulatedClock, taskFaultsAt, type LocalExecution } from '../../src/local/workflow';
+import { keepsEveryStatement } from '../../src/lambda/steps/repair-bucket';
+import type { OutcomeRecord, OutcomeStatus } from '../../src/core/types';
+import { parseAccountFile } from '../../src/workstation/local/account-file';
+import { FAULT_KINDS, sdkRetries } from '../../src/workstation/local/faults';
+import { createHistoryTable } from '../../src/workstation/local/history-table';
+import { seededRandom } from '../../src/workstation/local/random';
+import { SCENARIOS } from '../../src/workstation/local/scenarios';
+import { SimulatedAccount } from '../../src/workstation/local/simulated-account';
+import { outcomeOf } from '../../src/workstation/local/storm';
+import { loadDefinition, runExecution, SimulatedClock, taskFaultsAt, type LocalExecution } from '../../src/workstation/local/workflow';
 
 /** Faults on this share of all AWS calls (each attempt drawn on its own) and of all Task attempts. */
 const CALL_FAULT_RATE = 0.2;

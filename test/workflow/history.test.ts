@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { bindReferences, loadDefinition } from '../../src/executions/definition';
-import { marshalItem } from '../../src/lib/history/item';
-import { createHistoryTable, localClient } from '../../src/local/history-table';
+import { bindReferences, loadDefinition } from '../../src/workstation/executions/definition';
+import { marshalItem } from '../../src/core/history-item';
+import { createHistoryTable, localClient } from '../../src/workstation/local/history-table';
 import { account, BUCKET, CA_ARN, event, policyOf, runScenario } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { rollback, RollbackRefused } from '../../src/lib/rollback';
-import { runStorm, stormAccount, stormBucket, stormEvent } from '../../src/local/storm';
+import { rollback, RollbackRefused } from '../../src/workstation/rollback';
+import { runStorm, stormAccount, stormBucket, stormEvent } from '../../src/workstation/local/storm';
 import { account, BUCKET, CA_ARN, event, policyOf, runScenario, type Scenario } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');

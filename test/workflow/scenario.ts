@@ -2,13 +2,13 @@
  * Run one event through the real definition and handlers against a simulated
  * account, and collect what a reviewer of the execution would look at.
  */
-import type { CallerPermissions } from '../../src/local/caller';
+import type { CallerPermissions } from '../../src/workstation/local/caller';
 import { readFileSync } from 'node:fs';
-import { parseAccountFile, type AccountFile } from '../../src/local/account-file';
-import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
-import { SimulatedAccount } from '../../src/local/simulated-account';
-import { loadDefinition, runExecution, SimulatedClock, type LocalExecution, type RunOptions } from '../../src/local/workflow';
-import type { OutcomeRecord } from '../../src/lib/types';
+import { parseAccountFile, type AccountFile } from '../../src/workstation/local/account-file';
+import { createHistoryTable, type LocalHistoryTable } from '../../src/workstation/local/history-table';
+import { SimulatedAccount } from '../../src/workstation/local/simulated-account';
+import { loadDefinition, runExecution, SimulatedClock, type LocalExecution, type RunOptions } from '../../src/workstation/local/workflow';
+import type { OutcomeRecord } from '../../src/core/types';
 
 export const CA_ARN = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11223344-1234-1122-2233-112233445566';
 export const CA_ID = '11223344-1234-1122-2233-112233445566';

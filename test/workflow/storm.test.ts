@@ -1,18 +1,18 @@
 /**
  * Concurrent failures on the local runner: every execution runs the real definition and
  * handlers at the same time, on one simulated account, one clock and one history table
- * (dynalite). See src/local/storm.ts.
+ * (dynalite). See src/workstation/local/storm.ts.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { printFigures } from '../figures';
-import { keepsEveryStatement } from '../../src/lib/apply-bucket-repair';
-import { marshalItem } from '../../src/lib/history/item';
-import { parseBucketPolicy, requiredPcaStatement } from '../../src/lib/policy';
-import { pcaWriteRequest } from '../../src/lib/plan-bucket-repair';
-import { classifyEvent } from '../../src/lib/classify-event';
-import { createHistoryTable, localClient } from '../../src/local/history-table';
-import { existingStatements, runStorm, stormAccount, stormBucket, stormEvent, type StormResult } from '../../src/local/storm';
+import { keepsEveryStatement } from '../../src/lambda/steps/repair-bucket';
+import { marshalItem } from '../../src/core/history-item';
+import { parseBucketPolicy, requiredPcaStatement } from '../../src/core/policy';
+import { pcaWriteRequest } from '../../src/core/plan-bucket-repair';
+import { classifyEvent } from '../../src/core/classify-event';
+import { createHistoryTable, localClient } from '../../src/workstation/local/history-table';
+import { existingStatements, runStorm, stormAccount, stormBucket, stormEvent, type StormResult } from '../../src/workstation/local/storm';
 
 const STORM_CAS = 100;
 const STORM_BUCKETS = 10;

@@ -8,16 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as sweepHandler } from '../../src/handlers/sweep';
-import { resetClients } from '../../src/lib/clients/registry';
-import { resetClock } from '../../src/lib/clock';
-import type { SweepSummary } from '../../src/lib/sweep';
-import type { OutcomeRecord } from '../../src/lib/types';
-import { parseAccountFile } from '../../src/local/account-file';
-import { createHistoryTable, type LocalHistoryTable } from '../../src/local/history-table';
-import { SimulatedAccount } from '../../src/local/simulated-account';
-import { lambdaContext, loadDefinition, runExecution, SimulatedClock, useSimulation, type LocalExecution } from '../../src/local/workflow';
-import { mockSfn } from '../handlers/fixtures';
+import { handler as sweepHandler } from '../../src/lambda/handlers/sweep';
+import { resetClients } from '../../src/lambda/aws/clients/registry';
+import { resetClock } from '../../src/lambda/runtime/clock';
+import type { SweepSummary } from '../../src/lambda/steps/sweep';
+import type { OutcomeRecord } from '../../src/core/types';
+import { parseAccountFile } from '../../src/workstation/local/account-file';
+import { createHistoryTable, type LocalHistoryTable } from '../../src/workstation/local/history-table';
+import { SimulatedAccount } from '../../src/workstation/local/simulated-account';
+import { lambdaContext, loadDefinition, runExecution, SimulatedClock, useSimulation, type LocalExecution } from '../../src/workstation/local/workflow';
+import { mockSfn } from '../lambda/handlers/fixtures';
 import { account, BUCKET, CA_ID, documentedGrant, policyOf } from './scenario';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:pca-remediation-local';

@@ -6,7 +6,7 @@
  * faults.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { TaskFault } from '../../src/local/workflow';
+import type { TaskFault } from '../../src/workstation/local/workflow';
 import { account, event, policyOf, runScenario } from './scenario';
 
 const permissionEvent = event('crl-s3-permission-failure.json');
