@@ -1,8 +1,10 @@
 /**
  * A line diff for showing what a remediation changed (a bucket policy, a CA's CRL
- * settings): both values pretty-printed as JSON, compared line by line (longest common
- * subsequence), unchanged lines kept only around the changes.
+ * settings): both values pretty-printed as JSON, compared line by line by jsdiff (the `diff`
+ * package, a dependency: the approval question of mode approve carries this diff), unchanged
+ * lines kept only around the changes.
  */
+import { diffArrays } from 'diff';
 
 export interface DiffLine {
   kind: ' ' | '-' | '+';
@@ -23,32 +25,11 @@ export function prettyJson(value: unknown): string[] {
   return JSON.stringify(parsed, null, 2).split('\n');
 }
 
-/** Every line of `before` and `after`, marked kept, removed or added. */
+/** Every line of `before` and `after`, marked kept, removed or added (jsdiff's Myers diff of the two line arrays). */
 export function diffLines(before: readonly string[], after: readonly string[]): DiffLine[] {
-  const n = before.length;
-  const m = after.length;
-  // common[i][j]: length of the longest common subsequence of before[i..] and after[j..].
-  const common = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      common[i]![j] = before[i] === after[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
-    }
-  }
-  const lines: DiffLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && before[i] === after[j]) {
-      lines.push({ kind: ' ', text: before[i]! });
-      i++;
-      j++;
-    } else if (i < n && (j === m || common[i + 1]![j]! >= common[i]![j + 1]!)) {
-      lines.push({ kind: '-', text: before[i++]! });
-    } else {
-      lines.push({ kind: '+', text: after[j++]! });
-    }
-  }
-  return lines;
+  return diffArrays([...before], [...after]).flatMap((change) =>
+    change.value.map((text): DiffLine => ({ kind: change.removed ? '-' : change.added ? '+' : ' ', text })),
+  );
 }
 
 /** The changed lines with `context` unchanged lines around each change; a gap becomes `null`. */
