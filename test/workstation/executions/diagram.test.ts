@@ -385,7 +385,8 @@ describe('workflowSvg', () => {
     expect(edges.length).toBeGreaterThanOrEqual(Object.keys(definition.States).length - 1);
     // Graphviz draws each arrowhead as a polygon in its edge's group.
     for (const edge of edges) expect(edge.slice(0, edge.indexOf('</g>'))).toContain('<polygon');
-    for (const label of ['$.classification.kind ==', 'otherwise', 'catch States.ALL', 'retry CrlNotYetPublished']) expect(svg).toContain(xmlText(label));
+    for (const label of ['$.classification.kind', '== CRL_S3_PERMISSION', 'otherwise', 'catch States.ALL', 'retry CrlNotYetPublished'])
+      expect(svg).toContain(xmlText(label));
   });
 
   it('keeps edge labels off the states, off each other and off the edges', async () => {
