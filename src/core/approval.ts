@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { diffLines, prettyJson, withContext } from './diff';
 import { canonicalJson } from './canonical-json';
 import type { HistoryItem } from './history-item';
-import type { ApprovalAnswer, ApprovalRequest, Finding, Inspection, PlannedAction, Target } from './types';
+import type { ApprovalAnswer, ApprovalRequest, Finding, Inspection, PlannedAction, Classification } from './types';
 import type { Config } from './types';
 
 /** The first question and at most two more after re-plans that differ from what was approved. */
@@ -115,23 +115,23 @@ export function answerCommands(eventId: string, where: { stage: string; region: 
 
 /** The notification that asks: event, CA, findings, the exact diff, the two commands. Never the task token. */
 export function approvalMessage(input: {
-  target: Target;
+  classification: Classification;
   inspection: Inspection;
   request: ApprovalRequest;
   expiresAt: Date;
   executionArn: string;
   where: { stage: string; region: string };
 }): { subject: string; message: string } {
-  const { target, inspection, request } = input;
-  const ca = target.certificateAuthorityArn?.split('/').pop() ?? 'unknown CA';
-  const commands = answerCommands(target.eventId, input.where);
+  const { classification, inspection, request } = input;
+  const ca = classification.certificateAuthorityArn?.split('/').pop() ?? 'unknown CA';
+  const commands = answerCommands(classification.eventId, input.where);
   const lines = [
     `APPROVAL REQUESTED: ${inspection.plan.length} change(s) planned for ${inspection.bucket ? `bucket ${inspection.bucket}` : 'the CA'}; nothing is written until a person approves.`,
     `Question ${request.round} of at most ${MAX_APPROVAL_ROUNDS}; it expires at ${input.expiresAt.toISOString()}.`,
     '',
-    `Kind: ${target.kind}`,
-    `CA: ${target.certificateAuthorityArn ?? 'unknown'}`,
-    `Event: ${target.eventId} at ${target.eventTime ?? 'unknown time'}`,
+    `Kind: ${classification.kind}`,
+    `CA: ${classification.certificateAuthorityArn ?? 'unknown'}`,
+    `Event: ${classification.eventId} at ${classification.eventTime ?? 'unknown time'}`,
     `Execution: ${input.executionArn}`,
     '',
     'Findings:',
@@ -145,7 +145,7 @@ export function approvalMessage(input: {
     `  decline: ${commands.decline}`,
     'On approval the bucket is inspected again, and the change is applied only if it is still exactly this one.',
   ];
-  return { subject: `[pca-remediation] APPROVAL REQUESTED: ${target.kind} ${ca}`.slice(0, 99), message: lines.join('\n') };
+  return { subject: `[pca-remediation] APPROVAL REQUESTED: ${classification.kind} ${ca}`.slice(0, 99), message: lines.join('\n') };
 }
 
 /** What the history item keeps of a question (the token only while it waits). */

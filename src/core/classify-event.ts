@@ -7,7 +7,7 @@
  * Private CA's own.
  */
 import { isAccountId, isRegion, isUuid, parseCaArn, parseCertificateArn } from './arn';
-import type { FailureKind, Target } from './types';
+import type { FailureKind, Classification } from './types';
 
 export const PCA_EVENT_SOURCE = 'aws.acm-pca';
 
@@ -58,24 +58,24 @@ function reject(problem: string): never {
 }
 
 /** Classify `event`; never throws. */
-export function classifyEvent(event: unknown): Target {
+export function classifyEvent(event: unknown): Classification {
   const eventId = isRecord(event) && typeof event.id === 'string' && event.id !== '' ? event.id : 'unknown';
   try {
     return classifyOrReject(event, eventId);
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
-    const target: Target = { kind: 'UNRECOGNIZED', eventId, rejection: error.message };
+    const classification: Classification = { kind: 'UNRECOGNIZED', eventId, rejection: error.message };
     if (isRecord(event)) {
-      if (typeof event['detail-type'] === 'string') target.detailType = event['detail-type'].slice(0, QUOTE_LIMIT);
-      if (typeof event.time === 'string') target.eventTime = event.time;
+      if (typeof event['detail-type'] === 'string') classification.detailType = event['detail-type'].slice(0, QUOTE_LIMIT);
+      if (typeof event.time === 'string') classification.eventTime = event.time;
       const first = Array.isArray(event.resources) ? event.resources[0] : undefined;
-      if (typeof first === 'string') target.certificateAuthorityArn = first;
+      if (typeof first === 'string') classification.certificateAuthorityArn = first;
     }
-    return target;
+    return classification;
   }
 }
 
-function classifyOrReject(event: unknown, eventId: string): Target {
+function classifyOrReject(event: unknown, eventId: string): Classification {
   if (!isRecord(event)) reject(`the event is ${Array.isArray(event) ? 'a list' : describe(event)}, not a JSON object`);
   if (eventId === 'unknown') reject(`field "id" is ${describe(event.id)}; an EventBridge event has a non-empty string id`);
   if (event.source !== PCA_EVENT_SOURCE && event.source !== SWEEP_SOURCE) {
@@ -123,7 +123,7 @@ function classifyOrReject(event: unknown, eventId: string): Target {
     reject(`the CA ARN's region ${ca.value.region} differs from the event's region ${region}`);
   }
 
-  const target: Target = {
+  const classification: Classification = {
     kind: 'UNRECOGNIZED',
     eventId,
     eventTime: new Date(time).toISOString(),
@@ -137,7 +137,7 @@ function classifyOrReject(event: unknown, eventId: string): Target {
 
   switch (detailType) {
     case DETAIL_TYPES.creation:
-      return { ...target, kind: 'CA_CREATION' };
+      return { ...classification, kind: 'CA_CREATION' };
     case DETAIL_TYPES.issuance: {
       const certificate = parseCertificateArn(resources[1], 'resources[1] (the certificate ARN)');
       if (!certificate.ok) reject(certificate.problem);
@@ -145,7 +145,7 @@ function classifyOrReject(event: unknown, eventId: string): Target {
       if (cert.caId !== ca.value.caId || cert.account !== ca.value.account || cert.region !== ca.value.region || cert.partition !== ca.value.partition) {
         reject(`the certificate ARN ${certificate.value.arn} does not belong to the CA ${ca.value.arn}`);
       }
-      return { ...target, kind: 'CERTIFICATE_ISSUANCE', certificateArn: certificate.value.arn };
+      return { ...classification, kind: 'CERTIFICATE_ISSUANCE', certificateArn: certificate.value.arn };
     }
     case DETAIL_TYPES.crl: {
       const reason = detail.reason;
@@ -154,14 +154,14 @@ function classifyOrReject(event: unknown, eventId: string): Target {
       if (kind === undefined) {
         reject(`field "detail.reason" is ${describe(reason)}, not one of the documented CRL failure reasons`);
       }
-      return { ...target, kind, reason: reason as string };
+      return { ...classification, kind, reason: reason as string };
     }
     default: {
       const reportId = resources[1];
       if (typeof reportId !== 'string' || !isUuid(reportId)) {
         reject(`resources[1] (the audit report id) is ${describe(reportId)}: the documentation's placeholder or not a report id`);
       }
-      return { ...target, kind: 'AUDIT_REPORT', auditReportId: reportId };
+      return { ...classification, kind: 'AUDIT_REPORT', auditReportId: reportId };
     }
   }
 }

@@ -12,7 +12,7 @@
  *   execution that crashed cannot hold it forever.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { AppliedAction, FailureKind, OutcomeStatus, PlannedAction, Target } from './types';
+import type { AppliedAction, FailureKind, OutcomeStatus, PlannedAction, Classification } from './types';
 
 export const EVENT_KEY_PREFIX = 'EVENT#';
 export const LEASE_KEY_PREFIX = 'LEASE#bucket#';
@@ -73,15 +73,15 @@ export function epochSeconds(time: Date): number {
 }
 
 /** The claim for an event the workflow will act on; null for a rejected one (nothing is claimed). */
-export function claimFor(target: Target, now: Date, days: number): EventClaim | null {
-  if (target.kind === 'UNRECOGNIZED') return null;
+export function claimFor(classification: Classification, now: Date, days: number): EventClaim | null {
+  if (classification.kind === 'UNRECOGNIZED') return null;
   return {
-    pk: eventKey(target.eventId),
-    eventId: target.eventId,
-    kind: target.kind,
-    detailType: target.detailType ?? '',
-    eventTime: target.eventTime ?? '',
-    certificateAuthorityArn: target.certificateAuthorityArn ?? '',
+    pk: eventKey(classification.eventId),
+    eventId: classification.eventId,
+    kind: classification.kind,
+    detailType: classification.detailType ?? '',
+    eventTime: classification.eventTime ?? '',
+    certificateAuthorityArn: classification.certificateAuthorityArn ?? '',
     startedAt: now.toISOString(),
     expiresAt: String(epochSeconds(now) + days * 86_400),
   };

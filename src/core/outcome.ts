@@ -6,7 +6,7 @@
 import { declinedAnswer } from './approval';
 import type { EventClaim, HistoryItem } from './history-item';
 import { needsPerson } from './plan-bucket-repair';
-import type { ApprovalAnswer, Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Target, Mode } from './types';
+import type { ApprovalAnswer, Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Classification, Mode } from './types';
 import type { AuditRequest, CrlCheck, Diagnosis } from './types';
 
 /** A Catch's output: `Cause` is a JSON string on AWS, a plain message locally. */
@@ -18,7 +18,7 @@ export interface CaughtError {
 /** The document the state machine carries, as RecordOutcome receives it. */
 export interface WorkflowState {
   event?: unknown;
-  target?: Target;
+  classification?: Classification;
   inspection?: Inspection;
   repair?: Repair;
   crl?: CrlCheck;
@@ -174,10 +174,10 @@ function escalation(exhausted: CaughtError, findings: Finding[], actions: Conclu
   };
 }
 
-function reRequestAction(target: Target, bucket: string, format: string): PlannedAction {
+function reRequestAction(classification: Classification, bucket: string, format: string): PlannedAction {
   return {
     type: 'CreateCertificateAuthorityAuditReport',
-    resource: target.certificateAuthorityArn!,
+    resource: classification.certificateAuthorityArn!,
     description: `Request the audit report again in s3://${bucket} as ${format}`,
     before: null,
     after: `a new ${format} report`,
@@ -198,7 +198,7 @@ function bucketOutcome(state: WorkflowState, inspection: Inspection): Conclusion
   }
   if (inspection.next === 'dry-run') {
     const report = inspection.auditReport;
-    const planned = report ? [...inspection.plan, reRequestAction(state.target!, report.bucket, report.format)] : inspection.plan;
+    const planned = report ? [...inspection.plan, reRequestAction(state.classification!, report.bucket, report.format)] : inspection.plan;
     return {
       status: 'DRY_RUN',
       message: `Dry run: ${planned.length} change(s) planned${report ? ', the re-request of the audit report included' : ''}; nothing was written.`,
@@ -302,11 +302,11 @@ function duplicateOutcome(eventId: string, first: HistoryItem | null): Conclusio
  * of the execution that claimed the event, for a duplicate delivery.
  */
 export function concludeOutcome(state: WorkflowState, first: HistoryItem | null = null): Conclusion {
-  const target = state.target;
-  if (state.duplicate && target) return duplicateOutcome(target.eventId, first);
+  const classification = state.classification;
+  if (state.duplicate && classification) return duplicateOutcome(classification.eventId, first);
   const unanswered = approvalOutcome(state);
   if (unanswered) return unanswered;
-  const conclusion = concludeWithoutApproval(state, target);
+  const conclusion = concludeWithoutApproval(state, classification);
   // An approval that led here (repaired, or anything else after it) is part of the record.
   if (state.approval) {
     const { approver, reason, answeredAt } = state.approval;
@@ -323,7 +323,7 @@ export function concludeOutcome(state: WorkflowState, first: HistoryItem | null 
   return conclusion;
 }
 
-function concludeWithoutApproval(state: WorkflowState, target: Target | undefined): Conclusion {
+function concludeWithoutApproval(state: WorkflowState, classification: Classification | undefined): Conclusion {
   if (state.error) {
     const error = parseCaughtError(state.error);
     return {
@@ -339,14 +339,14 @@ function concludeWithoutApproval(state: WorkflowState, target: Target | undefine
   }
   if (state.exhausted) {
     const findings = [...(state.inspection?.findings ?? []), ...(state.repair?.findings ?? [])];
-    if (state.exhausted.Error === 'CrlNotYetPublished' && target?.kind === 'CRL_S3_PERMISSION') {
+    if (state.exhausted.Error === 'CrlNotYetPublished' && classification?.kind === 'CRL_S3_PERMISSION') {
       const error = parseCaughtError(state.exhausted);
       return unverified(error.message, findings, state.repair?.actions ?? [], error);
     }
     return escalation(state.exhausted, findings, state.repair?.actions ?? []);
   }
-  if (!target || target.kind === 'UNRECOGNIZED') {
-    const reason = target?.rejection ?? 'the event could not be classified';
+  if (!classification || classification.kind === 'UNRECOGNIZED') {
+    const reason = classification?.rejection ?? 'the event could not be classified';
     return {
       status: 'REJECTED',
       message: `Rejected: ${reason}.`,
@@ -357,20 +357,20 @@ function concludeWithoutApproval(state: WorkflowState, target: Target | undefine
   }
   if (state.diagnosis) {
     const { findings, nextSteps } = state.diagnosis;
-    const what = target.kind === 'CA_CREATION' ? 'The CA could not be created' : 'The certificate could not be issued';
+    const what = classification.kind === 'CA_CREATION' ? 'The CA could not be created' : 'The certificate could not be issued';
     return { status: 'NEEDS_ATTENTION', message: `${what}; this cannot be fixed automatically.`, findings, actions: [], nextSteps };
   }
   const inspection = state.inspection;
   if (!inspection)
     return {
       status: 'FAILED',
-      message: `The workflow ended without inspecting anything for ${target.kind}.`,
+      message: `The workflow ended without inspecting anything for ${classification.kind}.`,
       findings: [],
       actions: [],
       nextSteps: ['Open the execution in the Step Functions console.'],
     };
 
-  if (target.kind === 'CRL_S3_INTERNAL' || target.kind === 'CRL_GENERATION_INTERNAL') {
+  if (classification.kind === 'CRL_S3_INTERNAL' || classification.kind === 'CRL_GENERATION_INTERNAL') {
     if (inspection.next === 'attention') {
       return {
         status: 'NEEDS_ATTENTION',
@@ -406,7 +406,7 @@ function concludeWithoutApproval(state: WorkflowState, target: Target | undefine
   const reRequest: Conclusion['actions'] = state.auditRequest?.requested
     ? [
         {
-          ...reRequestAction(target, state.auditRequest.bucket, state.auditRequest.format),
+          ...reRequestAction(classification, state.auditRequest.bucket, state.auditRequest.format),
           description: `Re-requested the audit report in s3://${state.auditRequest.bucket} as ${state.auditRequest.format}`,
           after: state.auditRequest.auditReportId ?? '',
           appliedAt: state.auditRequest.requestedAt ?? '',
@@ -422,13 +422,13 @@ export function buildOutcomeRecord(
   context: { executionArn: string | null; recordedAt: Date; mode: Mode | 'unknown'; notified: boolean },
   conclusion = concludeOutcome(state),
 ): OutcomeRecord {
-  const target = state.target;
+  const classification = state.classification;
   return {
     status: conclusion.status,
-    kind: target?.kind ?? 'UNRECOGNIZED',
-    certificateAuthorityArn: target?.certificateAuthorityArn ?? null,
-    eventId: target?.eventId ?? 'unknown',
-    eventTime: target?.eventTime ?? null,
+    kind: classification?.kind ?? 'UNRECOGNIZED',
+    certificateAuthorityArn: classification?.certificateAuthorityArn ?? null,
+    eventId: classification?.eventId ?? 'unknown',
+    eventTime: classification?.eventTime ?? null,
     mode: context.mode,
     message: conclusion.message,
     findings: conclusion.findings,

@@ -33,12 +33,12 @@ import {
   type PcaWriteRequest,
   type RequiredAccess,
 } from './policy';
-import type { BucketPurpose, Finding, Inspection, PlannedAction, Target } from './types';
+import type { BucketPurpose, Finding, Inspection, PlannedAction, Classification } from './types';
 import { crlObjectKeys, customPathOf, PERMISSION_TEST_KEY, withOwnerFullControlCrls, type CrlObjectAcl } from './crl-objects';
 import type { BucketState, Config } from './types';
 
 export interface PlanInput {
-  target: Target;
+  classification: Classification;
   purpose: BucketPurpose;
   bucket: BucketState;
   config: Config;
@@ -63,26 +63,26 @@ export interface Plan {
  * account owns it (aws:ResourceAccount).
  */
 export function pcaWriteRequest(
-  target: Target,
+  classification: Classification,
   purpose: BucketPurpose,
   bucket: string,
   acl: CrlObjectAcl,
   options: { customPath?: string; auditReportKey?: string } = {},
 ): PcaWriteRequest {
-  const caId = target.certificateAuthorityId!;
+  const caId = classification.certificateAuthorityId!;
   const objectKeys =
     purpose === 'CRL'
       ? [PERMISSION_TEST_KEY, ...crlObjectKeys(caId, options.customPath)]
       : [options.auditReportKey ?? `audit-report/${caId}/00000000-0000-0000-0000-000000000000.json`];
   return {
-    partition: target.partition!,
+    partition: classification.partition!,
     bucket,
-    caArn: target.certificateAuthorityArn!,
-    account: target.account!,
+    caArn: classification.certificateAuthorityArn!,
+    account: classification.account!,
     caId,
     objectKeys,
     objectAcl: purpose === 'CRL' && acl === 'PUBLIC_READ' ? 'public-read' : 'bucket-owner-full-control',
-    bucketOwner: target.account!,
+    bucketOwner: classification.account!,
   };
 }
 
@@ -123,7 +123,7 @@ function planAcl(input: PlanInput, bucket: Extract<BucketState, { status: 'found
   const after = withOwnerFullControlCrls(before);
   plan.push({
     type: 'UpdateCertificateAuthority',
-    resource: input.target.certificateAuthorityArn!,
+    resource: input.classification.certificateAuthorityArn!,
     description: "Set the CA's CRL S3ObjectAcl to BUCKET_OWNER_FULL_CONTROL",
     before: JSON.stringify(before),
     after: JSON.stringify(after),
@@ -159,7 +159,7 @@ function checkEncryption(input: PlanInput, bucket: Extract<BucketState, { status
 }
 
 function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'found' }>, acl: CrlObjectAcl, findings: Finding[], plan: PlannedAction[]): void {
-  const request = pcaWriteRequest(input.target, input.purpose, bucket.name, acl, {
+  const request = pcaWriteRequest(input.classification, input.purpose, bucket.name, acl, {
     customPath: customPathOf(input.revocation),
     auditReportKey: input.auditReportKey,
   });
@@ -224,7 +224,7 @@ function planPolicy(input: PlanInput, bucket: Extract<BucketState, { status: 'fo
     );
     plan.push({
       type: 'PutBucketPolicy',
-      resource: bucketArn(input.target.partition!, bucket.name),
+      resource: bucketArn(input.classification.partition!, bucket.name),
       description: `Add statement ${merged.sid} granting acm-pca.amazonaws.com s3:PutObject, s3:PutObjectAcl, s3:GetBucketAcl and s3:GetBucketLocation for this CA only`,
       before: bucket.policy,
       after: merged.policy,
@@ -299,7 +299,7 @@ export function planBucketRepair(input: PlanInput): Plan {
       finding(
         'BUCKET_MISSING',
         'action-required',
-        `Bucket ${bucket.name} does not exist. Create it in account ${input.target.account} (Private CA needs the bucket to exist; it is never created automatically), or point the CA at another bucket.`,
+        `Bucket ${bucket.name} does not exist. Create it in account ${input.classification.account} (Private CA needs the bucket to exist; it is never created automatically), or point the CA at another bucket.`,
       ),
     );
   } else if (bucket.status === 'access-denied') {
@@ -307,7 +307,7 @@ export function planBucketRepair(input: PlanInput): Plan {
       finding(
         'BUCKET_ACCESS_DENIED',
         'action-required',
-        `${bucket.operation} on bucket ${bucket.name} was denied: the bucket belongs to another account than the CA's (${input.target.account}), or this deployment's role may not read it. Nothing was changed.`,
+        `${bucket.operation} on bucket ${bucket.name} was denied: the bucket belongs to another account than the CA's (${input.classification.account}), or this deployment's role may not read it. Nothing was changed.`,
       ),
     );
   } else {

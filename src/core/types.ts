@@ -4,7 +4,7 @@ import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
  * The shapes that travel between the Task states of the workflow.
  *
  * The state machine carries one document from state to state: the raw event, the
- * classification (`target`), and one key per step that ran. Each key is written by
+ * classification (key `classification`), and one key per step that ran. Each key is written by
  * exactly one Task state (its `ResultPath`), so an execution's output shows what
  * every step saw and did.
  */
@@ -48,7 +48,7 @@ export interface Finding {
 }
 
 /** What the event is about, once classified. Absent fields were not in the event. */
-export interface Target {
+export interface Classification {
   kind: FailureKind;
   eventId: string;
   eventTime?: string;

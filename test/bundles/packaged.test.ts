@@ -306,7 +306,7 @@ describe('a CRL S3 permission failure, step by step', () => {
     const event = sampleEvent('crl-s3-permission-failure.json');
     const { output, calls } = await step('classifyEvent', { event });
     expect(output.event).toEqual(event);
-    expect(output.target).toMatchObject({
+    expect(output.classification).toMatchObject({
       kind: 'CRL_S3_PERMISSION',
       eventId: event.id,
       certificateAuthorityArn: CA_ARN,
@@ -322,7 +322,7 @@ describe('a CRL S3 permission failure, step by step', () => {
   });
 
   it('inspectBucket: reads the CA over awsJson and the bucket over S3 REST-XML, and plans the grant', async () => {
-    const { output: inspection, calls } = await step('inspectBucket', { target: document.target });
+    const { output: inspection, calls } = await step('inspectBucket', { classification: document.classification });
     expect(inspection).toMatchObject({
       purpose: 'CRL',
       bucket: CRL_BUCKET,
@@ -353,7 +353,11 @@ describe('a CRL S3 permission failure, step by step', () => {
   });
 
   it('repairBucket: writes the merged policy with PutBucketPolicy over HTTP, reads it back, holds and releases the lease', async () => {
-    const { output: repair, calls } = await step('repairBucket', { target: document.target, inspection: document.inspection, executionArn: EXECUTION_ARN });
+    const { output: repair, calls } = await step('repairBucket', {
+      classification: document.classification,
+      inspection: document.inspection,
+      executionArn: EXECUTION_ARN,
+    });
     expect(repair.findings).toEqual([]);
     expect(repair.actions).toHaveLength(1);
     expect(repair.actions[0]).toMatchObject({ type: 'PutBucketPolicy', verified: true, before: document.inspection.plan[0].before });
@@ -382,7 +386,7 @@ describe('a CRL S3 permission failure, step by step', () => {
   it('repairBucket: every AWS call it made is an X-Ray subsegment of the invocation, DynamoDB included', async () => {
     // The repair found its own write already in place: the same calls, without the write.
     const { calls, subsegments, parentId } = await step('repairBucket', {
-      target: document.target,
+      classification: document.classification,
       inspection: document.inspection,
       executionArn: EXECUTION_ARN,
     });
@@ -402,7 +406,7 @@ describe('a CRL S3 permission failure, step by step', () => {
   it('checkCrlRepublished: lists the CA\'s CRL objects (ListObjectsV2, an XML page) and reads their LastModified; an empty listing is "not written"', async () => {
     // Private CA retries every 15 minutes: let the simulated one run past its next retry, now that it may write.
     accountOffsetMs = 16 * 60_000;
-    const { output: crl, calls } = await step('checkCrlRepublished', { target: document.target, inspection: document.inspection });
+    const { output: crl, calls } = await step('checkCrlRepublished', { classification: document.classification, inspection: document.inspection });
     const written = bucketOf(CRL_BUCKET).Objects[`crl/${CA_ID}.crl`]!;
     expect(Date.parse(written)).toBeGreaterThan(Date.parse('2026-11-20T10:00:00Z'));
     expect(crl).toMatchObject({ published: true, bucket: CRL_BUCKET, key: `crl/${CA_ID}.crl`, eventTime: '2026-11-20T10:00:00.000Z', found: true, objects: 1 });
@@ -420,8 +424,8 @@ describe('a CRL S3 permission failure, step by step', () => {
 
     // A CRL path with nothing in it yet: an empty listing, read as "not written" (the window has closed).
     const moved = { ...document.inspection, crl: { ...document.inspection.crl, customPath: 'moved' } };
-    const target = { ...document.target, eventTime: new Date(Date.now() - 2 * 3600_000).toISOString() };
-    const { output: missing, calls: missingCalls } = await step('checkCrlRepublished', { target, inspection: moved });
+    const classification = { ...document.classification, eventTime: new Date(Date.now() - 2 * 3600_000).toISOString() };
+    const { output: missing, calls: missingCalls } = await step('checkCrlRepublished', { classification, inspection: moved });
     expect(missingCalls.map((call) => [call.operation, call.input.Prefix, call.status, call.error])).toEqual([
       ['ListObjectsV2', `moved/${CA_ID}`, 200, undefined],
       ['ListObjectsV2', `moved/crl/${CA_ID}`, 200, undefined],
@@ -440,7 +444,7 @@ describe('a CRL S3 permission failure, step by step', () => {
       notified: false,
     });
     expect(calls).toEqual([]);
-    const item = await historyItem(`EVENT#${String(document.target.eventId)}`);
+    const item = await historyItem(`EVENT#${String(document.classification.eventId)}`);
     expect(item).toMatchObject({ status: 'REMEDIATED', executionArn: EXECUTION_ARN, notificationDue: false });
     expect(item!.changes).toEqual([
       expect.objectContaining({ type: 'PutBucketPolicy', before: document.inspection.plan[0].before, after: bucketOf(CRL_BUCKET).Policy, verified: true }),
@@ -459,9 +463,9 @@ describe('an audit report failure: repair the bucket, request the report again, 
 
   it('classifyEvent, inspectBucket: the bucket has no policy (NoSuchBucketPolicy, a 404 XML error) and needs the grant', async () => {
     const { output: classified } = await step('classifyEvent', { event: sampleEvent('audit-report-failure.json') });
-    expect(classified.target).toMatchObject({ kind: 'AUDIT_REPORT', auditReportId: 'a1b2c3d4-5678-90ab-cdef-111122223333' });
+    expect(classified.classification).toMatchObject({ kind: 'AUDIT_REPORT', auditReportId: 'a1b2c3d4-5678-90ab-cdef-111122223333' });
     Object.assign(document, classified);
-    const { output: inspection, calls } = await step('inspectBucket', { target: document.target });
+    const { output: inspection, calls } = await step('inspectBucket', { classification: document.classification });
     expect(inspection).toMatchObject({
       purpose: 'AUDIT_REPORT',
       bucket: AUDIT_BUCKET,
@@ -476,22 +480,29 @@ describe('an audit report failure: repair the bucket, request the report again, 
   });
 
   it('repairBucket, requestAuditReport, checkAuditReport: CREATING, then SUCCESS with the report written to the repaired bucket', async () => {
-    const { output: repair } = await step('repairBucket', { target: document.target, inspection: document.inspection, executionArn: EXECUTION_ARN });
+    const { output: repair } = await step('repairBucket', {
+      classification: document.classification,
+      inspection: document.inspection,
+      executionArn: EXECUTION_ARN,
+    });
     expect(repair).toMatchObject({ findings: [], actions: [{ type: 'PutBucketPolicy', before: null, verified: true }] });
     expect(statementsOf(bucketOf(AUDIT_BUCKET).Policy)).toEqual([expect.objectContaining({ Principal: { Service: 'acm-pca.amazonaws.com' } })]);
 
-    const { output: request, calls: requestCalls } = await step('requestAuditReport', { target: document.target, inspection: document.inspection });
+    const { output: request, calls: requestCalls } = await step('requestAuditReport', {
+      classification: document.classification,
+      inspection: document.inspection,
+    });
     expect(operations(requestCalls)).toEqual(['ACM PCA CreateCertificateAuthorityAuditReport']);
     expect(requestCalls[0]!.input).toEqual({ CertificateAuthorityArn: CA_ARN, S3BucketName: AUDIT_BUCKET, AuditReportResponseFormat: 'JSON' });
     expect(request).toMatchObject({ requested: true, bucket: AUDIT_BUCKET, format: 'JSON', status: 'CREATING', polls: 0, findings: [] });
     expect(request.auditReportId).toEqual(expect.any(String));
     expect(request.s3Key).toBe(`audit-report/${CA_ID}/${String(request.auditReportId)}.json`);
 
-    const { output: first } = await step('checkAuditReport', { target: document.target, auditRequest: request });
+    const { output: first } = await step('checkAuditReport', { classification: document.classification, auditRequest: request });
     expect(first).toMatchObject({ status: 'CREATING', polls: 1 });
     // The simulated report takes 60 s.
     accountOffsetMs = 2 * 60_000;
-    const { output: second, calls } = await step('checkAuditReport', { target: document.target, auditRequest: first });
+    const { output: second, calls } = await step('checkAuditReport', { classification: document.classification, auditRequest: first });
     expect(operations(calls)).toEqual(['ACM PCA DescribeCertificateAuthorityAuditReport']);
     expect(second).toMatchObject({ status: 'SUCCESS', polls: 2, auditReportId: request.auditReportId, s3Key: request.s3Key });
     expect(Object.keys(bucketOf(AUDIT_BUCKET).Objects)).toContain(request.s3Key);
@@ -506,21 +517,21 @@ describe('failures a person must handle', () => {
     const TOKEN = 'AAAAKgAAAAIAAAAAAAAAAQ-packaged-task-token-not-to-be-shown';
     const { output: classified } = await step('classifyEvent', { event: sampleEvent('crl-s3-permission-failure.json') });
     await claimEvent(classified.claim, EXECUTION_ARN);
-    const { output: inspection } = await step('inspectBucket', { target: classified.target }, { MODE: 'approve' });
+    const { output: inspection } = await step('inspectBucket', { classification: classified.classification }, { MODE: 'approve' });
     expect(inspection).toMatchObject({ next: 'approve', approval: { round: 1, timeoutSeconds: 86_400 } });
 
     const { output, calls } = await step(
       'requestApproval',
-      { target: classified.target, inspection, executionArn: EXECUTION_ARN, taskToken: TOKEN },
+      { classification: classified.classification, inspection, executionArn: EXECUTION_ARN, taskToken: TOKEN },
       { MODE: 'approve' },
     );
     expect(output).toMatchObject({ asked: true, round: 1, digest: inspection.approval.digest, notified: true });
     expect(operations(calls)).toEqual(['SNS Publish']);
-    const item = await historyItem(`EVENT#${String(classified.target.eventId)}`);
+    const item = await historyItem(`EVENT#${String(classified.classification.eventId)}`);
     expect(item).toMatchObject({ status: 'IN_PROGRESS', approval: { status: 'WAITING', round: 1, digest: inspection.approval.digest, taskToken: TOKEN } });
     const question = face.account.toAccountFile().notifications.at(-1)!;
     expect(question.Subject).toBe(`[pca-remediation] APPROVAL REQUESTED: CRL_S3_PERMISSION ${CA_ID}`);
-    expect(question.Message).toContain(`npm run approve -- ${String(classified.target.eventId)} --stage dev --region us-east-1`);
+    expect(question.Message).toContain(`npm run approve -- ${String(classified.classification.eventId)} --stage dev --region us-east-1`);
     expect(question.Message).toMatch(/\+\s+"Sid": "AllowAcmPcaWrite/);
     expect(`${question.Message}${JSON.stringify(output)}`).not.toContain(TOKEN);
   });
@@ -530,12 +541,12 @@ describe('failures a person must handle', () => {
     face.account = simulatedAccount(accountFile('events/accounts/certificate-issuance.json'));
     const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:pca-remediation-packaged:issuance`;
     const { output: classified } = await step('classifyEvent', { event: sampleEvent('certificate-issuance-failure.json') });
-    expect(classified.target.kind).toBe('CERTIFICATE_ISSUANCE');
+    expect(classified.classification.kind).toBe('CERTIFICATE_ISSUANCE');
     await claimEvent(classified.claim, EXECUTION_ARN);
 
-    const { output: diagnosis, calls } = await step('diagnoseCertificateIssuance', { target: classified.target });
+    const { output: diagnosis, calls } = await step('diagnoseCertificateIssuance', { classification: classified.classification });
     expect(operations(calls)).toEqual(['ACM PCA DescribeCertificateAuthority', 'ACM PCA GetCertificate → RequestFailedException']);
-    expect(calls[1]).toMatchObject({ status: 400, input: { CertificateAuthorityArn: CA_ARN, CertificateArn: classified.target.certificateArn } });
+    expect(calls[1]).toMatchObject({ status: 400, input: { CertificateAuthorityArn: CA_ARN, CertificateArn: classified.classification.certificateArn } });
     expect(diagnosis.caStatus).toBe('ACTIVE');
     expect(diagnosis.findings.map((finding: { code: string }) => finding.code)).toEqual(['CA_VALID_UNTIL', 'ISSUANCE_FAILED']);
     expect(diagnosis.findings[0].message).toContain('2036-01-05T08:05:00.000Z');
@@ -553,7 +564,7 @@ describe('failures a person must handle', () => {
     // The message, newlines, quotes and all, arrived as sent: its outcome record is the handler's output.
     expect(notification!.Message).toContain(`Execution: ${EXECUTION_ARN}`);
     expect(JSON.parse(notification!.Message.split('Outcome record:\n')[1]!)).toEqual(outcome);
-    const item = await historyItem(`EVENT#${String(classified.target.eventId)}`);
+    const item = await historyItem(`EVENT#${String(classified.classification.eventId)}`);
     expect(item).toMatchObject({
       status: 'NEEDS_ATTENTION',
       executionArn: EXECUTION_ARN,
@@ -565,7 +576,7 @@ describe('failures a person must handle', () => {
   it('diagnoseCaCreation: the CA FailureReason read from DescribeCertificateAuthority', async () => {
     face.account = simulatedAccount(accountFile('events/accounts/ca-creation.json'));
     const { output: classified } = await step('classifyEvent', { event: sampleEvent('ca-creation-failure.json') });
-    const { output: diagnosis, calls } = await step('diagnoseCaCreation', { target: classified.target });
+    const { output: diagnosis, calls } = await step('diagnoseCaCreation', { classification: classified.classification });
     expect(operations(calls)).toEqual(['ACM PCA DescribeCertificateAuthority']);
     expect(diagnosis).toMatchObject({
       caStatus: 'FAILED',
@@ -666,7 +677,7 @@ describe('errors off the wire', () => {
     face.account = simulatedAccount(file);
 
     const { output: classified } = await step('classifyEvent', { event: sampleEvent('crl-s3-permission-failure.json') });
-    const { output: inspection } = await step('inspectBucket', { target: classified.target });
+    const { output: inspection } = await step('inspectBucket', { classification: classified.classification });
     expect(inspection).toMatchObject({ next: 'repair', blockPublicPolicy: false });
 
     // Someone turns BlockPublicPolicy on before the repair runs.
@@ -675,7 +686,7 @@ describe('errors off the wire', () => {
     face.account = simulatedAccount(later);
     const before = bucketOf(CRL_BUCKET).Policy;
 
-    const { output: repair, calls } = await step('repairBucket', { target: classified.target, inspection, executionArn: EXECUTION_ARN });
+    const { output: repair, calls } = await step('repairBucket', { classification: classified.classification, inspection, executionArn: EXECUTION_ARN });
     expect(operations(calls)).toEqual(['S3 GetBucketPolicy', 'S3 PutBucketPolicy → AccessDenied']);
     expect(calls[1]!.status).toBe(403);
     expect(repair.actions).toEqual([]);
@@ -687,7 +698,7 @@ describe('errors off the wire', () => {
   it('a request signed with the wrong secret is refused (403 InvalidSignatureException) and the handler fails with that error', async () => {
     face.account = simulatedAccount(accountFile('events/accounts/ca-creation.json'));
     const { output: classified } = await step('classifyEvent', { event: sampleEvent('ca-creation-failure.json') });
-    const result = await invoke('diagnoseCaCreation', { target: classified.target }, { AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    const result = await invoke('diagnoseCaCreation', { classification: classified.classification }, { AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
     expect(result.calls).toEqual([]);
     expect(result.rejections).toEqual([expect.objectContaining({ service: 'ACM PCA', code: 'InvalidSignatureException' })]);
     expect(result.rejections[0]!.reason).toMatch(/signature we calculated does not match/);

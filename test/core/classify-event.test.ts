@@ -14,11 +14,11 @@ describe('classifyEvent', () => {
 
   it.each(published)('rejects the published sample %s with a reason naming the placeholder or the success', (file) => {
     // Act
-    const target = classifyEvent(load(`published/${file}`));
+    const classification = classifyEvent(load(`published/${file}`));
     // Assess
-    expect(target.kind).toBe('UNRECOGNIZED');
-    expect(target.rejection).toMatch(/placeholder|success|nothing to remediate/);
-    expect(target.eventId).toBe('event_ID');
+    expect(classification.kind).toBe('UNRECOGNIZED');
+    expect(classification.rejection).toMatch(/placeholder|success|nothing to remediate/);
+    expect(classification.eventId).toBe('event_ID');
   });
 
   it.each([
@@ -29,8 +29,8 @@ describe('classifyEvent', () => {
     ['crl-generation-internal-failure.json', 'CRL_GENERATION_INTERNAL'],
     ['audit-report-failure.json', 'AUDIT_REPORT'],
   ])('classifies the realistic sample %s as %s, with account, region and partition from the CA ARN', (file, kind) => {
-    const target = classifyEvent(load(file));
-    expect(target).toMatchObject({
+    const classification = classifyEvent(load(file));
+    expect(classification).toMatchObject({
       kind,
       certificateAuthorityArn: CA,
       certificateAuthorityId: '11223344-1234-1122-2233-112233445566',
@@ -39,7 +39,7 @@ describe('classifyEvent', () => {
       partition: 'aws',
       eventTime: '2026-11-20T10:00:00.000Z',
     });
-    expect(target.rejection).toBeUndefined();
+    expect(classification.rejection).toBeUndefined();
   });
 
   it('keeps the certificate ARN of an issuance failure and the report id of an audit report failure', () => {
@@ -50,8 +50,8 @@ describe('classifyEvent', () => {
   it('reads the partition from a China-region ARN', () => {
     const event = load('crl-s3-permission-failure.json');
     const arn = 'arn:aws-cn:acm-pca:cn-north-1:111122223333:certificate-authority/11223344-1234-1122-2233-112233445566';
-    const target = classifyEvent({ ...event, region: 'cn-north-1', resources: [arn] });
-    expect(target).toMatchObject({ kind: 'CRL_S3_PERMISSION', partition: 'aws-cn', region: 'cn-north-1' });
+    const classification = classifyEvent({ ...event, region: 'cn-north-1', resources: [arn] });
+    expect(classification).toMatchObject({ kind: 'CRL_S3_PERMISSION', partition: 'aws-cn', region: 'cn-north-1' });
   });
 
   const base = load('crl-s3-permission-failure.json');
@@ -84,9 +84,9 @@ describe('classifyEvent', () => {
       /field "detail.reason" is "[^"]+", not one of the documented CRL failure reasons/,
     ]),
   ])('rejects an event with %s and says what was wrong', (_name, event, reason) => {
-    const target = classifyEvent(event);
-    expect(target.kind).toBe('UNRECOGNIZED');
-    expect(target.rejection).toMatch(reason);
+    const classification = classifyEvent(event);
+    expect(classification.kind).toBe('UNRECOGNIZED');
+    expect(classification.rejection).toMatch(reason);
   });
 
   it.each<[string, unknown[], RegExp]>([
@@ -104,25 +104,25 @@ describe('classifyEvent', () => {
       /does not belong/,
     ],
   ])('rejects an issuance failure with %s', (_name, resources, reason) => {
-    const target = classifyEvent({ ...load('certificate-issuance-failure.json'), resources });
-    expect(target.kind).toBe('UNRECOGNIZED');
-    expect(target.rejection).toMatch(reason);
+    const classification = classifyEvent({ ...load('certificate-issuance-failure.json'), resources });
+    expect(classification.kind).toBe('UNRECOGNIZED');
+    expect(classification.rejection).toMatch(reason);
   });
 
   it('rejects an audit report failure whose report id is the placeholder', () => {
-    const target = classifyEvent({ ...load('audit-report-failure.json'), resources: [CA, 'audit_report_ID'] });
-    expect(target.rejection).toMatch(/audit report id.*placeholder/);
+    const classification = classifyEvent({ ...load('audit-report-failure.json'), resources: [CA, 'audit_report_ID'] });
+    expect(classification.rejection).toMatch(/audit report id.*placeholder/);
   });
 });
 
 describe('a huge bad value', () => {
   it('is quoted in the rejection cut to QUOTE_LIMIT characters, with its length', () => {
     const huge = 'x'.repeat(200_000);
-    const target = classifyEvent({ id: 'e-1', source: 'aws.acm-pca', 'detail-type': huge, detail: {} });
-    expect(target.kind).toBe('UNRECOGNIZED');
-    expect(target.rejection!.length).toBeLessThan(QUOTE_LIMIT + 200);
-    expect(target.rejection).toContain('(200002 characters)');
-    expect(target.detailType).toHaveLength(QUOTE_LIMIT);
+    const classification = classifyEvent({ id: 'e-1', source: 'aws.acm-pca', 'detail-type': huge, detail: {} });
+    expect(classification.kind).toBe('UNRECOGNIZED');
+    expect(classification.rejection!.length).toBeLessThan(QUOTE_LIMIT + 200);
+    expect(classification.rejection).toContain('(200002 characters)');
+    expect(classification.detailType).toHaveLength(QUOTE_LIMIT);
   });
 });
 
@@ -131,17 +131,17 @@ describe('an event of the scheduled sweep', () => {
 
   it(`is classified like Private CA's own CRL Generation event when its source is "${SWEEP_SOURCE}"`, () => {
     const own = classifyEvent(load('crl-s3-permission-failure.json'));
-    const target = classifyEvent(fromSweep);
-    expect(target).toEqual({ ...own, eventId: fromSweep.id });
-    expect(target.kind).toBe('CRL_S3_PERMISSION');
+    const classification = classifyEvent(fromSweep);
+    expect(classification).toEqual({ ...own, eventId: fromSweep.id });
+    expect(classification.kind).toBe('CRL_S3_PERMISSION');
   });
 
   it.each([DETAIL_TYPES.creation, DETAIL_TYPES.issuance, DETAIL_TYPES.auditReport, DETAIL_TYPES.revocation, 'Scheduled Event'])(
     'rejects the detail-type "%s" from the sweep, saying the sweep reports CRL buckets only',
     (detailType) => {
-      const target = classifyEvent({ ...fromSweep, 'detail-type': detailType });
-      expect(target.kind).toBe('UNRECOGNIZED');
-      expect(target.rejection).toBe(
+      const classification = classifyEvent({ ...fromSweep, 'detail-type': detailType });
+      expect(classification.kind).toBe('UNRECOGNIZED');
+      expect(classification.rejection).toBe(
         `the sweep ("${SWEEP_SOURCE}") reports CRL buckets only: field "detail-type" is "${detailType}", not "${DETAIL_TYPES.crl}"`,
       );
     },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concludeOutcome, parseCaughtError, shouldNotify, type WorkflowState } from '../../src/core/outcome';
-import type { Finding, Inspection, Target } from '../../src/core/types';
+import type { Finding, Inspection, Classification } from '../../src/core/types';
 
-const target = (kind: Target['kind']): Target => ({
+const classification = (kind: Classification['kind']): Classification => ({
   kind,
   eventId: 'e-1',
   eventTime: '2026-11-20T10:00:00.000Z',
@@ -54,18 +54,22 @@ const audit = (overrides: object) => ({
 
 describe('concludeOutcome', () => {
   it.each<[string, WorkflowState, string]>([
-    ['an unrecognized event', { target: { kind: 'UNRECOGNIZED', eventId: 'x', rejection: 'field "source" is "aws.s3"' } }, 'REJECTED'],
-    ['no target at all (ClassifyEvent caught)', { error: { Error: 'Lambda.Unknown', Cause: 'boom' } }, 'FAILED'],
-    ['a permission failure already compliant', { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant') }, 'ALREADY_COMPLIANT'],
+    ['an unrecognized event', { classification: { kind: 'UNRECOGNIZED', eventId: 'x', rejection: 'field "source" is "aws.s3"' } }, 'REJECTED'],
+    ['no classification at all (ClassifyEvent caught)', { error: { Error: 'Lambda.Unknown', Cause: 'boom' } }, 'FAILED'],
+    [
+      'a permission failure already compliant',
+      { classification: classification('CRL_S3_PERMISSION'), inspection: inspection('compliant') },
+      'ALREADY_COMPLIANT',
+    ],
     [
       'a permission failure repaired',
-      { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] } },
+      { classification: classification('CRL_S3_PERMISSION'), inspection: inspection('repair', 'CRL', [fixable]), repair: { actions: applied, findings: [] } },
       'REMEDIATED',
     ],
     [
       'a permission failure repaired and proven by a newer CRL',
       {
-        target: target('CRL_S3_PERMISSION'),
+        classification: classification('CRL_S3_PERMISSION'),
         inspection: inspection('repair', 'CRL', [fixable]),
         repair: { actions: applied, findings: [] },
         crl: crl(true, 'repair'),
@@ -75,7 +79,7 @@ describe('concludeOutcome', () => {
     [
       'a permission failure repaired, but no newer CRL by the end of the window',
       {
-        target: target('CRL_S3_PERMISSION'),
+        classification: classification('CRL_S3_PERMISSION'),
         inspection: inspection('repair', 'CRL', [fixable]),
         repair: { actions: applied, findings: [] },
         crl: crl(false, 'repair'),
@@ -85,7 +89,7 @@ describe('concludeOutcome', () => {
     [
       'a permission failure repaired, and the check retried out (CrlNotYetPublished)',
       {
-        target: target('CRL_S3_PERMISSION'),
+        classification: classification('CRL_S3_PERMISSION'),
         inspection: inspection('repair', 'CRL', [fixable]),
         repair: { actions: applied, findings: [] },
         exhausted: { Error: 'CrlNotYetPublished', Cause: 'no object under s3://b/crl/x*' },
@@ -94,45 +98,49 @@ describe('concludeOutcome', () => {
     ],
     [
       'a permission failure already compliant, and no newer CRL by the end of the window',
-      { target: target('CRL_S3_PERMISSION'), inspection: inspection('compliant'), crl: crl(false) },
+      { classification: classification('CRL_S3_PERMISSION'), inspection: inspection('compliant'), crl: crl(false) },
       'ESCALATED',
     ],
     [
       'a permission failure blocked by a Deny',
-      { target: target('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson]) },
+      { classification: classification('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson]) },
       'NEEDS_ATTENTION',
     ],
     [
       'a repair that stopped on a refusal',
-      { target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), repair: { actions: [], findings: [needsPerson] } },
+      { classification: classification('CRL_S3_PERMISSION'), inspection: inspection('repair'), repair: { actions: [], findings: [needsPerson] } },
       'NEEDS_ATTENTION',
     ],
-    ['a permission failure in dry-run', { target: target('CRL_S3_PERMISSION'), inspection: inspection('dry-run') }, 'DRY_RUN'],
-    ['an internal failure recovered', { target: target('CRL_S3_INTERNAL'), inspection: inspection('compliant'), crl: crl(true) }, 'RECOVERED'],
+    ['a permission failure in dry-run', { classification: classification('CRL_S3_PERMISSION'), inspection: inspection('dry-run') }, 'DRY_RUN'],
+    ['an internal failure recovered', { classification: classification('CRL_S3_INTERNAL'), inspection: inspection('compliant'), crl: crl(true) }, 'RECOVERED'],
     [
       'an internal failure not recovered in the window',
-      { target: target('CRL_GENERATION_INTERNAL'), inspection: inspection('compliant'), crl: crl(false) },
+      { classification: classification('CRL_GENERATION_INTERNAL'), inspection: inspection('compliant'), crl: crl(false) },
       'ESCALATED',
     ],
     [
       'an internal failure whose retries ran out',
-      { target: target('CRL_S3_INTERNAL'), inspection: inspection('compliant'), exhausted: { Error: 'CrlNotYetPublished', Cause: 'still old' } },
+      {
+        classification: classification('CRL_S3_INTERNAL'),
+        inspection: inspection('compliant'),
+        exhausted: { Error: 'CrlNotYetPublished', Cause: 'still old' },
+      },
       'ESCALATED',
     ],
     [
       'an internal failure with a named cause',
-      { target: target('CRL_S3_INTERNAL'), inspection: inspection('attention', 'CRL', [needsPerson]) },
+      { classification: classification('CRL_S3_INTERNAL'), inspection: inspection('attention', 'CRL', [needsPerson]) },
       'NEEDS_ATTENTION',
     ],
     [
       'an audit report produced again',
-      { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({}) },
+      { classification: classification('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({}) },
       'REMEDIATED',
     ],
     [
       'an audit report that failed again',
       {
-        target: target('AUDIT_REPORT'),
+        classification: classification('AUDIT_REPORT'),
         inspection: inspection('repair', 'AUDIT_REPORT'),
         repair: { actions: applied, findings: [] },
         auditRequest: audit({ status: 'FAILED' }),
@@ -141,13 +149,17 @@ describe('concludeOutcome', () => {
     ],
     [
       'an audit report still creating after the last check',
-      { target: target('AUDIT_REPORT'), inspection: inspection('compliant', 'AUDIT_REPORT'), auditRequest: audit({ status: 'CREATING', polls: 30 }) },
+      {
+        classification: classification('AUDIT_REPORT'),
+        inspection: inspection('compliant', 'AUDIT_REPORT'),
+        auditRequest: audit({ status: 'CREATING', polls: 30 }),
+      },
       'ESCALATED',
     ],
     [
       'an audit report refused',
       {
-        target: target('AUDIT_REPORT'),
+        classification: classification('AUDIT_REPORT'),
         inspection: inspection('compliant', 'AUDIT_REPORT'),
         auditRequest: audit({ requested: false, findings: [needsPerson] }),
       },
@@ -156,7 +168,7 @@ describe('concludeOutcome', () => {
     [
       'an audit report blocked by the 30-minute limit',
       {
-        target: target('AUDIT_REPORT'),
+        classification: classification('AUDIT_REPORT'),
         inspection: inspection('compliant', 'AUDIT_REPORT'),
         exhausted: { Error: 'AuditReportRequestInProgress', Cause: 'limit' },
       },
@@ -164,27 +176,31 @@ describe('concludeOutcome', () => {
     ],
     [
       'an issuance failure',
-      { target: target('CERTIFICATE_ISSUANCE'), diagnosis: { caStatus: 'ACTIVE', findings: [needsPerson], nextSteps: ['re-submit'] } },
+      { classification: classification('CERTIFICATE_ISSUANCE'), diagnosis: { caStatus: 'ACTIVE', findings: [needsPerson], nextSteps: ['re-submit'] } },
       'NEEDS_ATTENTION',
     ],
     [
       'a creation failure',
-      { target: target('CA_CREATION'), diagnosis: { caStatus: 'FAILED', findings: [needsPerson], nextSteps: ['create again'] } },
+      { classification: classification('CA_CREATION'), diagnosis: { caStatus: 'FAILED', findings: [needsPerson], nextSteps: ['create again'] } },
       'NEEDS_ATTENTION',
     ],
     [
       'an unexpected error after a repair',
       {
-        target: target('CRL_S3_PERMISSION'),
+        classification: classification('CRL_S3_PERMISSION'),
         inspection: inspection('repair'),
         error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' },
       },
       'FAILED',
     ],
-    ['transient AWS errors that ran out', { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'AwsTransientError', Cause: 'throttled' } }, 'ESCALATED'],
+    [
+      'transient AWS errors that ran out',
+      { classification: classification('CRL_S3_PERMISSION'), exhausted: { Error: 'AwsTransientError', Cause: 'throttled' } },
+      'ESCALATED',
+    ],
     [
       'a function that kept timing out or crashing',
-      { target: target('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } },
+      { classification: classification('CRL_S3_PERMISSION'), exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' } },
       'ESCALATED',
     ],
   ])('concludes %s as %s', (_name, state, status) => {
@@ -192,13 +208,17 @@ describe('concludeOutcome', () => {
   });
 
   it('reports the applied actions with the policy before and after', () => {
-    const conclusion = concludeOutcome({ target: target('CRL_S3_PERMISSION'), inspection: inspection('repair'), repair: { actions: applied, findings: [] } });
+    const conclusion = concludeOutcome({
+      classification: classification('CRL_S3_PERMISSION'),
+      inspection: inspection('repair'),
+      repair: { actions: applied, findings: [] },
+    });
     expect(conclusion.actions).toEqual(applied);
     expect(conclusion.message).toMatch(/Repaired: Add statement/);
   });
 
   it('records the planned actions, unapplied, in dry-run', () => {
-    const conclusion = concludeOutcome({ target: target('AUDIT_REPORT'), inspection: inspection('dry-run', 'AUDIT_REPORT') });
+    const conclusion = concludeOutcome({ classification: classification('AUDIT_REPORT'), inspection: inspection('dry-run', 'AUDIT_REPORT') });
     expect(conclusion.actions).toEqual([
       ...plan,
       expect.objectContaining({ type: 'CreateCertificateAuthorityAuditReport', description: 'Request the audit report again in s3://b as CSV' }),
@@ -209,13 +229,16 @@ describe('concludeOutcome', () => {
   });
 
   it('lists what a person must do from the findings that need one', () => {
-    const conclusion = concludeOutcome({ target: target('CRL_S3_PERMISSION'), inspection: inspection('attention', 'CRL', [needsPerson, fixable]) });
+    const conclusion = concludeOutcome({
+      classification: classification('CRL_S3_PERMISSION'),
+      inspection: inspection('attention', 'CRL', [needsPerson, fixable]),
+    });
     expect(conclusion.nextSteps).toEqual(['statement 1 denies']);
   });
 
   it("tells a person to read the function's log when its function kept timing out or crashing (Lambda.Unknown)", () => {
     const conclusion = concludeOutcome({
-      target: target('CRL_S3_PERMISSION'),
+      classification: classification('CRL_S3_PERMISSION'),
       exhausted: { Error: 'Lambda.Unknown', Cause: 'Task timed out after 30.00 seconds' },
     });
     expect(conclusion.error).toEqual({ name: 'Lambda.Unknown', message: 'Task timed out after 30.00 seconds' });
@@ -225,7 +248,7 @@ describe('concludeOutcome', () => {
 
   it('names the error of an unexpected failure', () => {
     const conclusion = concludeOutcome({
-      target: target('CRL_S3_PERMISSION'),
+      classification: classification('CRL_S3_PERMISSION'),
       error: { Error: 'TypeError', Cause: '{"errorMessage":"x is undefined","errorType":"TypeError"}' },
     });
     expect(conclusion.error).toEqual({ name: 'TypeError', message: 'x is undefined' });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { concludeOutcome } from '../../src/core/outcome';
 import { planBucketRepair } from '../../src/core/plan-bucket-repair';
-import type { Target } from '../../src/core/types';
+import type { Classification } from '../../src/core/types';
 import { ACCOUNT, BUCKET, BUCKET_ARN, CA_ARN, CA_ID, documentedGrant, policyText } from './policy/fixtures';
 import type { Config } from '../../src/core/types';
 
-const target: Target = {
+const classification: Classification = {
   kind: 'CRL_S3_PERMISSION',
   eventId: 'e-1',
   certificateAuthorityArn: CA_ARN,
@@ -25,7 +25,7 @@ const config: Config = {
 
 function planFor(policy: string | null) {
   return planBucketRepair({
-    target,
+    classification,
     purpose: 'CRL',
     bucket: { name: BUCKET, status: 'found', policy, publicAccessBlock: null, objectOwnership: null, encryption: null },
     config,
@@ -63,7 +63,7 @@ describe('planBucketRepair: a policy that repeats a key', () => {
     const plan = planFor(text);
 
     // Act
-    const outcome = concludeOutcome({ target, inspection: { purpose: 'CRL', bucket: BUCKET, mode: 'apply', ...plan } });
+    const outcome = concludeOutcome({ classification, inspection: { purpose: 'CRL', bucket: BUCKET, mode: 'apply', ...plan } });
 
     // Assess
     expect(outcome.status).toBe('NEEDS_ATTENTION');

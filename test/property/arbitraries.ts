@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { bucketArn } from '../../src/core/arn';
 import { pcaWriteRequest } from '../../src/core/plan-bucket-repair';
 import { GRANT_SID_PREFIX, mergePcaGrant, type PcaWriteRequest } from '../../src/core/policy';
-import type { BucketPurpose, FailureKind, Partition, Target } from '../../src/core/types';
+import type { BucketPurpose, FailureKind, Partition, Classification } from '../../src/core/types';
 import type { CrlObjectAcl } from '../../src/core/crl-objects';
 
 // ---------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ export const caIdentity: fc.Arbitrary<CaIdentity> = fc
 // The write Private CA makes: CRL (with or without CustomPath) or audit report.
 
 export interface WriteScenario {
-  target: Target;
+  classification: Classification;
   purpose: BucketPurpose;
   bucket: string;
   crlAcl: CrlObjectAcl;
@@ -103,7 +103,7 @@ export const writeScenario: fc.Arbitrary<WriteScenario> = fc
   })
   .filter(({ ca, otherCaId, otherAccount }) => otherCaId !== ca.caId && otherAccount !== ca.account)
   .map(({ ca, purpose, bucket, crlAcl, customPath, reportId, reportFormat, otherCaId, otherAccount }) => {
-    const target: Target = {
+    const classification: Classification = {
       kind: purpose === 'CRL' ? 'CRL_S3_PERMISSION' : 'AUDIT_REPORT',
       eventId: 'property-test',
       certificateAuthorityArn: ca.caArn,
@@ -114,9 +114,9 @@ export const writeScenario: fc.Arbitrary<WriteScenario> = fc
     };
     const auditReportKey = purpose === 'AUDIT_REPORT' ? `audit-report/${ca.caId}/${reportId}.${reportFormat}` : undefined;
     const crlPath = purpose === 'CRL' ? customPath : undefined;
-    const request = pcaWriteRequest(target, purpose, bucket, crlAcl, { customPath: crlPath, auditReportKey });
+    const request = pcaWriteRequest(classification, purpose, bucket, crlAcl, { customPath: crlPath, auditReportKey });
     const scenario: WriteScenario = {
-      target,
+      classification,
       purpose,
       bucket,
       crlAcl,

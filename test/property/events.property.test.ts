@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyEvent } from '../../src/core/classify-event';
-import type { Target } from '../../src/core/types';
+import type { Classification } from '../../src/core/types';
 import { createHistoryTable, type LocalHistoryTable } from '../../src/workstation/local/history-table';
 import { account, runScenario } from '../workflow/scenario';
 import {
@@ -28,15 +28,23 @@ import {
 const settings = { numRuns: EVENT_RUNS, seed: EVENT_SEED };
 
 /** Fields only a recognised event has: a rejected one must carry none of them. */
-const RECOGNISED_ONLY: ReadonlyArray<keyof Target> = ['certificateAuthorityId', 'partition', 'region', 'account', 'certificateArn', 'auditReportId', 'reason'];
+const RECOGNISED_ONLY: ReadonlyArray<keyof Classification> = [
+  'certificateAuthorityId',
+  'partition',
+  'region',
+  'account',
+  'certificateArn',
+  'auditReportId',
+  'reason',
+];
 
-function expectRejected(target: Target, invalid: Pick<InvalidEvent, 'expect' | 'id'>): void {
-  expect(target.kind).toBe('UNRECOGNIZED');
-  expect(typeof target.rejection).toBe('string');
-  expect(target.rejection!.trim()).not.toBe('');
-  expect(target.rejection).toMatch(invalid.expect);
-  expect(target.eventId).toBe(invalid.id ?? 'unknown');
-  for (const key of RECOGNISED_ONLY) expect(target[key]).toBeUndefined();
+function expectRejected(classification: Classification, invalid: Pick<InvalidEvent, 'expect' | 'id'>): void {
+  expect(classification.kind).toBe('UNRECOGNIZED');
+  expect(typeof classification.rejection).toBe('string');
+  expect(classification.rejection!.trim()).not.toBe('');
+  expect(classification.rejection).toMatch(invalid.expect);
+  expect(classification.eventId).toBe(invalid.id ?? 'unknown');
+  for (const key of RECOGNISED_ONLY) expect(classification[key]).toBeUndefined();
 }
 
 describe('classifyEvent on generated events', () => {
@@ -58,9 +66,9 @@ describe('classifyEvent on generated events', () => {
   it('never throws on arbitrary JSON, and rejects what is not a Private CA event, saying why', () => {
     fc.assert(
       fc.property(arbitraryJsonInput, (input) => {
-        const target = classifyEvent(input);
+        const classification = classifyEvent(input);
         const id = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>).id : undefined;
-        expectRejected(target, {
+        expectRejected(classification, {
           expect: /not a JSON object|field "id"|field "source"/,
           id: typeof id === 'string' && id !== '' ? id : undefined,
         });
@@ -84,9 +92,9 @@ describe('classifyEvent on generated events', () => {
   it('accepts valid events with benign changes, reading account, region and partition from the CA ARN', () => {
     fc.assert(
       fc.property(validEvent, ({ kind, who, event, reason }) => {
-        const target = classifyEvent(event);
-        expect(target.rejection).toBeUndefined();
-        expect(target).toMatchObject({
+        const classification = classifyEvent(event);
+        expect(classification.rejection).toBeUndefined();
+        expect(classification).toMatchObject({
           kind,
           eventId: who.id,
           eventTime: new Date(who.time).toISOString(),
@@ -96,10 +104,10 @@ describe('classifyEvent on generated events', () => {
           region: who.region,
           account: who.account,
         });
-        if (kind === 'CERTIFICATE_ISSUANCE') expect(target.certificateArn).toBe(certificateArnOf(who, who.certificateId));
-        if (kind === 'AUDIT_REPORT') expect(target.auditReportId).toBe(who.reportId);
+        if (kind === 'CERTIFICATE_ISSUANCE') expect(classification.certificateArn).toBe(certificateArnOf(who, who.certificateId));
+        if (kind === 'AUDIT_REPORT') expect(classification.auditReportId).toBe(who.reportId);
         if (reason !== undefined && kind.startsWith('CRL_')) {
-          expect(target.reason).toBe(reason);
+          expect(classification.reason).toBe(reason);
           expect(DOCUMENTED_CRL_REASONS[reason]).toBe(kind);
         }
       }),

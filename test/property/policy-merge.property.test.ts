@@ -84,7 +84,7 @@ function planFor({ text, scenario }: GeneratedPolicy) {
     },
   } as RevocationConfiguration;
   return planBucketRepair({
-    target: scenario.target,
+    classification: scenario.classification,
     purpose: scenario.purpose,
     bucket: { name: scenario.bucket, status: 'found', policy: text, publicAccessBlock: null, objectOwnership: null, encryption: null },
     config: CONFIG,

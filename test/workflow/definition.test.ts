@@ -36,7 +36,7 @@ describe('the state machine definition', () => {
       expect((state.Parameters as { Payload: Record<string, string> }).Payload).toMatchObject({
         'taskToken.$': '$$.Task.Token',
         'inspection.$': '$.inspection',
-        'target.$': '$.target',
+        'classification.$': '$.classification',
       });
       // loadDefinition binds approvalTimeoutHours (24 by default) as serverless.yml does (deploy/approval.cjs).
       expect(state.TimeoutSeconds).toBe(24 * 3600);
@@ -76,7 +76,7 @@ describe('the state machine definition', () => {
   it('claims the event only after classifying it, and only for a failure it handles', () => {
     expect(definition.States.ClassifyEvent!.Next).toBe('IsThereAFailureToHandle?');
     const choice = definition.States['IsThereAFailureToHandle?'] as unknown as { Choices: Array<{ StringEquals: string; Next: string }>; Default: string };
-    expect(choice.Choices).toEqual([{ Variable: '$.target.kind', StringEquals: 'UNRECOGNIZED', Next: 'RecordOutcome' }]);
+    expect(choice.Choices).toEqual([{ Variable: '$.classification.kind', StringEquals: 'UNRECOGNIZED', Next: 'RecordOutcome' }]);
     expect(choice.Default).toBe('ClaimEvent');
     expect(definition.States.ClaimEvent!.Next).toBe('WhatFailed?');
     const claim = definition.States.ClaimEvent as unknown as { Parameters: { ConditionExpression: string; TableName: unknown } };

@@ -26,8 +26,8 @@ const statementsOf = (policy: string | null): Statement[] =>
 const withoutSid = ({ Sid: _sid, ...rest }: Statement) => JSON.stringify(rest);
 
 function grantFor(index: number): Statement {
-  const target = classifyEvent(stormEvent(index));
-  const request = pcaWriteRequest(target, 'CRL', stormBucket(index % STORM_BUCKETS), 'BUCKET_OWNER_FULL_CONTROL', {});
+  const classification = classifyEvent(stormEvent(index));
+  const request = pcaWriteRequest(classification, 'CRL', stormBucket(index % STORM_BUCKETS), 'BUCKET_OWNER_FULL_CONTROL', {});
   return requiredPcaStatement(request, 'x') as unknown as Statement;
 }
 

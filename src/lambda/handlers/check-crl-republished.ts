@@ -1,7 +1,7 @@
 import { checkCrlRepublished } from '../steps/check-crl-republished';
 import { loadConfig } from '../runtime/config';
 import type { Inspection, Repair } from '../../core/types';
-import { requireField, requireTarget, withPowertools } from './middleware';
+import { requireField, requireClassification, withPowertools } from './middleware';
 import type { CrlCheck } from '../../core/types';
 
 /**
@@ -9,8 +9,8 @@ import type { CrlCheck } from '../../core/types';
  * than the failure, or (given the repair) newer than the repair's last change?
  */
 export const handler = withPowertools(async (input: unknown): Promise<CrlCheck> => {
-  const target = requireTarget(input, 'CheckCrlRepublished');
+  const classification = requireClassification(input, 'CheckCrlRepublished');
   const inspection = requireField<Inspection>(input, 'inspection', 'CheckCrlRepublished');
   const repair = (input as { repair?: Repair }).repair;
-  return checkCrlRepublished(target, inspection, loadConfig(), repair);
+  return checkCrlRepublished(classification, inspection, loadConfig(), repair);
 });

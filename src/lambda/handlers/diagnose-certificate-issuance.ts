@@ -1,8 +1,8 @@
 import { diagnoseCertificateIssuance } from '../steps/diagnose';
-import { requireTarget, withPowertools } from './middleware';
+import { requireClassification, withPowertools } from './middleware';
 import type { Diagnosis } from '../../core/types';
 
 /** DiagnoseCertificateIssuance: what Private CA says, and what a person must do. */
 export const handler = withPowertools(async (input: unknown): Promise<Diagnosis> => {
-  return diagnoseCertificateIssuance(requireTarget(input, 'DiagnoseCertificateIssuance'));
+  return diagnoseCertificateIssuance(requireClassification(input, 'DiagnoseCertificateIssuance'));
 });

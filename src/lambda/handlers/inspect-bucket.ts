@@ -2,7 +2,7 @@ import { loadConfig } from '../runtime/config';
 import { inspectBucket } from '../steps/inspect-bucket';
 import { InvalidStepInput } from '../../core/errors';
 import type { ApprovalRequest, Inspection } from '../../core/types';
-import { requireTarget, withPowertools } from './middleware';
+import { requireClassification, withPowertools } from './middleware';
 
 /**
  * InspectCrlBucket, InspectCrlBucketForCause, InspectAuditBucket: read the bucket, plan the
@@ -10,7 +10,7 @@ import { requireTarget, withPowertools } from './middleware';
  * pass `approved`, the question that was approved: the new plan is applied only if it is that one.
  */
 export const handler = withPowertools(async (input: unknown): Promise<Inspection> => {
-  const target = requireTarget(input, 'InspectBucket');
+  const classification = requireClassification(input, 'InspectBucket');
   const approved = (input as { approved?: unknown }).approved;
   if (
     approved !== undefined &&
@@ -21,5 +21,5 @@ export const handler = withPowertools(async (input: unknown): Promise<Inspection
   ) {
     throw new InvalidStepInput('InspectBucket: "approved" must be the approved question ({ digest, round, timeoutSeconds })');
   }
-  return inspectBucket(target, loadConfig(), approved as ApprovalRequest | undefined);
+  return inspectBucket(classification, loadConfig(), approved as ApprovalRequest | undefined);
 });

@@ -24,12 +24,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { InvalidStepInput } from '../../core/errors';
 import { logger, metrics } from '../runtime/powertools';
-import type { Target } from '../../core/types';
+import type { Classification } from '../../core/types';
 
 export type StepHandler<I, O> = (input: I, context: Context) => Promise<O>;
 
 export interface CorrelationKeys {
-  /** The EventBridge event's id: the event itself (ClassifyEvent), its target, or the state RecordOutcome gets. */
+  /** The EventBridge event's id: the event itself (ClassifyEvent), its classification, or the state RecordOutcome gets. */
   eventId?: string;
   /** `$$.Execution.Id`, for the tasks the state machine passes it to. */
   executionArn?: string;
@@ -42,10 +42,10 @@ export function correlationKeys(input: unknown): CorrelationKeys {
   const step = (typeof input === 'object' && input !== null ? input : {}) as {
     executionArn?: unknown;
     event?: { id?: unknown } | null;
-    target?: { eventId?: unknown } | null;
-    state?: { target?: { eventId?: unknown } | null } | null;
+    classification?: { eventId?: unknown } | null;
+    state?: { classification?: { eventId?: unknown } | null } | null;
   };
-  const eventId = text(step.target?.eventId) ?? text(step.state?.target?.eventId) ?? text(step.event?.id);
+  const eventId = text(step.classification?.eventId) ?? text(step.state?.classification?.eventId) ?? text(step.event?.id);
   const executionArn = text(step.executionArn);
   return { ...(eventId ? { eventId } : {}), ...(executionArn ? { executionArn } : {}) };
 }
@@ -57,13 +57,13 @@ export function withPowertools<I, O>(handler: StepHandler<I, O>, options: { emit
   return options.emitsMetrics ? wrapped.use(logMetrics(metrics)) : wrapped;
 }
 
-/** The classified target every step after ClassifyEvent receives. */
-export function requireTarget(input: unknown, step: string): Target {
-  const target = (input as { target?: Target } | null)?.target;
-  if (typeof target !== 'object' || target === null || typeof target.kind !== 'string') {
-    throw new InvalidStepInput(`${step} needs "target" (the output of ClassifyEvent) in its input`);
+/** The classification every step after ClassifyEvent receives. */
+export function requireClassification(input: unknown, step: string): Classification {
+  const classification = (input as { classification?: Classification } | null)?.classification;
+  if (typeof classification !== 'object' || classification === null || typeof classification.kind !== 'string') {
+    throw new InvalidStepInput(`${step} needs "classification" (the output of ClassifyEvent) in its input`);
   }
-  return target;
+  return classification;
 }
 
 /** A key another step wrote, or InvalidStepInput naming it. */

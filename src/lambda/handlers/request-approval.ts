@@ -2,7 +2,7 @@ import { loadApprovalSettings } from '../runtime/config';
 import { InvalidStepInput } from '../../core/errors';
 import { requestApproval, type ApprovalStepInput } from '../steps/request-approval';
 import type { Inspection } from '../../core/types';
-import { requireField, requireTarget, withPowertools } from './middleware';
+import { requireField, requireClassification, withPowertools } from './middleware';
 
 /**
  * AskToApproveCrlRepair, AskToApproveAuditRepair (mode approve): keep the task token in the
@@ -10,9 +10,9 @@ import { requireField, requireTarget, withPowertools } from './middleware';
  * SendTaskFailure (npm run approve / decline), at most the question's timeoutSeconds.
  */
 export const handler = withPowertools(async (input: unknown) => {
-  const target = requireTarget(input, 'RequestApproval');
+  const classification = requireClassification(input, 'RequestApproval');
   const inspection = requireField<Inspection>(input, 'inspection', 'RequestApproval');
   const { executionArn, taskToken } = input as Partial<ApprovalStepInput>;
   if (typeof executionArn !== 'string' || executionArn === '') throw new InvalidStepInput('RequestApproval needs "executionArn" in its input');
-  return requestApproval({ target, inspection, executionArn, taskToken: taskToken as string }, loadApprovalSettings());
+  return requestApproval({ classification, inspection, executionArn, taskToken: taskToken as string }, loadApprovalSettings());
 });

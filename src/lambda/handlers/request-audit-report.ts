@@ -1,11 +1,11 @@
 import { requestAuditReport } from '../steps/audit-report';
 import type { Inspection } from '../../core/types';
-import { requireField, requireTarget, withPowertools } from './middleware';
+import { requireField, requireClassification, withPowertools } from './middleware';
 import type { AuditRequest } from '../../core/types';
 
 /** RequestAuditReport: ask Private CA for the report again, same bucket and format. */
 export const handler = withPowertools(async (input: unknown): Promise<AuditRequest> => {
-  const target = requireTarget(input, 'RequestAuditReport');
+  const classification = requireClassification(input, 'RequestAuditReport');
   const inspection = requireField<Inspection>(input, 'inspection', 'RequestAuditReport');
-  return requestAuditReport(target, inspection);
+  return requestAuditReport(classification, inspection);
 });

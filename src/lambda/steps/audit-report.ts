@@ -9,9 +9,9 @@ import { CreateCertificateAuthorityAuditReportCommand, DescribeCertificateAuthor
 import { acmPca } from '../aws/clients/acm-pca';
 import { now } from '../runtime/clock';
 import { AuditReportRequestInProgress, awsErrorName, InvalidStepInput, rethrowAws } from '../../core/errors';
-import type { AuditRequest, Inspection, Target } from '../../core/types';
+import type { AuditRequest, Inspection, Classification } from '../../core/types';
 
-export async function requestAuditReport(target: Target, inspection: Inspection): Promise<AuditRequest> {
+export async function requestAuditReport(classification: Classification, inspection: Inspection): Promise<AuditRequest> {
   const report = inspection.auditReport;
   if (!report) throw new InvalidStepInput('RequestAuditReport needs the failed report from InspectBucket');
   const base: AuditRequest = {
@@ -28,7 +28,7 @@ export async function requestAuditReport(target: Target, inspection: Inspection)
   try {
     const output = await acmPca().send(
       new CreateCertificateAuthorityAuditReportCommand({
-        CertificateAuthorityArn: target.certificateAuthorityArn,
+        CertificateAuthorityArn: classification.certificateAuthorityArn,
         S3BucketName: report.bucket,
         AuditReportResponseFormat: report.format,
       }),
@@ -44,7 +44,7 @@ export async function requestAuditReport(target: Target, inspection: Inspection)
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'RequestInProgressException') {
-      throw new AuditReportRequestInProgress(`Private CA is still within its one-report-per-30-minutes limit for ${target.certificateAuthorityArn}`, {
+      throw new AuditReportRequestInProgress(`Private CA is still within its one-report-per-30-minutes limit for ${classification.certificateAuthorityArn}`, {
         cause: error,
       });
     }
@@ -64,12 +64,12 @@ export async function requestAuditReport(target: Target, inspection: Inspection)
   }
 }
 
-export async function checkAuditReport(target: Target, request: AuditRequest): Promise<AuditRequest> {
+export async function checkAuditReport(classification: Classification, request: AuditRequest): Promise<AuditRequest> {
   if (!request.requested || !request.auditReportId) throw new InvalidStepInput('CheckAuditReport needs a requested report');
   try {
     const output = await acmPca().send(
       new DescribeCertificateAuthorityAuditReportCommand({
-        CertificateAuthorityArn: target.certificateAuthorityArn,
+        CertificateAuthorityArn: classification.certificateAuthorityArn,
         AuditReportId: request.auditReportId,
       }),
     );

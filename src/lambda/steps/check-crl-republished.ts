@@ -17,7 +17,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/
 import { s3 } from '../aws/clients/s3';
 import { now } from '../runtime/clock';
 import { AwsAccessDenied, awsErrorName, CrlNotYetPublished, InvalidStepInput, rethrowAws } from '../../core/errors';
-import type { CrlCheck, Inspection, Repair, Target } from '../../core/types';
+import type { CrlCheck, Inspection, Repair, Classification } from '../../core/types';
 import { crlObjectPrefixes } from '../../core/crl-objects';
 import type { Config } from '../../core/types';
 
@@ -57,16 +57,16 @@ function repairedAt(repair: Repair | undefined): Date | null {
   return times.length === 0 ? null : new Date(Math.max(...times));
 }
 
-export async function checkCrlRepublished(target: Target, inspection: Inspection, config: Config, repair?: Repair): Promise<CrlCheck> {
-  if (!inspection.bucket || !target.eventTime || !target.certificateAuthorityId) {
+export async function checkCrlRepublished(classification: Classification, inspection: Inspection, config: Config, repair?: Repair): Promise<CrlCheck> {
+  if (!inspection.bucket || !classification.eventTime || !classification.certificateAuthorityId) {
     throw new InvalidStepInput('CheckCrlRepublished needs the event time, the CA id and the inspected bucket');
   }
-  const eventTime = new Date(target.eventTime);
+  const eventTime = new Date(classification.eventTime);
   const repaired = repairedAt(repair);
   const since = repaired ?? eventTime;
   const windowEndsAt = new Date(since.getTime() + config.crlRecoveryWindowMinutes * 60_000);
-  const prefixes = crlObjectPrefixes(target.certificateAuthorityId, inspection.crl?.customPath);
-  const newest = await newestObject(inspection.bucket, prefixes, target.account!);
+  const prefixes = crlObjectPrefixes(classification.certificateAuthorityId, inspection.crl?.customPath);
+  const newest = await newestObject(inspection.bucket, prefixes, classification.account!);
   const checkedAt = now();
   const published = newest !== null && newest.at > since;
   const result: CrlCheck = {

@@ -9,13 +9,19 @@ import { describeCertificateAuthority } from '../aws/certificate-authority';
 import { acmPca } from '../aws/clients/acm-pca';
 import { now } from '../runtime/clock';
 import { awsErrorName, rethrowAws } from '../../core/errors';
-import type { Diagnosis, Finding, Target } from '../../core/types';
-const CA_NOT_FOUND = (target: Target): Diagnosis => ({
+import type { Diagnosis, Finding, Classification } from '../../core/types';
+const CA_NOT_FOUND = (classification: Classification): Diagnosis => ({
   caStatus: null,
   findings: [
-    { code: 'CA_NOT_FOUND', severity: 'action-required', message: `Private CA has no CA ${target.certificateAuthorityArn} in this account and region.` },
+    {
+      code: 'CA_NOT_FOUND',
+      severity: 'action-required',
+      message: `Private CA has no CA ${classification.certificateAuthorityArn} in this account and region.`,
+    },
   ],
-  nextSteps: [`If the CA was deleted there is nothing to do; otherwise deploy pca-remediation in account ${target.account}, region ${target.region}.`],
+  nextSteps: [
+    `If the CA was deleted there is nothing to do; otherwise deploy pca-remediation in account ${classification.account}, region ${classification.region}.`,
+  ],
 });
 
 /** What to do for each DescribeCertificateAuthority FailureReason. */
@@ -34,9 +40,9 @@ export const CREATION_GUIDANCE: Readonly<Record<string, string[]>> = {
   ],
 };
 
-export async function diagnoseCaCreation(target: Target): Promise<Diagnosis> {
-  const ca = await describeCertificateAuthority(target.certificateAuthorityArn!);
-  if (ca === null) return CA_NOT_FOUND(target);
+export async function diagnoseCaCreation(classification: Classification): Promise<Diagnosis> {
+  const ca = await describeCertificateAuthority(classification.certificateAuthorityArn!);
+  if (ca === null) return CA_NOT_FOUND(classification);
   if (ca.Status !== 'FAILED') {
     return {
       caStatus: ca.Status ?? null,
@@ -97,17 +103,19 @@ function caStatusFindings(ca: CertificateAuthority): Finding[] {
   return findings;
 }
 
-export async function diagnoseCertificateIssuance(target: Target): Promise<Diagnosis> {
-  const ca = await describeCertificateAuthority(target.certificateAuthorityArn!);
-  if (ca === null) return CA_NOT_FOUND(target);
+export async function diagnoseCertificateIssuance(classification: Classification): Promise<Diagnosis> {
+  const ca = await describeCertificateAuthority(classification.certificateAuthorityArn!);
+  if (ca === null) return CA_NOT_FOUND(classification);
   const findings = caStatusFindings(ca);
   const nextSteps: string[] = [];
   try {
-    await acmPca().send(new GetCertificateCommand({ CertificateAuthorityArn: target.certificateAuthorityArn, CertificateArn: target.certificateArn }));
+    await acmPca().send(
+      new GetCertificateCommand({ CertificateAuthorityArn: classification.certificateAuthorityArn, CertificateArn: classification.certificateArn }),
+    );
     findings.push({
       code: 'CERTIFICATE_AVAILABLE',
       severity: 'info',
-      message: `GetCertificate now returns certificate ${target.certificateArn}: it was issued after all.`,
+      message: `GetCertificate now returns certificate ${classification.certificateArn}: it was issued after all.`,
     });
     nextSteps.push('Check that the requester received the certificate; nothing else to do.');
   } catch (error) {
@@ -129,7 +137,7 @@ export async function diagnoseCertificateIssuance(target: Target): Promise<Diagn
       findings.push({
         code: 'CERTIFICATE_NOT_FOUND',
         severity: 'action-required',
-        message: `Private CA has no record of certificate ${target.certificateArn}.`,
+        message: `Private CA has no record of certificate ${classification.certificateArn}.`,
       });
       nextSteps.push('Re-submit IssueCertificate with the original CSR.');
     } else if (name === 'InvalidStateException') {
@@ -142,7 +150,7 @@ export async function diagnoseCertificateIssuance(target: Target): Promise<Diagn
       }
       nextSteps.push('Restore the CA to ACTIVE (or renew it), then re-submit IssueCertificate with the original CSR.');
     } else {
-      return rethrowAws(error, `GetCertificate ${target.certificateArn}`);
+      return rethrowAws(error, `GetCertificate ${classification.certificateArn}`);
     }
   }
   if (findings.some((item) => item.code === 'CA_NOT_ACTIVE' || item.code === 'CA_EXPIRED') && !nextSteps.some((step) => step.startsWith('Restore'))) {

@@ -9,7 +9,7 @@ import { acmPca } from '../aws/clients/acm-pca';
 import { describeCertificateAuthority } from '../aws/certificate-authority';
 import { awsErrorName, rethrowAws } from '../../core/errors';
 import { planBucketRepair } from '../../core/plan-bucket-repair';
-import type { ApprovalRequest, AuditReportFormat, Finding, Inspection, Target } from '../../core/types';
+import type { ApprovalRequest, AuditReportFormat, Finding, Inspection, Classification } from '../../core/types';
 import { crlObjectAcl, customPathOf } from '../../core/crl-objects';
 import type { Config } from '../../core/types';
 
@@ -22,17 +22,17 @@ export function auditReportFormat(key: string | undefined): AuditReportFormat {
   return key?.toLowerCase().endsWith('.csv') ? 'CSV' : 'JSON';
 }
 
-async function describeAuditReport(target: Target) {
+async function describeAuditReport(classification: Classification) {
   try {
     return await acmPca().send(
       new DescribeCertificateAuthorityAuditReportCommand({
-        CertificateAuthorityArn: target.certificateAuthorityArn,
-        AuditReportId: target.auditReportId,
+        CertificateAuthorityArn: classification.certificateAuthorityArn,
+        AuditReportId: classification.auditReportId,
       }),
     );
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return null;
-    return rethrowAws(error, `DescribeCertificateAuthorityAuditReport ${target.auditReportId}`);
+    return rethrowAws(error, `DescribeCertificateAuthorityAuditReport ${classification.auditReportId}`);
   }
 }
 
@@ -40,21 +40,21 @@ async function describeAuditReport(target: Target) {
  * `approved`: the question a person approved (mode approve): the plan made now is applied
  * only if it is the approved one (src/core/approval.ts).
  */
-export async function inspectBucket(target: Target, config: Config, approved?: ApprovalRequest): Promise<Inspection> {
-  const inspection = await inspectOnce(target, config);
+export async function inspectBucket(classification: Classification, config: Config, approved?: ApprovalRequest): Promise<Inspection> {
+  const inspection = await inspectOnce(classification, config);
   if (inspection.next === 'approve' && !inspection.approval) inspection.approval = approvalRequest(inspection.plan, config);
   return approved ? afterApproval(inspection, approved, config) : inspection;
 }
 
-async function inspectOnce(target: Target, config: Config): Promise<Inspection> {
-  const purpose = target.kind === 'AUDIT_REPORT' ? 'AUDIT_REPORT' : 'CRL';
+async function inspectOnce(classification: Classification, config: Config): Promise<Inspection> {
+  const purpose = classification.kind === 'AUDIT_REPORT' ? 'AUDIT_REPORT' : 'CRL';
   const base = { purpose, bucket: null, mode: config.mode } as const;
-  const ca = await describeCertificateAuthority(target.certificateAuthorityArn!);
+  const ca = await describeCertificateAuthority(classification.certificateAuthorityArn!);
   if (ca === null) {
     return attention(base, {
       code: 'CA_NOT_FOUND',
       severity: 'action-required',
-      message: `Private CA has no CA ${target.certificateAuthorityArn} in this account and region. If it was deleted there is nothing to do; otherwise deploy pca-remediation in the CA's account (${target.account}) and region (${target.region}).`,
+      message: `Private CA has no CA ${classification.certificateAuthorityArn} in this account and region. If it was deleted there is nothing to do; otherwise deploy pca-remediation in the CA's account (${classification.account}) and region (${classification.region}).`,
     });
   }
   const crlConfiguration = ca.RevocationConfiguration?.CrlConfiguration;
@@ -78,17 +78,17 @@ async function inspectOnce(target: Target, config: Config): Promise<Inspection> 
     }
     bucketName = crlConfiguration.S3BucketName;
   } else {
-    const report = await describeAuditReport(target);
+    const report = await describeAuditReport(classification);
     if (report === null || !report.S3BucketName) {
       return attention(withCa, {
         code: 'AUDIT_REPORT_NOT_FOUND',
         severity: 'action-required',
-        message: `Private CA does not know audit report ${target.auditReportId} of this CA${report ? ' (or it names no bucket)' : ''}; request a new report by hand.`,
+        message: `Private CA does not know audit report ${classification.auditReportId} of this CA${report ? ' (or it names no bucket)' : ''}; request a new report by hand.`,
       });
     }
     bucketName = report.S3BucketName;
     auditReport = {
-      id: target.auditReportId!,
+      id: classification.auditReportId!,
       bucket: bucketName,
       format: auditReportFormat(report.S3Key),
       ...(report.AuditReportStatus ? { status: report.AuditReportStatus } : {}),
@@ -96,9 +96,9 @@ async function inspectOnce(target: Target, config: Config): Promise<Inspection> 
     };
   }
 
-  const bucket = await readBucketState(bucketName, target.account!);
+  const bucket = await readBucketState(bucketName, classification.account!);
   const planned = planBucketRepair({
-    target,
+    classification,
     purpose,
     bucket,
     config,
@@ -115,7 +115,7 @@ async function inspectOnce(target: Target, config: Config): Promise<Inspection> 
   };
   // Re-requesting the report writes to the bucket too: in dry-run it is only planned.
   if (purpose === 'AUDIT_REPORT' && config.mode === 'dry-run' && inspection.next === 'compliant') inspection.next = 'dry-run';
-  return target.kind === 'CRL_S3_INTERNAL' || target.kind === 'CRL_GENERATION_INTERNAL' ? asCauseSearch(inspection) : inspection;
+  return classification.kind === 'CRL_S3_INTERNAL' || classification.kind === 'CRL_GENERATION_INTERNAL' ? asCauseSearch(inspection) : inspection;
 }
 
 /**

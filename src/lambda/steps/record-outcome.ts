@@ -54,12 +54,12 @@ async function notify(record: OutcomeRecord, topicArn: string): Promise<Error | 
 
 /** Whether this execution claimed its event in the history table (and so must complete the item). */
 function claimed(state: WorkflowState): boolean {
-  return !state.duplicate && !!state.claim && state.target?.kind !== undefined && state.target.kind !== 'UNRECOGNIZED';
+  return !state.duplicate && !!state.claim && state.classification?.kind !== undefined && state.classification.kind !== 'UNRECOGNIZED';
 }
 
 export async function recordOutcome(state: WorkflowState, executionArn: string | null, config: ReturnType<typeof loadRecordingConfig>): Promise<OutcomeRecord> {
   const table = state.duplicate || claimed(state) ? historyTableName() : null;
-  const first = state.duplicate && table && state.target ? await readHistoryItem(table, state.target.eventId) : null;
+  const first = state.duplicate && table && state.classification ? await readHistoryItem(table, state.classification.eventId) : null;
   const conclusion = concludeOutcome(state, first);
   const wantsNotification = shouldNotify(conclusion) && config.notificationTopicArn !== '';
   const draft = buildOutcomeRecord(state, { executionArn, recordedAt: now(), mode: config.mode, notified: wantsNotification }, conclusion);

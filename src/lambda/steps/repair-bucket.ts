@@ -45,7 +45,7 @@ import {
   requiredPcaStatement,
   type PcaWriteRequest,
 } from '../../core/policy';
-import type { AppliedAction, Finding, Inspection, PlannedAction, Repair, Target } from '../../core/types';
+import type { AppliedAction, Finding, Inspection, PlannedAction, Repair, Classification } from '../../core/types';
 import { crlObjectAcl, withOwnerFullControlCrls } from '../../core/crl-objects';
 
 /** How often, and how far apart, the policy is read back before giving up for now. */
@@ -111,13 +111,13 @@ async function putPolicy(bucket: string, owner: string, policy: string, blockPub
   }
 }
 
-async function repairPolicy(target: Target, inspection: Inspection, planned: PlannedAction): Promise<Step> {
+async function repairPolicy(classification: Classification, inspection: Inspection, planned: PlannedAction): Promise<Step> {
   const bucket = inspection.bucket!;
-  const owner = target.account!;
+  const owner = classification.account!;
   const acl = inspection.plan.some((action) => action.type === 'UpdateCertificateAuthority')
     ? 'BUCKET_OWNER_FULL_CONTROL'
     : (inspection.crl?.s3ObjectAcl ?? 'PUBLIC_READ');
-  const request: PcaWriteRequest = pcaWriteRequest(target, inspection.purpose, bucket, acl, {
+  const request: PcaWriteRequest = pcaWriteRequest(classification, inspection.purpose, bucket, acl, {
     customPath: inspection.crl?.customPath,
     auditReportKey: inspection.auditReport?.key,
   });
@@ -209,8 +209,8 @@ async function caToUpdate(arn: string): Promise<{ ca?: CertificateAuthority; fin
   return { ca };
 }
 
-async function repairCrlAcl(target: Target, inspection: Inspection, ca: CertificateAuthority, planned: PlannedAction): Promise<Step> {
-  const arn = target.certificateAuthorityArn!;
+async function repairCrlAcl(classification: Classification, inspection: Inspection, ca: CertificateAuthority, planned: PlannedAction): Promise<Step> {
+  const arn = classification.certificateAuthorityArn!;
   if (crlObjectAcl(ca.RevocationConfiguration) === 'BUCKET_OWNER_FULL_CONTROL') return {};
   const before: RevocationConfiguration = ca.RevocationConfiguration ?? {};
   const after = withOwnerFullControlCrls(before);
@@ -259,7 +259,7 @@ async function repairCrlAcl(target: Target, inspection: Inspection, ca: Certific
   };
 }
 
-export async function repairBucket(target: Target, inspection: Inspection): Promise<Repair> {
+export async function repairBucket(classification: Classification, inspection: Inspection): Promise<Repair> {
   if (inspection.bucket === null || inspection.plan.length === 0) {
     throw new InvalidStepInput('ApplyBucketRepair needs an inspection with a bucket and a plan');
   }
@@ -268,14 +268,17 @@ export async function repairBucket(target: Target, inspection: Inspection): Prom
   const caUpdate = inspection.plan.find((planned) => planned.type === 'UpdateCertificateAuthority');
   let ca: CertificateAuthority | undefined;
   if (caUpdate) {
-    const checked = await caToUpdate(target.certificateAuthorityArn!);
+    const checked = await caToUpdate(classification.certificateAuthorityArn!);
     if (checked.finding) return { actions, findings: [checked.finding] };
     ca = checked.ca;
   }
   // The policy first: Private CA tests the bucket when the CA update comes.
   const ordered = [...inspection.plan].sort((a, b) => (a.type === b.type ? 0 : a.type === 'PutBucketPolicy' ? -1 : 1));
   for (const planned of ordered) {
-    const step = planned.type === 'PutBucketPolicy' ? await repairPolicy(target, inspection, planned) : await repairCrlAcl(target, inspection, ca!, planned);
+    const step =
+      planned.type === 'PutBucketPolicy'
+        ? await repairPolicy(classification, inspection, planned)
+        : await repairCrlAcl(classification, inspection, ca!, planned);
     if (step.action) actions.push(step.action);
     if (step.finding) {
       findings.push(step.finding);

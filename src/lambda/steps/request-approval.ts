@@ -18,10 +18,10 @@ import { InvalidStepInput, rethrowAws } from '../../core/errors';
 import { historyTableName } from '../runtime/config';
 import { recordApprovalRequest } from '../aws/history/store';
 import { logger } from '../runtime/powertools';
-import type { Inspection, Target } from '../../core/types';
+import type { Inspection, Classification } from '../../core/types';
 
 export interface ApprovalStepInput {
-  target: Target;
+  classification: Classification;
   inspection: Inspection;
   executionArn: string;
   taskToken: string;
@@ -38,7 +38,7 @@ export async function requestApproval(
   input: ApprovalStepInput,
   settings: ApprovalSettings,
 ): Promise<{ asked: true; round: number; digest: string; expiresAt: string; notified: boolean }> {
-  const { target, inspection, executionArn, taskToken } = input;
+  const { classification, inspection, executionArn, taskToken } = input;
   const request = inspection.approval;
   if (inspection.next !== 'approve' || !request)
     throw new InvalidStepInput('RequestApproval needs an inspection with next "approve" and its question ("approval")');
@@ -55,13 +55,15 @@ export async function requestApproval(
     taskToken,
   };
   // The token first: once a person is told, the command they run must find it.
-  await recordApprovalRequest(historyTableName(), target.eventId, executionArn, approval);
+  await recordApprovalRequest(historyTableName(), classification.eventId, executionArn, approval);
   let notified = false;
   if (settings.notificationTopicArn === '') {
-    logger.warn('no notification topic: nobody is told about the request for approval; npm run executions shows it waiting', { eventId: target.eventId });
+    logger.warn('no notification topic: nobody is told about the request for approval; npm run executions shows it waiting', {
+      eventId: classification.eventId,
+    });
   } else {
     const { subject, message } = approvalMessage({
-      target,
+      classification,
       inspection,
       request,
       expiresAt,
@@ -75,6 +77,6 @@ export async function requestApproval(
       rethrowAws(error, 'SNS Publish of the request for approval');
     }
   }
-  logger.info('approval requested', { eventId: target.eventId, round: request.round, digest: request.digest, expiresAt: approval.expiresAt, notified });
+  logger.info('approval requested', { eventId: classification.eventId, round: request.round, digest: request.digest, expiresAt: approval.expiresAt, notified });
   return { asked: true, round: request.round, digest: request.digest, expiresAt: approval.expiresAt, notified };
 }

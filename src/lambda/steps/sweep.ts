@@ -138,15 +138,15 @@ async function sweepCertificateAuthority(ca: CertificateAuthority, settings: Swe
     return;
   }
   const foundAt = now();
-  // The target the workflow will classify the event into, so the inspection is the workflow's own.
-  const target = classifyEvent(sweepEvent(parsed.value, foundAt, []));
-  if (target.kind !== 'CRL_S3_PERMISSION') {
-    summary.failed.push({ caArn, error: `the workflow would reject the sweep's event: ${target.rejection}`, retryable: false });
+  // The classification the workflow will give the event, so the inspection is the workflow's own.
+  const classification = classifyEvent(sweepEvent(parsed.value, foundAt, []));
+  if (classification.kind !== 'CRL_S3_PERMISSION') {
+    summary.failed.push({ caArn, error: `the workflow would reject the sweep's event: ${classification.rejection}`, retryable: false });
     return;
   }
   let inspection: Inspection;
   try {
-    inspection = await inspectBucket(target, config);
+    inspection = await inspectBucket(classification, config);
   } catch (error) {
     summary.failed.push(failure(caArn, error));
     return;

@@ -19,7 +19,7 @@ import { FUNCTION_HANDLERS } from '../local/workflow';
 export interface Invocation {
   /** The serverless.yml function name (classifyEvent, repairBucket...). */
   functionName: string;
-  /** The CA of the event, from the step's input (`target`), when there is one. */
+  /** The CA of the event, from the step's input (`classification`), when there is one. */
   certificateAuthorityArn: string | null;
   /** Wall-clock milliseconds of the handler call, middy and Powertools included. */
   ms: number;
@@ -48,10 +48,10 @@ export function instrumentRunner(): Instrumentation {
   const originals = { ...handlers };
   for (const [functionName, original] of Object.entries(originals)) {
     handlers[functionName] = async (event, lambdaContext) => {
-      const target = (event as { target?: { certificateAuthorityArn?: string } } | null)?.target;
+      const classification = (event as { classification?: { certificateAuthorityArn?: string } } | null)?.classification;
       const invocation: Invocation = {
         functionName,
-        certificateAuthorityArn: target?.certificateAuthorityArn ?? null,
+        certificateAuthorityArn: classification?.certificateAuthorityArn ?? null,
         ms: 0,
         dynamoDbCalls: [],
         failed: false,

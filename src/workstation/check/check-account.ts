@@ -22,7 +22,7 @@ import { classifyEvent } from '../../core/classify-event';
 import { inspectBucket } from '../../lambda/steps/inspect-bucket';
 import { planBucketRepair } from '../../core/plan-bucket-repair';
 import { listCertificateAuthorities, sweepEvent } from '../../lambda/steps/sweep';
-import type { BucketPurpose, Finding, Inspection, PlannedAction, Target } from '../../core/types';
+import type { BucketPurpose, Finding, Inspection, PlannedAction, Classification } from '../../core/types';
 import { WriteRefused } from './read-only';
 import type { BucketState, Config } from '../../core/types';
 
@@ -98,12 +98,12 @@ function describeError(error: unknown): string {
   return `${error.name}: ${error.message.replace(/; will retry$/, ", still after the SDK's retries: run the check again later")}`;
 }
 
-/** The target the workflow classifies a CRL permission failure of this CA into (the sweep's event). */
-function permissionFailureTarget(arn: string, now: Date): Target | string {
+/** The classification the workflow gives a CRL permission failure of this CA (the sweep's event). */
+function permissionFailureClassification(arn: string, now: Date): Classification | string {
   const parsed = parseCaArn(arn, 'the CA ARN');
   if (!parsed.ok) return parsed.problem;
-  const target = classifyEvent(sweepEvent(parsed.value, now, []));
-  return target.kind === 'CRL_S3_PERMISSION' ? target : `the workflow would reject an event for it: ${target.rejection}`;
+  const classification = classifyEvent(sweepEvent(parsed.value, now, []));
+  return classification.kind === 'CRL_S3_PERMISSION' ? classification : `the workflow would reject an event for it: ${classification.rejection}`;
 }
 
 /** Errors that are not about one CA: a write the clients refused (a bug), credentials, a missing region. Rethrown. */
@@ -122,14 +122,14 @@ async function checkCa(arn: string, listed: CertificateAuthority | undefined, op
     purpose: 'CRL' as const,
     bucket: listed?.RevocationConfiguration?.CrlConfiguration?.S3BucketName ?? null,
   };
-  const target = permissionFailureTarget(arn, (options.now ?? (() => new Date()))());
-  if (typeof target === 'string') return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: target };
-  const row = { ...base, caId: target.certificateAuthorityId ?? null };
+  const classification = permissionFailureClassification(arn, (options.now ?? (() => new Date()))());
+  if (typeof classification === 'string') return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: classification };
+  const row = { ...base, caId: classification.certificateAuthorityId ?? null };
   if (listed && listed.RevocationConfiguration?.CrlConfiguration?.Enabled !== true)
     return { ...row, bucket: null, verdict: 'OK', findings: [NO_CRL], plan: [] };
   let inspection: Inspection;
   try {
-    inspection = await inspectBucket(target, config);
+    inspection = await inspectBucket(classification, config);
   } catch (error) {
     if (isRunError(error)) throw error;
     return { ...row, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: describeError(error) };
@@ -155,18 +155,18 @@ async function checkAuditBucket(
   config: Config,
 ): Promise<CheckRow> {
   const arn = ca.Arn!;
-  const target = permissionFailureTarget(arn, (options.now ?? (() => new Date()))());
+  const classification = permissionFailureClassification(arn, (options.now ?? (() => new Date()))());
   const base = {
     caArn: arn,
-    caId: typeof target === 'string' ? null : (target.certificateAuthorityId ?? null),
+    caId: typeof classification === 'string' ? null : (classification.certificateAuthorityId ?? null),
     commonName: commonNameOf(ca),
     status: ca.Status ?? null,
     purpose: 'AUDIT_REPORT' as const,
     bucket,
   };
-  if (typeof target === 'string') return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: target };
+  if (typeof classification === 'string') return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: classification };
   if (state instanceof Error) return { ...base, verdict: 'CANNOT_READ', findings: [], plan: [], unreadable: describeError(state) };
-  const planned = planBucketRepair({ target: { ...target, kind: 'AUDIT_REPORT' }, purpose: 'AUDIT_REPORT', bucket: state, config });
+  const planned = planBucketRepair({ classification: { ...classification, kind: 'AUDIT_REPORT' }, purpose: 'AUDIT_REPORT', bucket: state, config });
   const denied = planned.findings.find((finding) => finding.code === 'BUCKET_ACCESS_DENIED');
   return { ...base, verdict: verdictOf(planned), findings: planned.findings, plan: planned.plan, ...(denied ? { unreadable: denied.message } : {}) };
 }

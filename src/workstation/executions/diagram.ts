@@ -144,7 +144,7 @@ function clip(text: string, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** A short readable form of a Choice rule: `$.target.kind == CRL_S3_PERMISSION`. */
+/** A short readable form of a Choice rule: `$.classification.kind == CRL_S3_PERMISSION`. */
 export function ruleLabel(rule: Rule): string {
   const compound = (key: 'And' | 'Or'): string | null => {
     const rules = rule[key];

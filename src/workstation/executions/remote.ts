@@ -156,10 +156,10 @@ export function rerunOf(event: unknown, now = new Date()): unknown {
 
 /** Refuse, before starting anything, an event the workflow would only reject. */
 export function checkEvent(event: unknown, file: string): void {
-  const target = classifyEvent(event);
-  if (target.kind === 'UNRECOGNIZED') {
+  const classification = classifyEvent(event);
+  if (classification.kind === 'UNRECOGNIZED') {
     throw new RemoteError(
-      `${file} is not a Private CA failure event this workflow handles: ${target.rejection}. Nothing was started (pass --force to start it anyway and see it REJECTED).`,
+      `${file} is not a Private CA failure event this workflow handles: ${classification.rejection}. Nothing was started (pass --force to start it anyway and see it REJECTED).`,
     );
   }
 }
@@ -289,7 +289,7 @@ export async function listExecutions(sfn: SFNClient, stateMachineArn: string, op
   const rows: ExecutionRow[] = [];
   for (const execution of listed) {
     const described = await describeExecution(sfn, execution.executionArn!);
-    const target = classifyEvent(parseJson(described.input));
+    const classification = classifyEvent(parseJson(described.input));
     const outcome = (parseJson(described.output) as { outcome?: OutcomeRecord } | undefined)?.outcome;
     rows.push({
       executionArn: execution.executionArn!,
@@ -297,8 +297,8 @@ export async function listExecutions(sfn: SFNClient, stateMachineArn: string, op
       status: execution.status ?? 'UNKNOWN',
       startDate: execution.startDate ?? new Date(0),
       stopDate: execution.stopDate ?? null,
-      kind: target.kind,
-      certificateAuthorityId: target.certificateAuthorityId ?? null,
+      kind: classification.kind,
+      certificateAuthorityId: classification.certificateAuthorityId ?? null,
       outcome: outcome?.status ?? null,
       waitingForApprovalSince: execution.status === 'RUNNING' ? await waitingForApprovalSince(sfn, execution.executionArn!) : null,
     });

@@ -70,31 +70,31 @@ const TEMPLATE = { account: '111122223333', region: 'us-east-1', partition: 'aws
  * `npm run local` works on a user's own event without an account file.
  */
 export function defaultAccountFor(event: unknown): { file: AccountFile; source: string; kind: FailureKind } {
-  const target = classifyEvent(event);
-  const scenario = SCENARIOS.find((entry) => entry.defaultForKind && entry.kind === target.kind);
-  if (!scenario) throw new Error(`no default scenario for kind ${target.kind}`);
+  const classification = classifyEvent(event);
+  const scenario = SCENARIOS.find((entry) => entry.defaultForKind && entry.kind === classification.kind);
+  if (!scenario) throw new Error(`no default scenario for kind ${classification.kind}`);
   const template = readJsonFile(resolve(REPOSITORY_ROOT, scenario.account), 'account file') as AccountFile;
-  if (target.kind === 'UNRECOGNIZED') return { file: parseAccountFile(template), source: scenario.account, kind: target.kind };
+  if (classification.kind === 'UNRECOGNIZED') return { file: parseAccountFile(template), source: scenario.account, kind: classification.kind };
   const templateEvent = classifyEvent(readJsonFile(resolve(REPOSITORY_ROOT, scenario.event), 'event file'));
   const replacements: Array<[string, string]> = [];
   const swap = (from: string | undefined, to: string | undefined) => {
     if (from && to && from !== to) replacements.push([from, to]);
   };
-  swap(templateEvent.certificateArn, target.certificateArn);
-  swap(templateEvent.certificateAuthorityArn, target.certificateAuthorityArn);
-  swap(templateEvent.certificateAuthorityId, target.certificateAuthorityId);
-  swap(templateEvent.auditReportId, target.auditReportId);
-  swap(`arn:${TEMPLATE.partition}:`, target.partition ? `arn:${target.partition}:` : undefined);
-  swap(TEMPLATE.account, target.account);
-  swap(TEMPLATE.region, target.region);
+  swap(templateEvent.certificateArn, classification.certificateArn);
+  swap(templateEvent.certificateAuthorityArn, classification.certificateAuthorityArn);
+  swap(templateEvent.certificateAuthorityId, classification.certificateAuthorityId);
+  swap(templateEvent.auditReportId, classification.auditReportId);
+  swap(`arn:${TEMPLATE.partition}:`, classification.partition ? `arn:${classification.partition}:` : undefined);
+  swap(TEMPLATE.account, classification.account);
+  swap(TEMPLATE.region, classification.region);
   let text = JSON.stringify(template);
   for (const [from, to] of replacements) text = text.split(from).join(to);
   const moved = JSON.parse(text) as AccountFile;
-  if (target.partition) moved.partition = target.partition;
+  if (classification.partition) moved.partition = classification.partition;
   return {
     file: parseAccountFile(moved),
-    source: `${scenario.account} (the example for ${target.kind}${replacements.length > 0 ? ", moved to the event's account, region and CA" : ''})`,
-    kind: target.kind,
+    source: `${scenario.account} (the example for ${classification.kind}${replacements.length > 0 ? ", moved to the event's account, region and CA" : ''})`,
+    kind: classification.kind,
   };
 }
 

@@ -395,7 +395,8 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
     const handler = FUNCTION_HANDLERS[functionName];
     if (!handler) throw new Error(`Task state ${stateName} names function ${functionName}, which has no handler`);
     const payload =
-      (stateInput as { Payload?: { taskToken?: unknown; target?: { eventId?: string }; inspection?: { approval?: { round?: number } } } }).Payload ?? {};
+      (stateInput as { Payload?: { taskToken?: unknown; classification?: { eventId?: string }; inspection?: { approval?: { round?: number } } } }).Payload ??
+      {};
     const token = payload.taskToken;
     if (typeof token !== 'string') throw new Error(`Task state ${stateName}: its Payload has no taskToken ($$.Task.Token)`);
     const answered = tokens.wait(token);
@@ -415,7 +416,7 @@ export async function runExecution(input: unknown, options: RunOptions): Promise
       await approver.beforeAnswer?.(round, options.account);
       try {
         await answerApproval(answerPorts, {
-          eventId: payload.target!.eventId!,
+          eventId: payload.classification!.eventId!,
           decision: answer === 'approve' ? 'approved' : 'declined',
           reason: answer === 'decline' ? (approver.reason ?? 'declined locally') : null,
         });

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../src/lambda/handlers/check-audit-report';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
-import { AUDIT_BUCKET, CA_ARN, CA_ID, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
+import { AUDIT_BUCKET, CA_ARN, CA_ID, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, CLASSIFICATIONS } from './fixtures';
 import type { AuditRequest } from '../../../src/core/types';
 
 const pcaMock = mockClient(ACMPCAClient);
@@ -23,7 +23,7 @@ const requested: AuditRequest = {
 };
 
 function checkReport(auditRequest: AuditRequest = requested): Promise<AuditRequest> {
-  return handler({ target: TARGETS.auditReport, auditRequest }, lambdaContext('CheckAuditReport'));
+  return handler({ classification: CLASSIFICATIONS.auditReport, auditRequest }, lambdaContext('CheckAuditReport'));
 }
 
 beforeEach(() => {
@@ -69,7 +69,7 @@ describe('CheckAuditReport', () => {
   });
 
   it('no auditRequest in the input → rejects InvalidStepInput naming it', async () => {
-    await expect(handler({ target: TARGETS.auditReport }, lambdaContext('CheckAuditReport'))).rejects.toMatchObject({
+    await expect(handler({ classification: CLASSIFICATIONS.auditReport }, lambdaContext('CheckAuditReport'))).rejects.toMatchObject({
       name: 'InvalidStepInput',
       message: expect.stringContaining('"auditRequest"'),
     });

@@ -15,7 +15,7 @@ import {
   mockS3,
   s3Error,
   stubDeploymentEnv,
-  TARGETS,
+  CLASSIFICATIONS,
 } from './fixtures';
 import type { CrlCheck } from '../../../src/core/types';
 
@@ -31,8 +31,8 @@ function at(iso: string): void {
   setClock({ now: () => new Date(iso) });
 }
 
-function check(input: Inspection = inspection, target = TARGETS.crlS3Internal): Promise<CrlCheck> {
-  return handler({ target, inspection: input }, lambdaContext('CheckCrlRepublished'));
+function check(input: Inspection = inspection, classification = CLASSIFICATIONS.crlS3Internal): Promise<CrlCheck> {
+  return handler({ classification, inspection: input }, lambdaContext('CheckCrlRepublished'));
 }
 
 beforeEach(() => {
@@ -152,13 +152,17 @@ describe('CheckCrlRepublished', () => {
       findings: [],
     };
     s3Mock.on(ListObjectsV2Command).resolves(listed([CRL_KEY, AFTER_EVENT])); // 10:14: after the event, before the repair
-    await expect(handler({ target: TARGETS.crlS3Permission, inspection, repair }, lambdaContext('CheckCrlWrittenAfterRepair'))).rejects.toMatchObject({
+    await expect(
+      handler({ classification: CLASSIFICATIONS.crlS3Permission, inspection, repair }, lambdaContext('CheckCrlWrittenAfterRepair')),
+    ).rejects.toMatchObject({
       name: 'CrlNotYetPublished',
       message: expect.stringContaining('not after the repair at 2026-11-20T10:15:00.000Z'),
     });
     s3Mock.on(ListObjectsV2Command).resolves(listed([CRL_KEY, new Date('2026-11-20T10:30:00.000Z')]));
     at('2026-11-20T10:31:00.000Z');
-    await expect(handler({ target: TARGETS.crlS3Permission, inspection, repair }, lambdaContext('CheckCrlWrittenAfterRepair'))).resolves.toMatchObject({
+    await expect(
+      handler({ classification: CLASSIFICATIONS.crlS3Permission, inspection, repair }, lambdaContext('CheckCrlWrittenAfterRepair')),
+    ).resolves.toMatchObject({
       published: true,
       since: '2026-11-20T10:15:00.000Z',
       sinceWhat: 'repair',
@@ -181,9 +185,9 @@ describe('CheckCrlRepublished', () => {
   });
 
   it.each([
-    ['no inspection', { target: TARGETS.crlS3Internal }, '"inspection"'],
-    ['no target', { inspection }, '"target"'],
-    ['an inspection without a bucket', { target: TARGETS.crlS3Internal, inspection: { ...inspection, bucket: null } }, 'bucket'],
+    ['no inspection', { classification: CLASSIFICATIONS.crlS3Internal }, '"inspection"'],
+    ['no classification', { inspection }, '"classification"'],
+    ['an inspection without a bucket', { classification: CLASSIFICATIONS.crlS3Internal, inspection: { ...inspection, bucket: null } }, 'bucket'],
   ])('%s → rejects InvalidStepInput', async (_name, input, named) => {
     await expect(handler(input, lambdaContext('CheckCrlRepublished'))).rejects.toMatchObject({
       name: 'InvalidStepInput',

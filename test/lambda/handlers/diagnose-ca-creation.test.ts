@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../src/lambda/handlers/diagnose-ca-creation';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
 import { CREATION_GUIDANCE } from '../../../src/lambda/steps/diagnose';
-import { CA_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
+import { CA_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, CLASSIFICATIONS } from './fixtures';
 import type { Diagnosis } from '../../../src/core/types';
 
 const pcaMock = mockClient(ACMPCAClient);
 
 function diagnose(): Promise<Diagnosis> {
-  return handler({ target: TARGETS.caCreation }, lambdaContext('DiagnoseCaCreation'));
+  return handler({ classification: CLASSIFICATIONS.caCreation }, lambdaContext('DiagnoseCaCreation'));
 }
 
 function failedCa(failureReason?: 'REQUEST_TIMED_OUT' | 'UNSUPPORTED_ALGORITHM' | 'OTHER') {

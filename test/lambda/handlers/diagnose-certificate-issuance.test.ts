@@ -12,14 +12,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../src/lambda/handlers/diagnose-certificate-issuance';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
 import { resetClock, setClock } from '../../../src/lambda/runtime/clock';
-import { CA_ARN, CERTIFICATE_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
+import { CA_ARN, CERTIFICATE_ARN, certificateAuthority, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, CLASSIFICATIONS } from './fixtures';
 import type { Diagnosis } from '../../../src/core/types';
 
 const pcaMock = mockClient(ACMPCAClient);
 const metadata = { $metadata: { httpStatusCode: 400 } };
 
 function diagnose(): Promise<Diagnosis> {
-  return handler({ target: TARGETS.certificateIssuance }, lambdaContext('DiagnoseCertificateIssuance'));
+  return handler({ classification: CLASSIFICATIONS.certificateIssuance }, lambdaContext('DiagnoseCertificateIssuance'));
 }
 
 beforeEach(() => {

@@ -1,5 +1,5 @@
 /**
- * Shared inputs of the handler tests: a Lambda context, targets classified from the
+ * Shared inputs of the handler tests: a Lambda context, the classifications of the
  * sample events in events/, CA descriptions, bucket policies written by hand, AWS
  * errors built the way the SDK builds them, and an S3 mock that serves one bucket.
  */
@@ -25,7 +25,7 @@ import crlGenerationInternalFailure from '../../../events/crl-generation-interna
 import crlS3InternalFailure from '../../../events/crl-s3-internal-failure.json';
 import crlS3PermissionFailure from '../../../events/crl-s3-permission-failure.json';
 import { classifyEvent } from '../../../src/core/classify-event';
-import type { Inspection, Target } from '../../../src/core/types';
+import type { Inspection, Classification } from '../../../src/core/types';
 
 export const ACCOUNT = '111122223333';
 export const CA_ID = '11223344-1234-1122-2233-112233445566';
@@ -50,10 +50,10 @@ export const EVENTS = {
   caCreation: caCreationFailure,
 } as const;
 
-/** The `target` ClassifyEvent produces for each sample event. */
-export const TARGETS: Record<keyof typeof EVENTS, Target> = Object.fromEntries(
+/** The `classification` ClassifyEvent produces for each sample event. */
+export const CLASSIFICATIONS: Record<keyof typeof EVENTS, Classification> = Object.fromEntries(
   Object.entries(EVENTS).map(([name, event]) => [name, classifyEvent(event)]),
-) as Record<keyof typeof EVENTS, Target>;
+) as Record<keyof typeof EVENTS, Classification>;
 
 /**
  * The deployment's settings, as serverless.yml would set them. Vitest itself sets

@@ -32,15 +32,15 @@ import {
   s3Error,
   serveBucket,
   stubDeploymentEnv,
-  TARGETS,
+  CLASSIFICATIONS,
 } from './fixtures';
 
 const s3Mock = mockS3();
 const pcaMock = mockClient(ACMPCAClient);
 const existing = [denyInsecureTransport(), allowAuditorsRead()];
 
-function inspect(target = TARGETS.crlS3Permission): Promise<Inspection> {
-  return handler({ target }, lambdaContext('InspectBucket'));
+function inspect(classification = CLASSIFICATIONS.crlS3Permission): Promise<Inspection> {
+  return handler({ classification }, lambdaContext('InspectBucket'));
 }
 
 beforeEach(() => {
@@ -231,7 +231,7 @@ describe('InspectBucket for an internal failure', () => {
     '%s with a missing grant: reports BUCKET_WOULD_BLOCK_PCA, plans but does not repair',
     async (name) => {
       serveBucket(s3Mock, { policy: policyText(...existing) });
-      const inspection = await inspect(TARGETS[name]);
+      const inspection = await inspect(CLASSIFICATIONS[name]);
       expect(inspection.next).toBe('attention');
       expect(codesOf(inspection.findings)).toContain('BUCKET_WOULD_BLOCK_PCA');
       expect(inspection.plan.map((action) => action.type)).toEqual(['PutBucketPolicy']);
@@ -240,7 +240,7 @@ describe('InspectBucket for an internal failure', () => {
 
   it("a compliant bucket leaves the internal failure to Private CA's own retry", async () => {
     serveBucket(s3Mock, { policy: policyText(documentedGrant()) });
-    const inspection = await inspect(TARGETS.crlS3Internal);
+    const inspection = await inspect(CLASSIFICATIONS.crlS3Internal);
     expect(inspection.next).toBe('compliant');
   });
 });
@@ -251,7 +251,7 @@ describe('InspectBucket for a failed audit report', () => {
   it('sunny day: reads the failed report and inspects its bucket, in its format', async () => {
     pcaMock.on(DescribeCertificateAuthorityAuditReportCommand).resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: reportKey });
     serveBucket(s3Mock, { policy: policyText(denyInsecureTransport(AUDIT_BUCKET)) });
-    const inspection = await inspect(TARGETS.auditReport);
+    const inspection = await inspect(CLASSIFICATIONS.auditReport);
     expect(pcaMock.commandCalls(DescribeCertificateAuthorityAuditReportCommand)[0]!.args[0].input).toEqual({
       CertificateAuthorityArn: CA_ARN,
       AuditReportId: AUDIT_REPORT_ID,
@@ -275,7 +275,7 @@ describe('InspectBucket for a failed audit report', () => {
       .on(DescribeCertificateAuthorityAuditReportCommand)
       .resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: `audit-report/${CA_ID}/${file}` });
     serveBucket(s3Mock, { policy: policyText(documentedGrant(AUDIT_BUCKET)) });
-    const inspection = await inspect(TARGETS.auditReport);
+    const inspection = await inspect(CLASSIFICATIONS.auditReport);
     expect(inspection.auditReport?.format).toBe(format);
     expect(inspection.next).toBe('compliant');
   });
@@ -295,7 +295,7 @@ describe('InspectBucket for a failed audit report', () => {
       .on(DescribeCertificateAuthorityAuditReportCommand)
       .resolves({ AuditReportStatus: 'FAILED', S3BucketName: AUDIT_BUCKET, S3Key: `audit-report/${CA_ID}/${AUDIT_REPORT_ID}.json` });
     serveBucket(s3Mock, { policy: policyText(denyPublicReadUploads, documentedGrant(AUDIT_BUCKET)) });
-    const inspection = await inspect(TARGETS.auditReport);
+    const inspection = await inspect(CLASSIFICATIONS.auditReport);
     expect(codesOf(inspection.findings)).not.toContain('POLICY_DENY_BLOCKS');
     expect(inspection.next).toBe('compliant');
   });
@@ -304,7 +304,7 @@ describe('InspectBucket for a failed audit report', () => {
     pcaMock
       .on(DescribeCertificateAuthorityAuditReportCommand)
       .rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'no such report' }));
-    const inspection = await inspect(TARGETS.auditReport);
+    const inspection = await inspect(CLASSIFICATIONS.auditReport);
     expect(codesOf(inspection.findings)).toEqual(['AUDIT_REPORT_NOT_FOUND']);
     expect(s3Mock.calls()).toHaveLength(0);
   });

@@ -53,17 +53,17 @@ afterEach(() => {
 describe('log correlation', () => {
   it('puts eventId and executionArn on every line of a step, at every level', async () => {
     const lines = captureLogLines();
-    await chatty({ target: { kind: 'CRL_S3_PERMISSION', eventId: 'event-1' }, executionArn: EXECUTION_A } as never, lambdaContext('InspectCrlBucket'));
+    await chatty({ classification: { kind: 'CRL_S3_PERMISSION', eventId: 'event-1' }, executionArn: EXECUTION_A } as never, lambdaContext('InspectCrlBucket'));
     expect(lines.map((line) => line.message)).toEqual(['first', 'second', 'third']);
     for (const line of lines) expect(line).toMatchObject({ eventId: 'event-1', executionArn: EXECUTION_A, product: 'pca-remediation' });
   });
 
   it('does not carry one invocation keys into the next, after a success or after an error', async () => {
     const lines = captureLogLines();
-    await expect(chatty({ target: { eventId: 'event-1' }, executionArn: EXECUTION_A, fail: true } as never, lambdaContext('RepairCrlBucket'))).rejects.toThrow(
-      'step failed',
-    );
-    await chatty({ target: { eventId: 'event-2' }, executionArn: EXECUTION_B } as never, lambdaContext('RepairCrlBucket'));
+    await expect(
+      chatty({ classification: { eventId: 'event-1' }, executionArn: EXECUTION_A, fail: true } as never, lambdaContext('RepairCrlBucket')),
+    ).rejects.toThrow('step failed');
+    await chatty({ classification: { eventId: 'event-2' }, executionArn: EXECUTION_B } as never, lambdaContext('RepairCrlBucket'));
     await chatty({} as never, lambdaContext('RepairCrlBucket'));
     expect(lines).toHaveLength(9);
     for (const line of lines.slice(0, 3)) expect(line).toMatchObject({ eventId: 'event-1', executionArn: EXECUTION_A });
@@ -92,11 +92,15 @@ describe('log correlation', () => {
 describe('correlationKeys', () => {
   it.each([
     ['ClassifyEvent: the raw event', { event: { id: 'e-1' }, executionArn: EXECUTION_A }, { eventId: 'e-1', executionArn: EXECUTION_A }],
-    ['a step after it: the target', { target: { eventId: 'e-2' }, inspection: {} }, { eventId: 'e-2' }],
-    ['RecordOutcome: the whole state', { state: { target: { eventId: 'e-3' } }, executionArn: EXECUTION_B }, { eventId: 'e-3', executionArn: EXECUTION_B }],
+    ['a step after it: the classification', { classification: { eventId: 'e-2' }, inspection: {} }, { eventId: 'e-2' }],
+    [
+      'RecordOutcome: the whole state',
+      { state: { classification: { eventId: 'e-3' } }, executionArn: EXECUTION_B },
+      { eventId: 'e-3', executionArn: EXECUTION_B },
+    ],
     ['the sweep: a scheduled event with neither', { 'detail-type': 'Scheduled Event' }, {}],
     ['an input that is not an object', null, {}],
-    ['ids that are not strings', { target: { eventId: 7 }, executionArn: '' }, {}],
+    ['ids that are not strings', { classification: { eventId: 7 }, executionArn: '' }, {}],
   ])('%s', (_case, input, keys) => {
     expect(correlationKeys(input)).toEqual(keys);
   });

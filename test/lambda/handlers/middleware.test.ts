@@ -7,11 +7,11 @@ import { handler as inspectBucket } from '../../../src/lambda/handlers/inspect-b
 import { handler as repairBucket } from '../../../src/lambda/handlers/repair-bucket';
 import { handler as requestAuditReport } from '../../../src/lambda/handlers/request-audit-report';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
-import { crlInspection, lambdaContext, stubDeploymentEnv, TARGETS } from './fixtures';
+import { crlInspection, lambdaContext, stubDeploymentEnv, CLASSIFICATIONS } from './fixtures';
 
 type AnyHandler = (input: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
-const HANDLERS_NEEDING_TARGET: Array<[string, AnyHandler]> = [
+const HANDLERS_NEEDING_CLASSIFICATION: Array<[string, AnyHandler]> = [
   ['InspectBucket', inspectBucket as AnyHandler],
   ['RepairBucket', repairBucket as AnyHandler],
   ['CheckCrlRepublished', checkCrlRepublished as AnyHandler],
@@ -35,18 +35,18 @@ afterEach(() => {
 });
 
 describe('Step input checks (middleware)', () => {
-  it.each(HANDLERS_NEEDING_TARGET)('%s without "target" rejects InvalidStepInput naming the step and the key', async (step, handler) => {
+  it.each(HANDLERS_NEEDING_CLASSIFICATION)('%s without "classification" rejects InvalidStepInput naming the step and the key', async (step, handler) => {
     const input = { inspection: crlInspection([]), auditRequest: { requested: true } };
     await expect(invoke(handler, step, input)).rejects.toMatchObject({
       name: 'InvalidStepInput',
-      message: `${step} needs "target" (the output of ClassifyEvent) in its input`,
+      message: `${step} needs "classification" (the output of ClassifyEvent) in its input`,
     });
   });
 
   it.each([
     ['a null input', null],
-    ['a target that is a string', { target: 'CRL_S3_PERMISSION' }],
-    ['a target without kind', { target: { eventId: 'x' } }],
+    ['a classification that is a string', { classification: 'CRL_S3_PERMISSION' }],
+    ['a classification without kind', { classification: { eventId: 'x' } }],
   ])('%s rejects InvalidStepInput', async (_name, input) => {
     await expect(invoke(inspectBucket as AnyHandler, 'InspectBucket', input)).rejects.toMatchObject({ name: 'InvalidStepInput' });
   });
@@ -57,7 +57,7 @@ describe('Step input checks (middleware)', () => {
     ['RequestAuditReport', requestAuditReport as AnyHandler, 'inspection'],
     ['CheckAuditReport', checkAuditReport as AnyHandler, 'auditRequest'],
   ] as const)('%s without "%s" rejects InvalidStepInput naming it', async (step, handler, key) => {
-    await expect(invoke(handler, step, { target: TARGETS.crlS3Permission })).rejects.toMatchObject({
+    await expect(invoke(handler, step, { classification: CLASSIFICATIONS.crlS3Permission })).rejects.toMatchObject({
       name: 'InvalidStepInput',
       message: `${step} needs "${key}" in its input`,
     });

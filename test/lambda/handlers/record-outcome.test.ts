@@ -19,14 +19,14 @@ import {
   mockDynamoDb,
   mockSns,
   stubDeploymentEnv,
-  TARGETS,
+  CLASSIFICATIONS,
   TOPIC_ARN,
 } from './fixtures';
 
 const snsMock = mockSns();
 const NOW = new Date('2026-11-20T10:30:00.000Z');
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation:7d5b4c1e-0003';
-const target = TARGETS.crlS3Permission;
+const classification = CLASSIFICATIONS.crlS3Permission;
 
 const bucketMissing = { code: 'BUCKET_MISSING', severity: 'action-required' as const, message: `Bucket ${CRL_BUCKET} does not exist.` };
 const applied: AppliedAction = {
@@ -40,18 +40,18 @@ const applied: AppliedAction = {
 };
 
 const STATES: Record<string, WorkflowState> = {
-  needsAttention: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([], { next: 'attention', findings: [bucketMissing] }) },
-  remediated: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([applied]), repair: { actions: [applied], findings: [] } },
-  alreadyCompliant: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([], { next: 'compliant' }) },
-  rejected: { event: { source: 'aws.s3' }, target: classifyEvent({ source: 'aws.s3' }) },
+  needsAttention: { event: EVENTS.crlS3Permission, classification, inspection: crlInspection([], { next: 'attention', findings: [bucketMissing] }) },
+  remediated: { event: EVENTS.crlS3Permission, classification, inspection: crlInspection([applied]), repair: { actions: [applied], findings: [] } },
+  alreadyCompliant: { event: EVENTS.crlS3Permission, classification, inspection: crlInspection([], { next: 'compliant' }) },
+  rejected: { event: { source: 'aws.s3' }, classification: classifyEvent({ source: 'aws.s3' }) },
   escalated: {
     event: EVENTS.crlS3Permission,
-    target,
+    classification,
     inspection: crlInspection([applied]),
     exhausted: { Error: 'BucketPolicyChanged', Cause: JSON.stringify({ errorType: 'BucketPolicyChanged', errorMessage: 'another writer' }) },
   },
-  failed: { event: EVENTS.crlS3Permission, target, error: { Error: 'TypeError', Cause: JSON.stringify({ errorMessage: 'x is undefined' }) } },
-  dryRun: { event: EVENTS.crlS3Permission, target, inspection: crlInspection([applied], { next: 'dry-run', mode: 'dry-run' }) },
+  failed: { event: EVENTS.crlS3Permission, classification, error: { Error: 'TypeError', Cause: JSON.stringify({ errorMessage: 'x is undefined' }) } },
+  dryRun: { event: EVENTS.crlS3Permission, classification, inspection: crlInspection([applied], { next: 'dry-run', mode: 'dry-run' }) },
 };
 
 function record(state: WorkflowState): Promise<OutcomeRecord> {
@@ -113,7 +113,7 @@ describe('RecordOutcome: notification', () => {
 
   it('a long CA id still gives a subject SNS accepts (under 100 characters, one line)', async () => {
     const longArn = `arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/${'f'.repeat(200)}`;
-    await record({ ...STATES.failed!, target: { ...target, certificateAuthorityArn: longArn } });
+    await record({ ...STATES.failed!, classification: { ...classification, certificateAuthorityArn: longArn } });
     const subject = snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Subject!;
     expect(subject).toMatch(/^\[pca-remediation\] FAILED: CRL_S3_PERMISSION f+$/);
     expect(subject.length).toBeLessThan(100);
@@ -205,7 +205,7 @@ describe('RecordOutcome: log line and metric', () => {
 
 describe('RecordOutcome: the history table', () => {
   const dynamoMock = mockDynamoDb();
-  const claim = claimFor(target, NOW, 365)!;
+  const claim = claimFor(classification, NOW, 365)!;
   const claimed = (state: WorkflowState): WorkflowState => ({ ...state, claim });
 
   beforeEach(() => {
@@ -223,7 +223,7 @@ describe('RecordOutcome: the history table', () => {
       ExpressionAttributeValues: Record<string, AttributeValue>;
     };
     expect(input.TableName).toBe(HISTORY_TABLE);
-    expect(input.Key).toEqual({ pk: { S: `EVENT#${target.eventId}` } });
+    expect(input.Key).toEqual({ pk: { S: `EVENT#${classification.eventId}` } });
     // Only the claim of this very execution is completed.
     expect(input.ConditionExpression).toBe('executionArn = :execution');
     expect(input.ExpressionAttributeValues[':execution']).toEqual({ S: EXECUTION_ARN });
@@ -264,7 +264,7 @@ describe('RecordOutcome: the history table', () => {
   it('a duplicate delivery reads the item to name the execution that has the event, notifies nobody and writes nothing', async () => {
     dynamoMock.on(GetItemCommand).resolves({
       Item: {
-        pk: { S: `EVENT#${target.eventId}` },
+        pk: { S: `EVENT#${classification.eventId}` },
         status: { S: 'IN_PROGRESS' },
         executionArn: { S: 'arn:aws:states:us-east-1:111122223333:execution:pca-remediation:first' },
       },

@@ -36,7 +36,7 @@ import {
   policyText,
   s3Error,
   stubDeploymentEnv,
-  TARGETS,
+  CLASSIFICATIONS,
   type Statement,
 } from './fixtures';
 
@@ -65,7 +65,7 @@ const updateCaAction: PlannedAction = {
 };
 
 function repair(inspection: Inspection): Promise<Repair> {
-  return handler({ target: TARGETS.crlS3Permission, inspection, executionArn: EXECUTION_ARN }, lambdaContext('RepairBucket'));
+  return handler({ classification: CLASSIFICATIONS.crlS3Permission, inspection, executionArn: EXECUTION_ARN }, lambdaContext('RepairBucket'));
 }
 
 /** A bucket whose policy GetBucketPolicy returns as PutBucketPolicy last wrote it. */
@@ -375,9 +375,9 @@ describe("RepairBucket: the CA's CRL object ACL", () => {
 
 describe('RepairBucket: its input', () => {
   it.each([
-    ['no target', { inspection: crlInspection([putPolicyAction]) }, /"target"/],
-    ['no inspection', { target: TARGETS.crlS3Permission }, /"inspection"/],
-    ['an inspection with an empty plan', { target: TARGETS.crlS3Permission, inspection: crlInspection([]) }, /plan/],
+    ['no classification', { inspection: crlInspection([putPolicyAction]) }, /"classification"/],
+    ['no inspection', { classification: CLASSIFICATIONS.crlS3Permission }, /"inspection"/],
+    ['an inspection with an empty plan', { classification: CLASSIFICATIONS.crlS3Permission, inspection: crlInspection([]) }, /plan/],
   ])('%s → rejects InvalidStepInput', async (_name, input, message) => {
     await expect(handler(input, lambdaContext('RepairBucket'))).rejects.toMatchObject({ name: 'InvalidStepInput', message: expect.stringMatching(message) });
     expect(s3Mock.calls()).toHaveLength(0);
@@ -458,7 +458,7 @@ describe('RepairBucket: the bucket lease', () => {
   });
 
   it('without an execution ARN (a wiring bug) → rejects InvalidStepInput before any call', async () => {
-    await expect(handler({ target: TARGETS.crlS3Permission, inspection: plan() }, lambdaContext('RepairBucket'))).rejects.toMatchObject({
+    await expect(handler({ classification: CLASSIFICATIONS.crlS3Permission, inspection: plan() }, lambdaContext('RepairBucket'))).rejects.toMatchObject({
       name: 'InvalidStepInput',
     });
     expect(dynamoMock.calls()).toHaveLength(0);

@@ -12,7 +12,7 @@ import { handler } from '../../../src/lambda/handlers/request-audit-report';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
 import { resetClock, setClock } from '../../../src/lambda/runtime/clock';
 import type { Inspection } from '../../../src/core/types';
-import { AUDIT_BUCKET, AUDIT_REPORT_ID, CA_ARN, CA_ID, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, TARGETS } from './fixtures';
+import { AUDIT_BUCKET, AUDIT_REPORT_ID, CA_ARN, CA_ID, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, CLASSIFICATIONS } from './fixtures';
 import type { AuditRequest } from '../../../src/core/types';
 
 const pcaMock = mockClient(ACMPCAClient);
@@ -34,7 +34,7 @@ function auditInspection(format: 'JSON' | 'CSV'): Inspection {
 }
 
 function request(inspection: Inspection = auditInspection('JSON')): Promise<AuditRequest> {
-  return handler({ target: TARGETS.auditReport, inspection }, lambdaContext('RequestAuditReport'));
+  return handler({ classification: CLASSIFICATIONS.auditReport, inspection }, lambdaContext('RequestAuditReport'));
 }
 
 beforeEach(() => {

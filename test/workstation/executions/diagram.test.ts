@@ -227,15 +227,15 @@ describe('workflowMermaid', () => {
   it('labels choices with their rule, defaults "otherwise", catches and retries with their errors', () => {
     const label = (from: string, to: string, arrow = '-->') =>
       parsed.edges.filter((edge) => edge.from === from && edge.to === to && edge.arrow === arrow).map((edge) => edge.label);
-    expect(label('WhatFailed?', 'InspectCrlBucket')).toEqual(['$.target.kind == CRL_S3_PERMISSION']);
-    expect(label('WhatFailed?', 'InspectCrlBucketForCause')).toEqual(['$.target.kind == CRL_S3_INTERNAL or CRL_GENERATION_INTERNAL']);
+    expect(label('WhatFailed?', 'InspectCrlBucket')).toEqual(['$.classification.kind == CRL_S3_PERMISSION']);
+    expect(label('WhatFailed?', 'InspectCrlBucketForCause')).toEqual(['$.classification.kind == CRL_S3_INTERNAL or CRL_GENERATION_INTERNAL']);
     expect(label('WhatFailed?', 'RecordOutcome')).toEqual(['otherwise']);
     expect(label('IsTheReportFinished?', 'WaitForAuditReport')).toEqual(['$.auditRequest.status == CREATING and $.auditRequest.polls < 30']);
     expect(label('WasTheAuditBucketRepaired?', 'RecordOutcome')).toEqual(['$.repair.findings[0] is present']);
     expect(label('CheckCrlRepublished', 'RecordOutcome', '-.->')).toEqual(['catch CrlNotYetPublished, States.ALL']);
     expect(label('RecordOutcome', 'OutcomeNotRecorded', '-.->')).toEqual(['catch States.ALL']);
     expect(label('ClaimEvent', 'RecordOutcome', '-.->')).toEqual(['catch DynamoDB.ConditionalCheckFailedException, States.ALL']);
-    expect(label('IsThereAFailureToHandle?', 'RecordOutcome')).toEqual(['$.target.kind == UNRECOGNIZED']);
+    expect(label('IsThereAFailureToHandle?', 'RecordOutcome')).toEqual(['$.classification.kind == UNRECOGNIZED']);
     // Retry loops only where a retrier names something beyond the Lambda and AWS transient errors.
     const loops = parsed.edges.filter((edge) => edge.from === edge.to);
     expect(loops.map((edge) => `${edge.from}: ${edge.label}`)).toEqual([
@@ -385,7 +385,8 @@ describe('workflowSvg', () => {
     expect(edges.length).toBeGreaterThanOrEqual(Object.keys(definition.States).length - 1);
     // Graphviz draws each arrowhead as a polygon in its edge's group.
     for (const edge of edges) expect(edge.slice(0, edge.indexOf('</g>'))).toContain('<polygon');
-    for (const label of ['$.target.kind ==', 'otherwise', 'catch States.ALL', 'retry CrlNotYetPublished']) expect(svg).toContain(xmlText(label));
+    for (const label of ['$.classification.kind', '== CRL_S3_PERMISSION', 'otherwise', 'catch States.ALL', 'retry CrlNotYetPublished'])
+      expect(svg).toContain(xmlText(label));
   });
 
   it('keeps edge labels off the states, off each other and off the edges', async () => {

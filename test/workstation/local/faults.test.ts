@@ -276,8 +276,8 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
   const STEP_ATTEMPTS = 6;
   /** What the state machine retries or catches by name for InspectCrlBucket and RepairCrlBucket. */
   const NAMED_BY_THE_STATE_MACHINE = ['AwsTransientError', 'BucketPolicyChanged', 'BucketBusy'];
-  const target = classifyEvent(crlS3PermissionFailure);
-  const grantRequest = pcaWriteRequest(target, 'CRL', CRL_BUCKET, 'BUCKET_OWNER_FULL_CONTROL');
+  const classification = classifyEvent(crlS3PermissionFailure);
+  const grantRequest = pcaWriteRequest(classification, 'CRL', CRL_BUCKET, 'BUCKET_OWNER_FULL_CONTROL');
   let table: LocalHistoryTable;
 
   beforeAll(async () => {
@@ -354,7 +354,7 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
       };
 
       const inspection = await runStep(
-        () => inspectBucket({ target }, lambdaContext('InspectCrlBucket')) as Promise<Inspection>,
+        () => inspectBucket({ classification }, lambdaContext('InspectCrlBucket')) as Promise<Inspection>,
         () => {
           expect(bucketOf(account, CRL_BUCKET).Policy, `seed ${seed}: inspecting changed the policy`).toBe(before);
         },
@@ -365,7 +365,7 @@ describe('the handlers under faults (rate 0.3 on every call, every kind)', () =>
         const repair = await runStep(
           () =>
             repairBucket(
-              { target, inspection, executionArn: `arn:aws:states:us-east-1:111122223333:execution:pca-remediation:faults-${seed}` },
+              { classification, inspection, executionArn: `arn:aws:states:us-east-1:111122223333:execution:pca-remediation:faults-${seed}` },
               lambdaContext('RepairCrlBucket'),
             ),
           policyIsOldOrOldPlusGrant,
