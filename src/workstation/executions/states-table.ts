@@ -132,9 +132,12 @@ export function stateRows(loaded: LoadedDefinition, handlers: Record<string, str
     if (!handler) throw new Error(`state ${name}: function ${key} is not in serverless.yml's functions`);
     return handlerFile(handler);
   };
+  // Several states share a function (the three Inspect states): parse each handler once.
+  const steps = new Map<string, string | undefined>();
   const code = (name: string, key: string) => {
     const file = fileOf(name, key);
-    const step = stepFile(file);
+    if (!steps.has(file)) steps.set(file, stepFile(file));
+    const step = steps.get(file);
     return step ? { handlerFile: file, stepFile: step } : { handlerFile: file };
   };
   return Object.entries(loaded.definition.States).map(([state, definition]): StateRow => {

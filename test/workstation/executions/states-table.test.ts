@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinition, type LoadedDefinition } from '../../../src/workstation/executions/definition';
-import { functionName, serverlessHandlers, stateRows, stepFile } from '../../../src/workstation/executions/states-table';
+import { functionName, handlerFile, serverlessHandlers, stateRows, stepFile } from '../../../src/workstation/executions/states-table';
 
 const ROOT = new URL('../../../', import.meta.url);
 const loaded = loadDefinition();
@@ -122,7 +122,7 @@ describe('names', () => {
   });
 
   it("every function's key in serverless.yml is its handler file's name", () => {
-    for (const [key, handler] of Object.entries(serverlessHandlers())) expect(key, handler).toBe(functionName(handler.replace(/\.handler$/, '.ts')));
+    for (const [key, handler] of Object.entries(serverlessHandlers())) expect(key, handler).toBe(functionName(handlerFile(handler)));
   });
 
   it('finds no step where the handler imports its name only as a type, or not at all', () => {
