@@ -66,8 +66,13 @@ export function parseAllowedBuckets(value: string | undefined): string[] {
   return buckets;
 }
 
+/** MODE as set, or the mode parameter's default when unset; not yet checked. */
+function modeSetting(env: NodeJS.ProcessEnv): string {
+  return env.MODE === undefined || env.MODE === '' ? parameterDefault('mode') : env.MODE;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const mode = env.MODE === undefined || env.MODE === '' ? parameterDefault('mode') : env.MODE;
+  const mode = modeSetting(env);
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new ConfigurationError(`MODE must be "apply", "dry-run" or "approve", not "${mode}"`);
   }
@@ -92,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * bad setting must still be recorded and notified, so a bad MODE reads as 'unknown'.
  */
 export function loadRecordingConfig(env: NodeJS.ProcessEnv = process.env): { mode: Mode | 'unknown'; notificationTopicArn: string } {
-  const mode = env.MODE === undefined || env.MODE === '' ? parameterDefault('mode') : env.MODE;
+  const mode = modeSetting(env);
   return { mode: (MODES as readonly string[]).includes(mode) ? (mode as Mode) : 'unknown', notificationTopicArn: env.NOTIFICATION_TOPIC_ARN ?? '' };
 }
 
