@@ -15,9 +15,7 @@ import { createHash } from 'node:crypto';
 import { diffLines, prettyJson, withContext } from './diff';
 import { canonicalJson } from './canonical-json';
 import type { HistoryItem } from './history-item';
-import type { ApprovalAnswer, ApprovalRequest, Finding, Inspection, PlannedAction, Classification } from './types';
-import type { Config } from './types';
-
+import type { ApprovalAnswer, ApprovalRequest, Classification, Config, Finding, Inspection, PlannedAction } from './types';
 /** The first question and at most two more after re-plans that differ from what was approved. */
 export const MAX_APPROVAL_ROUNDS = 3;
 

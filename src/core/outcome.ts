@@ -6,8 +6,21 @@
 import { declinedAnswer } from './approval';
 import type { EventClaim, HistoryItem } from './history-item';
 import { needsPerson } from './plan-bucket-repair';
-import type { ApprovalAnswer, Finding, Inspection, OutcomeRecord, OutcomeStatus, PlannedAction, AppliedAction, Repair, Classification, Mode } from './types';
-import type { AuditRequest, CrlCheck, Diagnosis } from './types';
+import type {
+  AppliedAction,
+  ApprovalAnswer,
+  AuditRequest,
+  Classification,
+  CrlCheck,
+  Diagnosis,
+  Finding,
+  Inspection,
+  Mode,
+  OutcomeRecord,
+  OutcomeStatus,
+  PlannedAction,
+  Repair,
+} from './types';
 
 /** A Catch's output: `Cause` is a JSON string on AWS, a plain message locally. */
 export interface CaughtError {

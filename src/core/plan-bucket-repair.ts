@@ -33,9 +33,8 @@ import {
   type PcaWriteRequest,
   type RequiredAccess,
 } from './policy';
-import type { BucketPurpose, Finding, Inspection, PlannedAction, Classification } from './types';
+import type { BucketPurpose, BucketState, Classification, Config, Finding, Inspection, PlannedAction } from './types';
 import { crlObjectKeys, customPathOf, PERMISSION_TEST_KEY, withOwnerFullControlCrls, type CrlObjectAcl } from './crl-objects';
-import type { BucketState, Config } from './types';
 
 export interface PlanInput {
   classification: Classification;
@@ -329,6 +328,8 @@ function decideNext(findings: Finding[], plan: PlannedAction[], config: Config):
   // Mode approve: the plan waits for a person's word (src/core/approval.ts).
   return config.mode === 'approve' ? 'approve' : 'repair';
 }
+
+/** Whether `allowedBuckets` lets the workflow write this bucket's policy (empty: any bucket of the CA's account). */
 export function isBucketAllowed(config: Config, bucket: string): boolean {
   return config.allowedBuckets.length === 0 || config.allowedBuckets.includes(bucket);
 }

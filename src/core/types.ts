@@ -159,11 +159,15 @@ export interface OutcomeRecord {
   /** Mode approve: who answered, how, and after how many questions. */
   approval?: { decision: 'approved' | 'declined' | 'expired'; approver: string | null; reason: string | null; answeredAt: string | null; rounds: number };
 }
+
+/** A bucket's default encryption. */
 export interface BucketEncryption {
   algorithm: string;
   kmsKeyId: string | null;
   bucketKeyEnabled: boolean;
 }
+
+/** What InspectBucket read of a bucket: its policy and the settings that decide whether Private CA can write (src/lambda/aws/bucket-state.ts). */
 export type BucketState =
   | { name: string; status: 'missing' }
   | { name: string; status: 'access-denied'; operation: string }
@@ -175,6 +179,7 @@ export type BucketState =
       objectOwnership: string | null;
       encryption: BucketEncryption | null;
     };
+
 export interface AuditRequest {
   requested: boolean;
   bucket: string;
@@ -187,6 +192,7 @@ export interface AuditRequest {
   polls: number;
   findings: Finding[];
 }
+
 export interface CrlCheck {
   published: boolean;
   bucket: string;
@@ -207,11 +213,14 @@ export interface CrlCheck {
   checkedAt: string;
   windowEndsAt: string;
 }
+
 export interface Diagnosis {
   caStatus: string | null;
   findings: Finding[];
   nextSteps: string[];
 }
+
+/** The deployment's settings (src/lambda/runtime/config.ts reads them from the environment). */
 export interface Config {
   /** `apply` writes repairs; `dry-run` computes and records the plan only; `approve` asks a person first (docs/approval.md). */
   mode: Mode;

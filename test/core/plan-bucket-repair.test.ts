@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concludeOutcome } from '../../src/core/outcome';
 import { planBucketRepair } from '../../src/core/plan-bucket-repair';
-import type { Classification } from '../../src/core/types';
+import type { Classification, Config } from '../../src/core/types';
 import { ACCOUNT, BUCKET, BUCKET_ARN, CA_ARN, CA_ID, documentedGrant, policyText } from './policy/fixtures';
-import type { Config } from '../../src/core/types';
-
 const classification: Classification = {
   kind: 'CRL_S3_PERMISSION',
   eventId: 'e-1',

@@ -1,9 +1,7 @@
 import { checkCrlRepublished } from '../steps/check-crl-republished';
 import { loadConfig } from '../runtime/config';
-import type { Inspection, Repair } from '../../core/types';
+import type { CrlCheck, Inspection, Repair } from '../../core/types';
 import { requireField, requireClassification, withPowertools } from './middleware';
-import type { CrlCheck } from '../../core/types';
-
 /**
  * CheckCrlRepublished and CheckCrlWrittenAfterRepair: has Private CA written a CRL newer
  * than the failure, or (given the repair) newer than the repair's last change?

@@ -1,8 +1,6 @@
 import { requestAuditReport } from '../steps/audit-report';
-import type { Inspection } from '../../core/types';
+import type { AuditRequest, Inspection } from '../../core/types';
 import { requireField, requireClassification, withPowertools } from './middleware';
-import type { AuditRequest } from '../../core/types';
-
 /** RequestAuditReport: ask Private CA for the report again, same bucket and format. */
 export const handler = withPowertools(async (input: unknown): Promise<AuditRequest> => {
   const classification = requireClassification(input, 'RequestAuditReport');

@@ -17,9 +17,8 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/
 import { s3 } from '../aws/clients/s3';
 import { now } from '../runtime/clock';
 import { AwsAccessDenied, awsErrorName, CrlNotYetPublished, InvalidStepInput, rethrowAws } from '../../core/errors';
-import type { CrlCheck, Inspection, Repair, Classification } from '../../core/types';
+import type { Classification, Config, CrlCheck, Inspection, Repair } from '../../core/types';
 import { crlObjectPrefixes } from '../../core/crl-objects';
-import type { Config } from '../../core/types';
 
 /** The newest object under `prefixes` (every page), and how many there were. */
 async function newestObject(bucket: string, prefixes: readonly string[], owner: string): Promise<{ key: string; at: Date; count: number } | null> {

@@ -9,9 +9,8 @@ import { acmPca } from '../aws/clients/acm-pca';
 import { describeCertificateAuthority } from '../aws/certificate-authority';
 import { awsErrorName, rethrowAws } from '../../core/errors';
 import { planBucketRepair } from '../../core/plan-bucket-repair';
-import type { ApprovalRequest, AuditReportFormat, Finding, Inspection, Classification } from '../../core/types';
+import type { ApprovalRequest, AuditReportFormat, Classification, Config, Finding, Inspection } from '../../core/types';
 import { crlObjectAcl, customPathOf } from '../../core/crl-objects';
-import type { Config } from '../../core/types';
 
 function attention(inspection: Omit<Inspection, 'next' | 'plan' | 'findings'>, finding: Finding): Inspection {
   return { ...inspection, findings: [finding], plan: [], next: 'attention' };

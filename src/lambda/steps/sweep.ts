@@ -21,9 +21,7 @@ import { now } from '../runtime/clock';
 import type { SweepSettings } from '../runtime/config';
 import { awsErrorName, AwsTransientError, isTransientAwsError, rethrowAws } from '../../core/errors';
 import { inspectBucket } from './inspect-bucket';
-import type { Inspection } from '../../core/types';
-import type { Config } from '../../core/types';
-
+import type { Config, Inspection } from '../../core/types';
 /**
  * The documented reason of a CRL write the bucket refused. The sweep has found exactly
  * that: a bucket that would refuse Private CA (the workflow classifies it CRL_S3_PERMISSION).

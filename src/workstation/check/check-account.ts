@@ -22,10 +22,8 @@ import { classifyEvent } from '../../core/classify-event';
 import { inspectBucket } from '../../lambda/steps/inspect-bucket';
 import { planBucketRepair } from '../../core/plan-bucket-repair';
 import { listCertificateAuthorities, sweepEvent } from '../../lambda/steps/sweep';
-import type { BucketPurpose, Finding, Inspection, PlannedAction, Classification } from '../../core/types';
+import type { BucketPurpose, BucketState, Classification, Config, Finding, Inspection, PlannedAction } from '../../core/types';
 import { WriteRefused } from './read-only';
-import type { BucketState, Config } from '../../core/types';
-
 export const VERDICTS = ['OK', 'WOULD_REPAIR', 'NEEDS_ATTENTION', 'CANNOT_READ'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 

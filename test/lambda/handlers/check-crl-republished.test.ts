@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../src/lambda/handlers/check-crl-republished';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
 import { resetClock, setClock } from '../../../src/lambda/runtime/clock';
-import type { Inspection } from '../../../src/core/types';
+import type { CrlCheck, Inspection } from '../../../src/core/types';
 import {
   ACCOUNT,
   CA_ID,
@@ -17,8 +17,6 @@ import {
   stubDeploymentEnv,
   CLASSIFICATIONS,
 } from './fixtures';
-import type { CrlCheck } from '../../../src/core/types';
-
 const s3Mock = mockS3();
 const inspection = crlInspection([], { next: 'compliant' });
 const BEFORE_EVENT = new Date('2026-11-20T09:30:00.000Z');

@@ -11,10 +11,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../src/lambda/handlers/request-audit-report';
 import { resetClients } from '../../../src/lambda/aws/clients/registry';
 import { resetClock, setClock } from '../../../src/lambda/runtime/clock';
-import type { Inspection } from '../../../src/core/types';
+import type { AuditRequest, Inspection } from '../../../src/core/types';
 import { AUDIT_BUCKET, AUDIT_REPORT_ID, CA_ARN, CA_ID, codesOf, lambdaContext, PCA_THROTTLING, stubDeploymentEnv, CLASSIFICATIONS } from './fixtures';
-import type { AuditRequest } from '../../../src/core/types';
-
 const pcaMock = mockClient(ACMPCAClient);
 const NOW = new Date('2026-11-20T10:05:00.000Z');
 const NEW_REPORT_ID = 'b2c3d4e5-6789-4abc-8def-222233334444';
